@@ -1,0 +1,471 @@
+//! The logdir-level TensorBoard reader: event files → runs.
+//!
+//! Paths are `/`-separated and relative to the parent of what the user dropped, so their
+//! first component is the dropped folder (`logs/run_a/events.out.tfevents.1.host`).
+//! A run is every directory holding event files ([`run_name`]); its files are merged in
+//! file-name order, later files winning on repeated steps (a resumed run), as TensorBoard's
+//! data server does. tensorboardX / PyTorch `add_hparams` child runs are folded into their
+//! parent (see [`LogdirReader::finish`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+use super::tfevents::{
+    proto_value::Kind, summary, Event, EventReader, HParamsPluginData, ReadEventError,
+    HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX,
+};
+use super::tfrecord::{ReadRecordError, HEADER_LEN};
+use crate::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use crate::report::FileReport;
+
+/// `on_progress` is called at least this often (in bytes read).
+const PROGRESS_EVERY: u64 = 1024 * 1024;
+/// Per-record warnings kept per file; the rest are summarised in one line.
+const MAX_RECORD_WARNINGS: usize = 20;
+/// Key in [`Run::tags`] for the hparams session's group name.
+pub const GROUP_NAME_TAG: &str = "hparams.group_name";
+
+/// Whether TensorBoard would read this file: its name contains `tfevents`
+/// (`events.out.tfevents.<secs>.<host>...`), as in TensorBoard's logdir scan.
+pub fn is_event_file(path: &str) -> bool {
+    split_path(path).1.contains("tfevents")
+}
+
+/// The run a file belongs to: its directory without the first component (the dropped
+/// folder). `logs/run_a/x` → `run_a`, `logs/run_a/loss/train/x` → `run_a/loss/train`; a file
+/// directly in the dropped folder (`logs/x`) → `logs`; a loose file (`x`) → `x`.
+pub fn run_name(path: &str) -> String {
+    let (dirs, file) = split_path(path);
+    run_name_of_dir(&dirs).unwrap_or_else(|| file.to_string())
+}
+
+/// Directory components (ignoring empty and `.` ones) and the file name.
+fn split_path(path: &str) -> (Vec<&str>, &str) {
+    let mut parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let file = parts.pop().unwrap_or_default();
+    (parts, file)
+}
+
+fn run_name_of_dir(dirs: &[&str]) -> Option<String> {
+    match dirs {
+        [] => None,
+        [only] => Some((*only).to_string()),
+        [_, rest @ ..] => Some(rest.join("/")),
+    }
+}
+
+/// For a file in an `add_hparams` child directory (`<run>/<time.time()>/`), the parent run's
+/// name and the child's timestamp.
+fn hparams_parent(path: &str) -> Option<(String, f64)> {
+    let (dirs, _) = split_path(path);
+    let (last, parent) = dirs.split_last()?;
+    let time = timestamp_name(last)?;
+    Some((run_name_of_dir(parent)?, time))
+}
+
+/// Parses a directory name written by Python's `str(time.time())` (`1700000000.123456`).
+///
+/// Stricter than "parses as a float" so that sweep folders named after a value (`lr/0.001`)
+/// are not mistaken for `add_hparams` children: only digits and one optional dot, and a time
+/// after 2001-09-09 (1e9 s).
+fn timestamp_name(name: &str) -> Option<f64> {
+    let well_formed = name.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && name.chars().filter(|&c| c == '.').count() <= 1
+        && name.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let time: f64 = name.parse().ok().filter(|_| well_formed)?;
+    (time.is_finite() && time >= 1e9).then_some(time)
+}
+
+/// What one event file contributed.
+#[derive(Debug, Default)]
+struct FileData {
+    /// In order of first appearance; `series_index` maps a tag to its position.
+    series: Vec<Series>,
+    series_index: HashMap<String, usize>,
+    hparams: BTreeMap<String, HParamValue>,
+    group_name: Option<String>,
+    /// The file holds a `session_start_info` (even one with no hparams).
+    has_session_start: bool,
+}
+
+impl FileData {
+    fn push(&mut self, tag: String, step: Step, wall_time: WallTime, value: f64) {
+        let index = match self.series_index.get(&tag) {
+            Some(&i) => i,
+            None => {
+                let i = self.series.len();
+                self.series.push(Series::new(tag.clone()));
+                self.series_index.insert(tag, i);
+                i
+            }
+        };
+        if let Some(series) = self.series.get_mut(index) {
+            series.push(step, wall_time, value);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.series.is_empty() && self.hparams.is_empty() && !self.has_session_start
+    }
+}
+
+/// The files read so far for one run name.
+#[derive(Debug, Default)]
+struct RunFiles {
+    /// By path: iteration order is file-name order; reading a path again replaces it.
+    files: BTreeMap<String, FileData>,
+    /// Set when the run's directory looks like an `add_hparams` child: parent name, timestamp.
+    hparams_parent: Option<(String, f64)>,
+}
+
+/// Reads the event files of one dropped logdir and builds its runs.
+///
+/// Files may be read in any order; [`finish`](Self::finish) orders them.
+#[derive(Debug, Default)]
+pub struct LogdirReader {
+    runs: BTreeMap<String, RunFiles>,
+}
+
+impl LogdirReader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads one event file to its end from `reader` in chunks; `on_progress(bytes_read_total)`
+    /// is called as bytes are consumed (at least once per MiB, and once at the end).
+    /// Never panics; every problem goes into the returned [`FileReport`], and whatever was
+    /// read before a problem is kept.
+    pub fn read_file<R: Read>(
+        &mut self,
+        path: &str,
+        reader: R,
+        on_progress: &mut dyn FnMut(u64),
+    ) -> FileReport {
+        let mut report = FileReport::new(path);
+        let mut data = FileData::default();
+        let mut events = EventReader::new(reader);
+        let mut record_warnings = 0usize;
+        let mut reported = 0u64;
+        let mut fatal: Option<ReadRecordError> = None;
+        loop {
+            let result = events.read_event();
+            if events.bytes_read() >= reported + PROGRESS_EVERY {
+                reported = events.bytes_read();
+                on_progress(reported);
+            }
+            match result {
+                Ok(Some((offset, event))) => {
+                    report.records += 1;
+                    ingest_event(event, offset, &mut data, &mut report);
+                }
+                Ok(None) => break,
+                Err(ReadEventError::Record(e)) if !e.is_recoverable() => {
+                    fatal = Some(e);
+                    break;
+                }
+                Err(e) => {
+                    report.skipped_records += 1;
+                    record_warnings += 1;
+                    if record_warnings <= MAX_RECORD_WARNINGS {
+                        report.warnings.push(format!("skipped {e}"));
+                    }
+                }
+            }
+        }
+        report.bytes = events.bytes_read();
+        on_progress(report.bytes);
+        if record_warnings > MAX_RECORD_WARNINGS {
+            report.warnings.push(format!(
+                "… and {} more skipped records",
+                record_warnings - MAX_RECORD_WARNINGS
+            ));
+        }
+        if let Some(e) = fatal {
+            describe_stop(&e, &mut report);
+        }
+        if report.error.is_none() && report.records == 0 {
+            report.error = Some(if report.bytes == 0 {
+                "empty file (0 bytes): no records".to_string()
+            } else {
+                format!(
+                    "no valid record: all {} records were skipped",
+                    report.skipped_records
+                )
+            });
+        }
+
+        let run = self.runs.entry(run_name(path)).or_default();
+        if run.hparams_parent.is_none() {
+            run.hparams_parent = hparams_parent(path);
+        }
+        run.files.insert(path.to_string(), data);
+        report
+    }
+
+    /// Builds the runs.
+    ///
+    /// - A run's files are merged in file-name order, then each series is
+    ///   [normalized](Series::normalize): on a repeated step the later file wins.
+    /// - A run whose directory is named like `time.time()` (`run/1700000000.123`) and that
+    ///   holds hparams is an `add_hparams` child (tensorboardX, PyTorch): its hparams and
+    ///   scalars go to the parent run (created if it had no files), after the parent's own
+    ///   files; several children apply in time order. Other nested runs (`add_scalars`'
+    ///   `run/loss/train`) stay separate.
+    /// - Runs are sorted by name, series by tag; runs with neither scalars nor hparams are
+    ///   dropped.
+    pub fn finish(self) -> Vec<Run> {
+        // Target run name → (order key, file) pairs; the key sorts a parent's own files
+        // (no timestamp) before its children's, then by child time, then by path.
+        type OrderKey = (Option<f64>, String);
+        let mut targets: BTreeMap<String, Vec<(OrderKey, FileData)>> = BTreeMap::new();
+        for (name, run) in self.runs {
+            let is_child = run.files.values().any(|f| f.has_session_start);
+            let (target, time) = match run.hparams_parent {
+                Some((parent, time)) if is_child => (parent, Some(time)),
+                _ => (name, None),
+            };
+            let entry = targets.entry(target).or_default();
+            entry.extend(
+                run.files
+                    .into_iter()
+                    .map(|(path, file)| ((time, path), file)),
+            );
+        }
+
+        let mut runs = Vec::with_capacity(targets.len());
+        for (name, mut files) in targets {
+            files.sort_by(|((ta, pa), _), ((tb, pb), _)| {
+                let time_order = match (ta, tb) {
+                    (None, None) => std::cmp::Ordering::Equal,
+                    (None, Some(_)) => std::cmp::Ordering::Less,
+                    (Some(_), None) => std::cmp::Ordering::Greater,
+                    (Some(a), Some(b)) => a.total_cmp(b),
+                };
+                time_order.then_with(|| pa.cmp(pb))
+            });
+            if files.iter().all(|(_, f)| f.is_empty()) {
+                continue;
+            }
+            if let Some(run) = build_run(name, files.into_iter().map(|(_, f)| f)) {
+                runs.push(run);
+            }
+        }
+        runs
+    }
+}
+
+/// Merges files (already in order) into one run; `None` if it has no scalars and no hparams.
+fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run> {
+    let mut hparams = BTreeMap::new();
+    let mut tags = BTreeMap::new();
+    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    for file in files {
+        hparams.extend(file.hparams);
+        if let Some(group) = file.group_name {
+            tags.insert(GROUP_NAME_TAG.to_string(), group);
+        }
+        for s in file.series {
+            match series.get_mut(&s.tag) {
+                Some(existing) => {
+                    existing.steps.extend_from_slice(&s.steps);
+                    existing.wall_times.extend_from_slice(&s.wall_times);
+                    existing.values.extend_from_slice(&s.values);
+                }
+                None => {
+                    series.insert(s.tag.clone(), s);
+                }
+            }
+        }
+    }
+    if series.is_empty() && hparams.is_empty() {
+        return None;
+    }
+    let series = series
+        .into_values()
+        .map(|mut s| {
+            s.normalize();
+            s
+        })
+        .collect();
+    Some(Run {
+        id: format!("tensorboard:{name}"),
+        name,
+        source: Source::TensorBoard,
+        hparams,
+        tags,
+        series,
+    })
+}
+
+/// Turns a reading-ending error into the report's warning or error.
+fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
+    let kept = report.records;
+    let nothing_kept = kept == 0 && report.skipped_records == 0;
+    match e {
+        ReadRecordError::Truncated { offset } => {
+            report.truncated = true;
+            if nothing_kept && report.bytes < HEADER_LEN as u64 {
+                report.error = Some(format!(
+                    "not a TensorBoard event file ({} bytes, shorter than one record header)",
+                    report.bytes
+                ));
+            } else {
+                report.warnings.push(format!(
+                    "file ends inside a record at byte {offset}: kept the {kept} records before it"
+                ));
+            }
+        }
+        ReadRecordError::BadLengthCrc { offset } | ReadRecordError::TooLarge { offset, .. }
+            if nothing_kept && *offset == 0 =>
+        {
+            report.error = Some(format!(
+                "not a TensorBoard event file (bad record header at byte 0: {e})"
+            ));
+        }
+        ReadRecordError::BadLengthCrc { offset } | ReadRecordError::TooLarge { offset, .. } => {
+            report.warnings.push(format!(
+                "{e}; the rest of the file cannot be framed: stopped at byte {offset}, kept the {kept} records before it"
+            ));
+        }
+        ReadRecordError::Io(io) => {
+            let message = format!("I/O error after {} bytes: {io}", report.bytes);
+            if kept == 0 {
+                report.error = Some(message);
+            } else {
+                report
+                    .warnings
+                    .push(format!("{message}; kept the {kept} records before it"));
+            }
+        }
+        // Recoverable errors never stop reading.
+        ReadRecordError::BadDataCrc { .. } => {}
+    }
+}
+
+/// Adds one event's scalars and hparams to `data`.
+fn ingest_event(event: Event, offset: u64, data: &mut FileData, report: &mut FileReport) {
+    let Some(summary) = event.summary else { return };
+    let step = Step(event.step);
+    let wall_time = WallTime(event.wall_time);
+    for value in summary.value {
+        if value.plugin_name() == Some(HPARAMS_PLUGIN) || value.tag.starts_with(HPARAMS_TAG_PREFIX)
+        {
+            ingest_hparams(&value, offset, data, report);
+            continue;
+        }
+        match value.scalar() {
+            Some(v) => {
+                data.push(value.tag, step, wall_time, v);
+                report.points += 1;
+            }
+            None => report.ignored_values += 1,
+        }
+    }
+}
+
+/// Reads `session_start_info` hparams from an hparams-plugin value's metadata.
+fn ingest_hparams(
+    value: &summary::Value,
+    offset: u64,
+    data: &mut FileData,
+    report: &mut FileReport,
+) {
+    let Some(content) = value
+        .metadata
+        .as_ref()
+        .and_then(|m| m.plugin_data.as_ref())
+        .map(|p| p.content.as_slice())
+    else {
+        return;
+    };
+    let plugin_data = match <HParamsPluginData as prost::Message>::decode(content) {
+        Ok(d) => d,
+        Err(e) => {
+            report.warnings.push(format!(
+                "hparams in the record at byte {offset} ({}) did not decode: {e}",
+                value.tag
+            ));
+            return;
+        }
+    };
+    let Some(start) = plugin_data.session_start_info else {
+        return;
+    };
+    data.has_session_start = true;
+    for (name, v) in start.hparams {
+        let value = match v.kind {
+            Some(Kind::NumberValue(n)) => HParamValue::Number(n),
+            Some(Kind::StringValue(s)) => HParamValue::Text(s),
+            Some(Kind::BoolValue(b)) => HParamValue::Bool(b),
+            Some(Kind::NullValue(_) | Kind::StructValue(_) | Kind::ListValue(_)) | None => {
+                report.warnings.push(format!(
+                    "hparam `{name}` is not a number, string or bool: ignored"
+                ));
+                continue;
+            }
+        };
+        data.hparams.insert(name, value);
+    }
+    if !start.group_name.is_empty() {
+        data.group_name = Some(start.group_name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_file_names() {
+        assert!(is_event_file(
+            "logs/run/events.out.tfevents.1700000000.host.1234.0"
+        ));
+        assert!(is_event_file("events.out.tfevents.1700000000.host.v2"));
+        assert!(!is_event_file("logs/tfevents/readme.txt"));
+        assert!(!is_event_file("logs/run/metrics.csv"));
+    }
+
+    #[test]
+    fn run_names() {
+        for (path, want) in [
+            ("logs/run_a/events.out.tfevents.1.h", "run_a"),
+            (
+                "logs/run_a/loss/train/events.out.tfevents.1.h",
+                "run_a/loss/train",
+            ),
+            ("logs/events.out.tfevents.1.h", "logs"),
+            ("events.out.tfevents.1.h", "events.out.tfevents.1.h"),
+            ("./logs//run_a/events.out.tfevents.1.h", "run_a"),
+        ] {
+            assert_eq!(run_name(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn hparams_parents() {
+        assert_eq!(
+            hparams_parent("logs/run_a/1700000000.123456/e"),
+            Some(("run_a".into(), 1_700_000_000.123_456))
+        );
+        assert_eq!(
+            hparams_parent("logs/1700000000.5/e"),
+            Some(("logs".into(), 1_700_000_000.5))
+        );
+        assert_eq!(
+            hparams_parent("logs/run_a/1700000000/e"),
+            Some(("run_a".into(), 1_700_000_000.0))
+        );
+        assert_eq!(hparams_parent("1700000000.5/e"), None, "no parent folder");
+        assert_eq!(
+            hparams_parent("logs/lr/0.001/e"),
+            None,
+            "a value, not a time"
+        );
+        assert_eq!(hparams_parent("logs/run/1e10/e"), None);
+        assert_eq!(hparams_parent("logs/run/train/e"), None);
+        assert_eq!(hparams_parent("logs/run/NaN/e"), None);
+    }
+}

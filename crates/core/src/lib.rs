@@ -1,0 +1,10 @@
+//! runlens core: pure Rust, no web dependencies.
+//!
+//! Data flows one way: bytes → [`formats`] (readers) → [`model::Run`] → [`transform`]s.
+//! Readers never panic on input: every failure is a typed error or a [`report`] entry.
+
+pub mod formats;
+pub mod model;
+pub mod report;
+pub mod summary;
+pub mod transform;

@@ -1,0 +1,5 @@
+//! Pure transforms from stored series to what a chart or table shows.
+
+pub mod downsample;
+pub mod smoothing;
+pub mod table;

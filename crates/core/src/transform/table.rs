@@ -1,0 +1,363 @@
+//! The runs table as shown: columns, sorted rows, and its CSV form.
+//!
+//! The view renders [`RunsTable`] and "Export CSV" writes [`RunsTable::to_csv`] of the very
+//! same value, so the file always matches the screen (same rows, same order, same columns).
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use crate::model::HParamValue;
+use crate::summary::RunMeta;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Column {
+    Name,
+    Source,
+    Points,
+    /// A hyperparameter, by name.
+    Param(String),
+    /// The last value of a scalar tag.
+    LastValue(String),
+}
+
+impl Column {
+    /// Header as written to CSV: MLflow-style `params.<k>` / `metrics.<tag>` prefixes keep
+    /// a param and a tag of the same name apart.
+    pub fn csv_header(&self) -> String {
+        match self {
+            Column::Name => "name".into(),
+            Column::Source => "source".into(),
+            Column::Points => "points".into(),
+            Column::Param(k) => format!("params.{k}"),
+            Column::LastValue(t) => format!("metrics.{t}"),
+        }
+    }
+
+    /// Short header for the screen (the column group says whether it is a param or a metric).
+    pub fn label(&self) -> &str {
+        match self {
+            Column::Name => "Run",
+            Column::Source => "Source",
+            Column::Points => "Points",
+            Column::Param(k) | Column::LastValue(k) => k,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+impl Cell {
+    /// Full-precision text: the shortest string that parses back to the same f64.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => format_number(*n),
+        }
+    }
+
+    fn cmp_for_sort(&self, other: &Cell) -> Ordering {
+        // Empty cells and NaN always sort last, whatever the direction is handled by caller.
+        match (self, other) {
+            (Cell::Number(a), Cell::Number(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
+            (Cell::Text(a), Cell::Text(b)) => natural_cmp(a, b),
+            (Cell::Number(_), Cell::Text(_)) => Ordering::Less,
+            (Cell::Text(_), Cell::Number(_)) => Ordering::Greater,
+            _ => Ordering::Equal,
+        }
+    }
+
+    fn is_missing(&self) -> bool {
+        matches!(self, Cell::Empty) || matches!(self, Cell::Number(n) if n.is_nan())
+    }
+}
+
+/// `{}` on f64 already prints the shortest round-trip form; only non-finite values need
+/// names that spreadsheet tools and pandas read back.
+pub fn format_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n == f64::INFINITY {
+        "inf".into()
+    } else if n == f64::NEG_INFINITY {
+        "-inf".into()
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Up to 6 significant digits on screen; the CSV and the tooltip keep full precision.
+pub fn short_number(n: f64) -> String {
+    if !n.is_finite() || n == 0.0 {
+        return format_number(n);
+    }
+    let magnitude = n.abs().log10();
+    if (-4.0..6.0).contains(&magnitude) {
+        let s = format!("{:.*}", (5 - magnitude.floor() as i32).max(0) as usize, n);
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+    } else {
+        let s = format!("{n:.4e}");
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+            _ => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub run_id: String,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunsTable {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl RunsTable {
+    /// Columns: name, source, points, every hparam (sorted), then every scalar tag's last
+    /// value (sorted). Rows sorted by `sort` (missing values last), else by run name.
+    pub fn build(runs: &[RunMeta], sort: Option<Sort>) -> Self {
+        let params: BTreeSet<&str> = runs
+            .iter()
+            .flat_map(|r| r.hparams.keys().map(String::as_str))
+            .collect();
+        let tags: BTreeSet<&str> = runs
+            .iter()
+            .flat_map(|r| r.series.iter().map(|s| s.tag.as_str()))
+            .collect();
+        let mut columns = vec![Column::Name, Column::Source, Column::Points];
+        columns.extend(params.into_iter().map(|p| Column::Param(p.to_owned())));
+        columns.extend(tags.into_iter().map(|t| Column::LastValue(t.to_owned())));
+
+        let mut rows: Vec<Row> = runs
+            .iter()
+            .map(|run| Row {
+                run_id: run.id.clone(),
+                cells: columns.iter().map(|c| cell(run, c)).collect(),
+            })
+            .collect();
+        let sort = sort.filter(|s| s.column < columns.len()).unwrap_or(Sort {
+            column: 0,
+            descending: false,
+        });
+        rows.sort_by(|a, b| {
+            let (x, y) = (&a.cells[sort.column], &b.cells[sort.column]);
+            match (x.is_missing(), y.is_missing()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) if sort.descending => y.cmp_for_sort(x),
+                (false, false) => x.cmp_for_sort(y),
+            }
+        });
+        RunsTable { columns, rows }
+    }
+
+    /// RFC 4180 CSV with CRLF line ends. Text cells that a spreadsheet would run as a
+    /// formula (leading `=`, `+`, `-`, `@`) get a leading `'`, as MLflow's UI export does;
+    /// numbers are written bare at full precision.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let header: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| csv_field(&c.csv_header()))
+            .collect();
+        out.push_str(&header.join(","));
+        out.push_str("\r\n");
+        for row in &self.rows {
+            let fields: Vec<String> = row
+                .cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Text(s) if s.starts_with(['=', '+', '-', '@']) => {
+                        csv_field(&format!("'{s}"))
+                    }
+                    other => csv_field(&other.display()),
+                })
+                .collect();
+            out.push_str(&fields.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+fn cell(run: &RunMeta, column: &Column) -> Cell {
+    match column {
+        Column::Name => Cell::Text(run.name.clone()),
+        Column::Source => Cell::Text(run.source.label().to_owned()),
+        Column::Points => Cell::Number(run.point_count() as f64),
+        Column::Param(k) => match run.hparams.get(k) {
+            None => Cell::Empty,
+            Some(HParamValue::Number(n)) => Cell::Number(*n),
+            Some(v) => Cell::Text(v.to_string()),
+        },
+        Column::LastValue(t) => match run.series(t).and_then(|s| s.last) {
+            Some(v) => Cell::Number(v),
+            // A series whose last value is NaN is stored with `last: None` by JSON; a run
+            // without the tag also lands here. Both show empty.
+            None => Cell::Empty,
+        },
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Compares strings with digit runs compared as numbers, so `run_2` sorts before `run_10`.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n: String = std::iter::from_fn(|| x.next_if(|c| c.is_ascii_digit())).collect();
+                let m: String = std::iter::from_fn(|| y.next_if(|c| c.is_ascii_digit())).collect();
+                let (tn, tm) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
+                // Equal numbers with different leading zeros ("01" vs "1", as in decimals
+                // 0.01 and 0.1) fall back to text order, which puts the smaller decimal first.
+                let ord = tn.len().cmp(&tm.len()).then_with(|| tn.cmp(tm)).then_with(|| n.cmp(&m));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let ord = c.cmp(&d);
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Run, Series, Source, Step, WallTime};
+
+    fn run(name: &str, lr: f64, losses: &[f64]) -> RunMeta {
+        let mut s = Series::new("loss");
+        for (i, v) in losses.iter().enumerate() {
+            s.push(Step(i as i64), WallTime(i as f64), *v);
+        }
+        let mut hparams = std::collections::BTreeMap::new();
+        hparams.insert("lr".to_owned(), HParamValue::Number(lr));
+        hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
+        RunMeta::of(&Run {
+            id: format!("tb:{name}"),
+            name: name.into(),
+            source: Source::TensorBoard,
+            hparams,
+            tags: Default::default(),
+            series: vec![s],
+        })
+    }
+
+    #[test]
+    fn columns_and_sorting_and_csv() {
+        let runs = vec![
+            run("run_10", 0.1, &[3.0, 0.1]),
+            run("run_2", 0.01, &[2.0, 0.30000000000000004]),
+        ];
+        let t = RunsTable::build(&runs, None);
+        let headers: Vec<String> = t.columns.iter().map(Column::csv_header).collect();
+        assert_eq!(
+            headers,
+            [
+                "name",
+                "source",
+                "points",
+                "params.lr",
+                "params.opt",
+                "metrics.loss"
+            ]
+        );
+        assert_eq!(
+            t.rows[0].run_id, "tb:run_2",
+            "natural order puts run_2 first"
+        );
+        let by_loss_desc = RunsTable::build(
+            &runs,
+            Some(Sort {
+                column: 5,
+                descending: true,
+            }),
+        );
+        assert_eq!(by_loss_desc.rows[0].run_id, "tb:run_2");
+        let csv = t.to_csv();
+        assert_eq!(
+            csv,
+            "name,source,points,params.lr,params.opt,metrics.loss\r\n\
+             run_2,TensorBoard,2,0.01,'-adam,0.30000000000000004\r\n\
+             run_10,TensorBoard,2,0.1,'-adam,0.1\r\n"
+        );
+    }
+
+    #[test]
+    fn missing_values_sort_last_both_ways() {
+        let mut a = run("a", 1.0, &[1.0]);
+        a.hparams.clear();
+        let b = run("b", 2.0, &[1.0]);
+        for descending in [false, true] {
+            let t = RunsTable::build(
+                &[a.clone(), b.clone()],
+                Some(Sort {
+                    column: 3,
+                    descending,
+                }),
+            );
+            assert_eq!(t.rows[1].run_id, "tb:a", "descending={descending}");
+        }
+    }
+
+    #[test]
+    fn natural_order_handles_numbers_and_decimals() {
+        let mut names = vec!["lr=0.1", "run_10", "lr=0.01", "run_2", "lr=0.001"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(names, ["lr=0.001", "lr=0.01", "lr=0.1", "run_2", "run_10"]);
+    }
+
+    #[test]
+    fn short_numbers_for_the_screen() {
+        assert_eq!(short_number(0.30000000000000004), "0.3");
+        assert_eq!(short_number(0.0001), "0.0001");
+        assert_eq!(short_number(123456.7), "123457");
+        assert_eq!(short_number(1234567.0), "1.2346e6");
+        assert_eq!(short_number(2.0), "2");
+        assert_eq!(short_number(1e-7), "1e-7");
+        assert_eq!(short_number(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn csv_quotes_special_text() {
+        let mut r = run("a,\"b\"", 1.0, &[f64::NAN]);
+        r.hparams.clear();
+        let csv = RunsTable::build(&[r], None).to_csv();
+        assert!(csv.contains("\"a,\"\"b\"\"\""), "{csv}");
+    }
+}

@@ -1,0 +1,132 @@
+//! The root component: opens the store and the worker, provides contexts, lays out views.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+
+use crate::importer::Importer;
+use crate::protocol::WorkerEvent;
+use crate::services::Services;
+use crate::state::import::Progress;
+use crate::state::*;
+use crate::storage::{Store, DB_NAME};
+
+use super::chart_panel::ChartPanel;
+use super::drop_zone::DropZone;
+use super::import_status::ImportStatus;
+use super::runs_table::RunsTable;
+use super::toolbar::Toolbar;
+
+const HIDDEN_KEY: &str = "runlens.hidden.v1";
+
+/// Reloads run metadata from the store into the workspace state.
+pub fn reload_runs(store: Rc<Store>, workspace: UseReducerDispatcher<WorkspaceState>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match store.load_runs().await {
+            Ok(runs) => workspace.dispatch(WorkspaceAction::Loaded(runs)),
+            Err(e) => workspace.dispatch(WorkspaceAction::Failed(e.to_string())),
+        }
+    });
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let workspace = use_reducer(WorkspaceState::default);
+    let import = use_reducer(ImportState::default);
+    let view = use_reducer(ViewState::load);
+    let services = use_state(|| None::<Services>);
+
+    {
+        let (services, ws, imp) = (services.clone(), workspace.dispatcher(), import.dispatcher());
+        use_effect_with((), move |_| {
+            if let Ok(hidden) = LocalStorage::get::<BTreeSet<String>>(HIDDEN_KEY) {
+                ws.dispatch(WorkspaceAction::SetHidden(hidden));
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let store = match Store::open(DB_NAME).await {
+                    Ok(s) => Rc::new(s),
+                    Err(e) => return ws.dispatch(WorkspaceAction::Failed(e.to_string())),
+                };
+                let on_event = {
+                    let (store, ws, imp) = (store.clone(), ws.clone(), imp.clone());
+                    Callback::from(move |event: WorkerEvent| match event {
+                        WorkerEvent::Progress { job, bytes_done, bytes_total, file } => {
+                            imp.dispatch(ImportAction::Progress(Progress { job, bytes_done, bytes_total, file }))
+                        }
+                        WorkerEvent::Done { report, .. } => {
+                            imp.dispatch(ImportAction::Done(report));
+                            reload_runs(store.clone(), ws.clone());
+                        }
+                        WorkerEvent::Failed { message, .. } => imp.dispatch(ImportAction::Failed(message)),
+                    })
+                };
+                match Importer::new(on_event) {
+                    Ok(importer) => {
+                        reload_runs(store.clone(), ws.clone());
+                        services.set(Some(Services { store, importer, series: Rc::default() }));
+                    }
+                    Err(e) => ws.dispatch(WorkspaceAction::Failed(e)),
+                }
+            });
+        });
+    }
+    {
+        let hidden = workspace.hidden.clone();
+        let loaded = workspace.loaded;
+        use_effect_with((hidden, loaded), move |(hidden, loaded)| {
+            if *loaded {
+                let _ = LocalStorage::set(HIDDEN_KEY, &**hidden);
+            }
+        });
+    }
+
+    let body = match (&*services, workspace.loaded) {
+        (_, true) if workspace.error.is_some() => html! {
+            <div class="error-banner" role="alert">{ workspace.error.clone().unwrap_or_default() }</div>
+        },
+        (Some(_), true) if workspace.runs.is_empty() => html! { <EmptyState /> },
+        (Some(_), true) => html! {
+            <>
+                <RunsTable />
+                <ChartPanel />
+            </>
+        },
+        _ => html! { <p class="loading">{ "Opening workspace…" }</p> },
+    };
+
+    let content = html! {
+        <ContextProvider<WorkspaceContext> context={workspace.clone()}>
+        <ContextProvider<ImportContext> context={import.clone()}>
+        <ContextProvider<ViewContext> context={view.clone()}>
+            <DropZone>
+                <header class="topbar">
+                    <h1 class="brand">{ "runlens" }</h1>
+                    <Toolbar />
+                </header>
+                <ImportStatus />
+                <main>{ body }</main>
+            </DropZone>
+        </ContextProvider<ViewContext>>
+        </ContextProvider<ImportContext>>
+        </ContextProvider<WorkspaceContext>>
+    };
+    match &*services {
+        Some(s) => html! { <ContextProvider<Services> context={s.clone()}>{ content }</ContextProvider<Services>> },
+        None => content,
+    }
+}
+
+#[function_component(EmptyState)]
+fn empty_state() -> Html {
+    let start = crate::hooks::use_start_import();
+    let demo = Callback::from(move |_| start.emit(crate::hooks::ImportRequest::Demo));
+    html! {
+        <section class="empty">
+            <h2>{ "Drop a TensorBoard logdir anywhere on this page" }</h2>
+            <p>{ "or use Open folder / Open files above. Everything stays in this browser: nothing is uploaded." }</p>
+            <button class="primary" onclick={demo}>{ "Load the demo workspace" }</button>
+        </section>
+    }
+}

@@ -1,0 +1,91 @@
+//! Progress of the running import, then its summary: runs, points, and every file's fate.
+
+use yew::prelude::*;
+
+use runlens_core::report::{FileReport, ImportReport};
+
+use crate::state::import::Outcome;
+use crate::state::{ImportAction, ImportContext};
+
+#[function_component(ImportStatus)]
+pub fn import_status() -> Html {
+    let import = use_context::<ImportContext>().expect("import context");
+    if let Some(p) = &import.active {
+        let percent = if p.bytes_total > 0 { (p.bytes_done as f64 / p.bytes_total as f64 * 100.0).min(100.0) } else { 0.0 };
+        return html! {
+            <section class="import-status" aria-live="polite">
+                <progress id="import-progress" max="100" value={format!("{percent:.1}")}></progress>
+                <span class="progress-text">
+                    { format!("{} / {} — {}", human_bytes(p.bytes_done), human_bytes(p.bytes_total), p.file) }
+                </span>
+            </section>
+        };
+    }
+    let dismiss = {
+        let import = import.clone();
+        Callback::from(move |_| import.dispatch(ImportAction::Dismiss))
+    };
+    match &import.last {
+        None => html! {},
+        Some(Outcome::Failed(message)) => html! {
+            <section class="import-status failed" role="alert">
+                <strong>{ "Import failed: " }</strong>{ message }
+                <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </section>
+        },
+        Some(Outcome::Imported(report)) => summary(report, dismiss),
+    }
+}
+
+fn summary(report: &ImportReport, dismiss: Callback<MouseEvent>) -> Html {
+    let read = report.files.iter().filter(|f| f.skipped_reason.is_none()).count();
+    let skipped = report.files.len() - read;
+    let problems: Vec<&FileReport> = report.files.iter().filter(|f| f.skipped_reason.is_none() && !f.is_clean()).collect();
+    html! {
+        <section class={classes!("import-status", (!problems.is_empty()).then_some("warn"))} id="import-summary">
+            <div class="summary-line">
+                <strong>{ format!("Imported {} runs, {} points", report.runs, report.points) }</strong>
+                { format!(" from {read} file{}", if read == 1 { "" } else { "s" }) }
+                if skipped > 0 { { format!(", {skipped} skipped") } }
+                <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+            if !problems.is_empty() || skipped > 0 {
+                <ul class="file-problems">
+                    { for problems.iter().map(|f| problem(f)) }
+                    { for report.files.iter().filter(|f| f.skipped_reason.is_some()).take(20).map(|f| html! {
+                        <li class="skipped"><code>{ &f.path }</code>{ ": skipped — " }{ f.skipped_reason.clone().unwrap_or_default() }</li>
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn problem(f: &FileReport) -> Html {
+    let mut parts = Vec::new();
+    if let Some(e) = &f.error {
+        parts.push(e.clone());
+    }
+    if f.skipped_records > 0 {
+        parts.push(format!("{} corrupt record{} skipped", f.skipped_records, if f.skipped_records == 1 { "" } else { "s" }));
+    }
+    parts.extend(f.warnings.iter().cloned());
+    let class = if f.error.is_some() { "error" } else { "warning" };
+    html! {
+        <li class={class}>
+            <code>{ &f.path }</code>{ ": " }{ parts.join("; ") }
+            if f.error.is_none() { { format!(" ({} points kept)", f.points) } }
+        </li>
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+}

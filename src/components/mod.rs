@@ -1,0 +1,9 @@
+//! Yew function components, one per file.
+
+pub mod app;
+pub mod chart;
+pub mod chart_panel;
+pub mod drop_zone;
+pub mod import_status;
+pub mod runs_table;
+pub mod toolbar;

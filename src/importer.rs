@@ -1,0 +1,90 @@
+//! The page's side of the import worker: starts it once, sends jobs, hands events back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+use yew::Callback;
+
+use crate::protocol::{ImportJob, JobFile, WorkerEvent};
+
+/// Where trunk puts the worker's loader shim (relative, so the app works under any path).
+const WORKER_URL: &str = "./import_worker_loader.js";
+
+/// A file chosen by the user: its path relative to what was dropped, and the `File`.
+pub struct PickedFile {
+    pub path: String,
+    pub file: web_sys::File,
+}
+
+pub struct Importer {
+    worker: Worker,
+    next_job: RefCell<u32>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Importer {
+    pub fn new(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
+        let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the import worker: {}", crate::js_message(&e)))?;
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(text) = event.data().as_string() else { return };
+            match serde_json::from_str::<WorkerEvent>(&text) {
+                Ok(e) => on_event.emit(e),
+                Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        Ok(Rc::new(Importer { worker, next_job: RefCell::new(1), _onmessage: onmessage }))
+    }
+
+    fn job_id(&self) -> u32 {
+        let mut n = self.next_job.borrow_mut();
+        let id = *n;
+        *n += 1;
+        id
+    }
+
+    /// Starts importing dropped or picked files. Returns the job id and total bytes.
+    pub fn import_files(&self, picked: Vec<PickedFile>) -> Result<(u32, u64), String> {
+        let files = Array::new();
+        let mut job_files = Vec::with_capacity(picked.len());
+        for p in picked {
+            job_files.push(JobFile { path: p.path, size: p.file.size() as u64, url: None });
+            files.push(&p.file);
+        }
+        self.send(job_files, files)
+    }
+
+    /// Starts importing files the worker fetches by URL (the demo workspace).
+    pub fn import_urls(&self, entries: Vec<(String, String)>) -> Result<(u32, u64), String> {
+        let files = Array::new();
+        let job_files = entries
+            .into_iter()
+            .map(|(path, url)| {
+                files.push(&JsValue::NULL);
+                JobFile { path, size: 0, url: Some(url) }
+            })
+            .collect();
+        self.send(job_files, files)
+    }
+
+    fn send(&self, job_files: Vec<JobFile>, files: Array) -> Result<(u32, u64), String> {
+        let total = job_files.iter().map(|f| f.size).sum();
+        let job = ImportJob { id: self.job_id(), files: job_files };
+        let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"job".into(), &text.into());
+        let _ = Reflect::set(&msg, &"files".into(), &files);
+        self.worker.post_message(&msg).map_err(|e| format!("could not reach the import worker: {}", crate::js_message(&e)))?;
+        Ok((job.id, total))
+    }
+}
+
+impl Drop for Importer {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

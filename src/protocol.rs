@@ -1,0 +1,45 @@
+//! Messages between the page and the import worker. Plain serde types (JSON text on the
+//! wire) so they are testable natively; `File` objects travel beside them as a JS array.
+
+use serde::{Deserialize, Serialize};
+
+use runlens_core::report::ImportReport;
+
+/// One file to import: either the `File` at the same index of the message's `files`
+/// array, or a URL the worker fetches (the demo workspace, later `?src=`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobFile {
+    /// `/`-separated path relative to the parent of what the user dropped.
+    pub path: String,
+    pub size: u64,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportJob {
+    pub id: u32,
+    pub files: Vec<JobFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WorkerEvent {
+    Progress { job: u32, bytes_done: u64, bytes_total: u64, file: String },
+    /// Everything was parsed and stored in one transaction.
+    Done { job: u32, report: ImportReport },
+    /// Nothing was stored (the store refused the transaction); the report says what was read.
+    Failed { job: u32, message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_as_json() {
+        let e = WorkerEvent::Progress { job: 1, bytes_done: 5, bytes_total: 9, file: "a/b".into() };
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(text.contains("\"kind\":\"progress\""));
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);
+    }
+}

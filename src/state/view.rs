@@ -1,0 +1,88 @@
+//! How charts are drawn. Kept in localStorage so a reload shows the same view.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+const STORAGE_KEY: &str = "runlens.view.v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum XAxis {
+    Step,
+    /// Seconds since the run's first point.
+    Relative,
+    Wall,
+}
+
+impl XAxis {
+    pub const ALL: [XAxis; 3] = [XAxis::Step, XAxis::Relative, XAxis::Wall];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            XAxis::Step => "Step",
+            XAxis::Relative => "Relative (s)",
+            XAxis::Wall => "Wall time",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            XAxis::Step => "step",
+            XAxis::Relative => "relative",
+            XAxis::Wall => "wall",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewState {
+    /// TensorBoard's smoothing weight, 0 ≤ w < 1.
+    pub smoothing: f64,
+    pub x_axis: XAxis,
+    pub log_y: bool,
+    /// Case-insensitive substring that chart tags must contain.
+    pub tag_filter: String,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState { smoothing: 0.6, x_axis: XAxis::Step, log_y: false, tag_filter: String::new() }
+    }
+}
+
+impl ViewState {
+    pub fn load() -> Self {
+        gloo::storage::LocalStorage::get::<ViewState>(STORAGE_KEY).unwrap_or_default()
+    }
+
+    fn save(&self) {
+        // A full or disabled localStorage only costs the view's persistence.
+        let _ = gloo::storage::LocalStorage::set(STORAGE_KEY, self);
+    }
+}
+
+use gloo::storage::Storage as _;
+
+pub enum ViewAction {
+    Smoothing(f64),
+    XAxis(XAxis),
+    LogY(bool),
+    TagFilter(String),
+}
+
+impl Reducible for ViewState {
+    type Action = ViewAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            ViewAction::Smoothing(w) => next.smoothing = w.clamp(0.0, 0.999),
+            ViewAction::XAxis(x) => next.x_axis = x,
+            ViewAction::LogY(on) => next.log_y = on,
+            ViewAction::TagFilter(f) => next.tag_filter = f,
+        }
+        next.save();
+        Rc::new(next)
+    }
+}

@@ -1,0 +1,198 @@
+//! The IndexedDB storage adapter: the only code that talks to IndexedDB.
+//!
+//! Invariant: an import is written in exactly one readwrite transaction
+//! ([`Store::save_import`]); if any write fails the transaction is dropped uncommitted and
+//! IndexedDB rolls it back, so the store never holds half an import.
+
+pub mod codec;
+pub mod schema;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::KeyRange;
+use wasm_bindgen::JsValue;
+
+use runlens_core::model::{Run, Series};
+use runlens_core::report::ImportReport;
+use runlens_core::summary::RunMeta;
+
+pub use codec::CHUNK_POINTS;
+use schema::{IMPORTS, RUNS, SERIES};
+
+/// The database the app uses. Tests use their own names.
+pub const DB_NAME: &str = "runlens";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("could not open the browser database: {0}")]
+    Open(String),
+    #[error("browser database error: {0}")]
+    Idb(String),
+    #[error("stored record {key} is damaged: {message}")]
+    Damaged { key: String, message: String },
+    #[error("import interrupted on purpose after {0} runs")]
+    Injected(usize),
+}
+
+impl From<indexed_db_futures::error::Error> for StorageError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        StorageError::Idb(e.to_string())
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StorageError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
+        StorageError::Open(e.to_string())
+    }
+}
+
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    pub async fn open(name: &str) -> Result<Self, StorageError> {
+        Self::open_version(name, schema::VERSION).await
+    }
+
+    /// Opens at an explicit schema version (for the upgrade test).
+    #[doc(hidden)]
+    pub async fn open_version(name: &str, version: u32) -> Result<Self, StorageError> {
+        Ok(Store { db: schema::open(name, version).await? })
+    }
+
+    pub fn version(&self) -> u32 {
+        self.db.version() as u32
+    }
+
+    pub fn store_names(&self) -> Vec<String> {
+        self.db.object_store_names().collect()
+    }
+
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Writes every run of one import (replacing runs with the same id, series and all)
+    /// and its report, in one transaction.
+    pub async fn save_import(&self, runs: &[Run], report: &ImportReport) -> Result<(), StorageError> {
+        self.write_import(runs, report, None).await
+    }
+
+    /// [`Store::save_import`] that fails after writing `fail_after` runs, for the test that a
+    /// failed import leaves the store unchanged.
+    #[doc(hidden)]
+    pub async fn save_import_failing_after(
+        &self,
+        runs: &[Run],
+        report: &ImportReport,
+        fail_after: usize,
+    ) -> Result<(), StorageError> {
+        self.write_import(runs, report, Some(fail_after)).await
+    }
+
+    async fn write_import(
+        &self,
+        runs: &[Run],
+        report: &ImportReport,
+        fail_after: Option<usize>,
+    ) -> Result<(), StorageError> {
+        let tx = self.db.transaction([RUNS, SERIES, IMPORTS]).with_mode(TransactionMode::Readwrite).build()?;
+        let metas = tx.object_store(RUNS)?;
+        let series = tx.object_store(SERIES)?;
+        for (i, run) in runs.iter().enumerate() {
+            if fail_after == Some(i) {
+                // Dropping `tx` uncommitted rolls back everything written so far.
+                return Err(StorageError::Injected(i));
+            }
+            let (lo, hi) = codec::run_range(&run.id);
+            series.delete::<String, _>(string_range(lo, hi)).primitive()?;
+            let meta = serde_json::to_string(&RunMeta::of(run)).map_err(|e| StorageError::Idb(e.to_string()))?;
+            metas.put(meta).with_key(run.id.clone()).primitive()?;
+            for s in &run.series {
+                for (chunk, value) in codec::encode_chunks(s).into_iter().enumerate() {
+                    series.put(value).with_key(codec::chunk_key(&run.id, &s.tag, chunk)).primitive()?;
+                }
+            }
+        }
+        let report_json = serde_json::to_string(report).map_err(|e| StorageError::Idb(e.to_string()))?;
+        let key = format!("{}-{:06}", js_sys::Date::new_0().to_iso_string(), runs.len());
+        tx.object_store(IMPORTS)?.put(report_json).with_key(String::from(key)).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every stored run's metadata, sorted by name. Damaged records are reported, not skipped
+    /// silently: the caller shows the error.
+    pub async fn load_runs(&self) -> Result<Vec<RunMeta>, StorageError> {
+        let tx = self.db.transaction(RUNS).build()?;
+        let store = tx.object_store(RUNS)?;
+        let values: Vec<String> = store.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+        let mut runs = Vec::with_capacity(values.len());
+        for text in values {
+            let meta: RunMeta = serde_json::from_str(&text)
+                .map_err(|e| StorageError::Damaged { key: format!("runs/{}", head(&text)), message: e.to_string() })?;
+            runs.push(meta);
+        }
+        runs.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(runs)
+    }
+
+    /// One series of one run, all points, in step order.
+    pub async fn load_series(&self, run_id: &str, tag: &str) -> Result<Series, StorageError> {
+        let tx = self.db.transaction(SERIES).build()?;
+        let store = tx.object_store(SERIES)?;
+        let (lo, hi) = codec::series_range(run_id, tag);
+        let chunks: Vec<JsValue> =
+            store.get_all::<JsValue>().with_query::<String, _>(string_range(lo, hi)).primitive()?.await?.collect::<Result<_, _>>()?;
+        let mut series = Series::new(tag);
+        for (i, chunk) in chunks.iter().enumerate() {
+            codec::decode_chunk(chunk, &mut series)
+                .map_err(|message| StorageError::Damaged { key: codec::chunk_key(run_id, tag, i), message })?;
+        }
+        Ok(series)
+    }
+
+    /// Import reports, oldest first.
+    pub async fn load_import_reports(&self) -> Result<Vec<ImportReport>, StorageError> {
+        let tx = self.db.transaction(IMPORTS).build()?;
+        let values: Vec<String> =
+            tx.object_store(IMPORTS)?.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+        Ok(values.iter().filter_map(|t| serde_json::from_str(t).ok()).collect())
+    }
+
+    pub async fn delete_run(&self, run_id: &str) -> Result<(), StorageError> {
+        let tx = self.db.transaction([RUNS, SERIES]).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(RUNS)?.delete(run_id.to_owned()).primitive()?;
+        let (lo, hi) = codec::run_range(run_id);
+        tx.object_store(SERIES)?.delete::<String, _>(string_range(lo, hi)).primitive()?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Empties the workspace: every run, series and import report.
+    pub async fn clear(&self) -> Result<(), StorageError> {
+        let tx = self.db.transaction([RUNS, SERIES, IMPORTS]).with_mode(TransactionMode::Readwrite).build()?;
+        for name in [RUNS, SERIES, IMPORTS] {
+            tx.object_store(name)?.clear()?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Number of stored series chunks (for tests and the storage summary).
+    pub async fn chunk_count(&self) -> Result<u32, StorageError> {
+        let tx = self.db.transaction(SERIES).build()?;
+        Ok(tx.object_store(SERIES)?.count().primitive()?.await?)
+    }
+}
+
+/// The half-open key range `[lo, hi)`.
+fn string_range(lo: String, hi: String) -> KeyRange<String> {
+    KeyRange::Bound(lo, false, hi, true)
+}
+
+fn head(text: &str) -> String {
+    text.chars().take(40).collect()
+}

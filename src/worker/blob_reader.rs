@@ -1,0 +1,63 @@
+//! `std::io::Read` over a `Blob`, for the worker: reads bounded slices with
+//! `FileReaderSync`, so a file larger than memory is never loaded whole.
+
+use std::io::{self, Read};
+
+use js_sys::Uint8Array;
+use web_sys::{Blob, FileReaderSync};
+
+/// Bytes fetched per slice. Large enough to amortise the JS call, small enough to keep
+/// progress fine-grained.
+const SLICE: f64 = 4.0 * 1024.0 * 1024.0;
+
+pub struct BlobReader {
+    blob: Blob,
+    reader: FileReaderSync,
+    offset: f64,
+    size: f64,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl BlobReader {
+    pub fn new(blob: Blob) -> io::Result<Self> {
+        let reader = FileReaderSync::new().map_err(|e| js_io_error("FileReaderSync unavailable", &e))?;
+        let size = blob.size();
+        Ok(BlobReader { blob, reader, offset: 0.0, size, buf: Vec::new(), pos: 0 })
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        let end = (self.offset + SLICE).min(self.size);
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(self.offset, end)
+            .map_err(|e| js_io_error("could not slice the file", &e))?;
+        let buffer = self
+            .reader
+            .read_as_array_buffer(&slice)
+            .map_err(|e| js_io_error("the browser could not read the file", &e))?;
+        self.buf = Uint8Array::new(&buffer).to_vec();
+        self.pos = 0;
+        self.offset = end;
+        Ok(())
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.buf.len() {
+            if self.offset >= self.size {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn js_io_error(context: &str, e: &wasm_bindgen::JsValue) -> io::Error {
+    io::Error::other(format!("{context}: {}", crate::js_message(e)))
+}

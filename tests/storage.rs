@@ -1,0 +1,167 @@
+//! Storage in a real browser (headless Chromium via wasm-bindgen-test-runner):
+//! round trip, re-import, a failed import leaves the store unchanged, schema upgrade.
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use wasm_bindgen_test::*;
+
+use runlens::storage::{codec, schema, Store, CHUNK_POINTS};
+use runlens_core::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use runlens_core::report::{FileReport, ImportReport};
+use runlens_core::summary::RunMeta;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn run(name: &str, points: usize, offset: f64) -> Run {
+    let mut loss = Series::new("loss/train");
+    let mut acc = Series::new("accuracy");
+    for i in 0..points {
+        let v = if i == 3 { f64::NAN } else { offset + 1.0 / (i as f64 + 1.0) };
+        loss.push(Step(i as i64 * 10), WallTime(1.7e9 + i as f64 * 0.25), v);
+        if i % 2 == 0 {
+            acc.push(Step(i as i64 * 10), WallTime(1.7e9 + i as f64 * 0.25), 0.1 + offset);
+        }
+    }
+    let mut hparams = BTreeMap::new();
+    hparams.insert("lr".to_owned(), HParamValue::Number(0.01));
+    hparams.insert("optimizer".to_owned(), HParamValue::Text("adam".into()));
+    Run {
+        id: format!("tensorboard:{name}"),
+        name: name.into(),
+        source: Source::TensorBoard,
+        hparams,
+        tags: BTreeMap::new(),
+        series: vec![acc, loss],
+    }
+}
+
+fn report(runs: &[Run]) -> ImportReport {
+    ImportReport {
+        files: vec![FileReport::new("logs/a/events.out.tfevents.1.host")],
+        runs: runs.len() as u64,
+        points: runs.iter().map(|r| r.point_count() as u64).sum(),
+    }
+}
+
+async fn fresh(name: &str) -> Store {
+    Database::delete_by_name(name).expect("delete request").await.expect("delete db");
+    Store::open(name).await.expect("open store")
+}
+
+/// Columns equal bit for bit (NaN included).
+fn assert_same_series(a: &Series, b: &Series) {
+    assert_eq!(a.tag, b.tag);
+    assert_eq!(a.steps, b.steps, "steps of {}", a.tag);
+    assert_eq!(a.wall_times, b.wall_times, "wall times of {}", a.tag);
+    let bits = |s: &Series| s.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(a), bits(b), "values of {}", a.tag);
+}
+
+async fn assert_stored(store: &Store, run: &Run) {
+    for s in &run.series {
+        let loaded = store.load_series(&run.id, &s.tag).await.expect("load series");
+        assert_same_series(&loaded, s);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn round_trip_keeps_every_point_across_chunks() {
+    let store = fresh("test-round-trip").await;
+    let big = run("big", CHUNK_POINTS + 1234, 0.0);
+    let small = run("small", 5, 1.0);
+    let runs = vec![big.clone(), small.clone()];
+    store.save_import(&runs, &report(&runs)).await.expect("save");
+
+    let metas = store.load_runs().await.expect("load runs");
+    assert_eq!(metas, vec![RunMeta::of(&big), RunMeta::of(&small)]);
+    assert_stored(&store, &big).await;
+    assert_stored(&store, &small).await;
+    // loss of big needs 2 chunks, its accuracy 1; small has 1 + 1.
+    assert_eq!(store.chunk_count().await.unwrap(), 5);
+    assert_eq!(store.load_import_reports().await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn reimport_replaces_a_run_without_leftover_chunks() {
+    let store = fresh("test-reimport").await;
+    let first = run("a", CHUNK_POINTS + 10, 0.0);
+    store.save_import(std::slice::from_ref(&first), &report(&[])).await.unwrap();
+    let second = run("a", 20, 5.0);
+    store.save_import(std::slice::from_ref(&second), &report(&[])).await.unwrap();
+
+    assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&second)]);
+    assert_stored(&store, &second).await;
+    assert_eq!(store.chunk_count().await.unwrap(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn failed_import_leaves_the_store_unchanged() {
+    let store = fresh("test-failed-import").await;
+    let original = run("a", 100, 0.0);
+    store.save_import(std::slice::from_ref(&original), &report(&[])).await.unwrap();
+    let chunks_before = store.chunk_count().await.unwrap();
+
+    // The failing import first rewrites run "a" and adds "b", then fails.
+    let replacement = run("a", 3, 9.0);
+    let added = run("b", 50, 1.0);
+    let result = store.save_import_failing_after(&[replacement, added.clone(), added], &report(&[]), 2).await;
+    assert!(result.is_err(), "the injected failure must surface");
+
+    assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&original)]);
+    assert_stored(&store, &original).await;
+    assert_eq!(store.chunk_count().await.unwrap(), chunks_before);
+    assert_eq!(store.load_import_reports().await.unwrap().len(), 1, "no report of the failed import");
+}
+
+#[wasm_bindgen_test]
+async fn delete_run_and_clear() {
+    let store = fresh("test-delete").await;
+    let (a, b) = (run("a", 10, 0.0), run("b", 10, 1.0));
+    store.save_import(&[a.clone(), b.clone()], &report(&[])).await.unwrap();
+
+    store.delete_run(&a.id).await.unwrap();
+    assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&b)]);
+    assert!(store.load_series(&a.id, "loss/train").await.unwrap().is_empty());
+    assert_stored(&store, &b).await;
+
+    store.clear().await.unwrap();
+    assert!(store.load_runs().await.unwrap().is_empty());
+    assert_eq!(store.chunk_count().await.unwrap(), 0);
+}
+
+/// A workspace written by schema version 1 (runs + series, no imports store) opens with
+/// the current version: data kept, new store added, imports work.
+#[wasm_bindgen_test]
+async fn schema_upgrade_from_version_1_keeps_data() {
+    let name = "test-upgrade";
+    Database::delete_by_name(name).unwrap().await.unwrap();
+    let old = run("old", 10, 0.0);
+    {
+        let db = schema::open(name, 1).await.expect("open v1");
+        assert!(!db.object_store_names().any(|n| n == schema::IMPORTS));
+        let tx = db.transaction([schema::RUNS, schema::SERIES]).with_mode(TransactionMode::Readwrite).build().unwrap();
+        let meta = serde_json::to_string(&RunMeta::of(&old)).unwrap();
+        tx.object_store(schema::RUNS).unwrap().put(meta).with_key(old.id.clone()).primitive().unwrap();
+        let series = tx.object_store(schema::SERIES).unwrap();
+        for s in &old.series {
+            for (i, chunk) in codec::encode_chunks(s).into_iter().enumerate() {
+                series.put(chunk).with_key(codec::chunk_key(&old.id, &s.tag, i)).primitive().unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        db.close();
+    }
+
+    let store = Store::open(name).await.expect("upgrade");
+    assert_eq!(store.version(), schema::VERSION);
+    assert!(store.store_names().iter().any(|n| n == schema::IMPORTS));
+    assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&old)]);
+    assert_stored(&store, &old).await;
+    let new = run("new", 4, 2.0);
+    store.save_import(std::slice::from_ref(&new), &report(&[])).await.expect("import after upgrade");
+    assert_eq!(store.load_runs().await.unwrap().len(), 2);
+}
