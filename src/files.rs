@@ -7,7 +7,9 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
+use web_sys::{
+    DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
+};
 
 use crate::importer::PickedFile;
 
@@ -16,8 +18,12 @@ pub fn from_file_list(list: &FileList) -> Vec<PickedFile> {
     (0..list.length())
         .filter_map(|i| list.get(i))
         .map(|file| {
-            let relative = Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
-            let path = relative.filter(|p| !p.is_empty()).unwrap_or_else(|| file.name());
+            let relative = Reflect::get(&file, &"webkitRelativePath".into())
+                .ok()
+                .and_then(|v| v.as_string());
+            let path = relative
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| file.name());
             PickedFile { path, file }
         })
         .collect()
@@ -92,5 +98,7 @@ async fn callback_promise(call: impl FnOnce(&Function, &Function)) -> Result<JsV
             call(&resolve, &reject);
         }
     });
-    JsFuture::from(promise).await.map_err(|e| crate::js_message(&e))
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| crate::js_message(&e))
 }

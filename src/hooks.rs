@@ -29,7 +29,9 @@ pub fn use_start_import() -> Callback<ImportRequest> {
     let services = use_context::<Services>();
     let import = use_context::<ImportContext>();
     Callback::from(move |request: ImportRequest| {
-        let (Some(services), Some(import)) = (services.clone(), import.clone()) else { return };
+        let (Some(services), Some(import)) = (services.clone(), import.clone()) else {
+            return;
+        };
         if import.active.is_some() {
             return;
         }
@@ -44,7 +46,11 @@ pub fn use_start_import() -> Callback<ImportRequest> {
                 wasm_bindgen_futures::spawn_local(async move {
                     match fetch_manifest().await {
                         Ok(m) => {
-                            let entries = m.files.into_iter().map(|f| (f.clone(), format!("demo/{f}"))).collect();
+                            let entries = m
+                                .files
+                                .into_iter()
+                                .map(|f| (f.clone(), format!("demo/{f}")))
+                                .collect();
                             dispatch_start(&import, services.importer.import_urls(entries));
                         }
                         Err(e) => import.dispatch(ImportAction::Failed(e)),
@@ -64,11 +70,25 @@ fn dispatch_start(import: &ImportContext, started: Result<(u32, u64), String>) {
 
 async fn fetch_manifest() -> Result<Manifest, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let fail = |e: wasm_bindgen::JsValue| format!("could not load the demo ({DEMO_MANIFEST}): {}", crate::js_message(&e));
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(DEMO_MANIFEST)).await.map_err(fail)?.unchecked_into();
+    let fail = |e: wasm_bindgen::JsValue| {
+        format!(
+            "could not load the demo ({DEMO_MANIFEST}): {}",
+            crate::js_message(&e)
+        )
+    };
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(DEMO_MANIFEST))
+        .await
+        .map_err(fail)?
+        .unchecked_into();
     if !response.ok() {
-        return Err(format!("could not load the demo ({DEMO_MANIFEST}): HTTP {}", response.status()));
+        return Err(format!(
+            "could not load the demo ({DEMO_MANIFEST}): HTTP {}",
+            response.status()
+        ));
     }
-    let text = JsFuture::from(response.text().map_err(fail)?).await.map_err(fail)?;
-    serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|e| format!("demo manifest is malformed: {e}"))
+    let text = JsFuture::from(response.text().map_err(fail)?)
+        .await
+        .map_err(fail)?;
+    serde_json::from_str(&text.as_string().unwrap_or_default())
+        .map_err(|e| format!("demo manifest is malformed: {e}"))
 }

@@ -28,16 +28,27 @@ pub struct Importer {
 
 impl Importer {
     pub fn new(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the import worker: {}", crate::js_message(&e)))?;
+        let worker = Worker::new(WORKER_URL).map_err(|e| {
+            format!(
+                "could not start the import worker: {}",
+                crate::js_message(&e)
+            )
+        })?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(text) = event.data().as_string() else { return };
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
             match serde_json::from_str::<WorkerEvent>(&text) {
                 Ok(e) => on_event.emit(e),
                 Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
             }
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        Ok(Rc::new(Importer { worker, next_job: RefCell::new(1), _onmessage: onmessage }))
+        Ok(Rc::new(Importer {
+            worker,
+            next_job: RefCell::new(1),
+            _onmessage: onmessage,
+        }))
     }
 
     fn job_id(&self) -> u32 {
@@ -52,7 +63,11 @@ impl Importer {
         let files = Array::new();
         let mut job_files = Vec::with_capacity(picked.len());
         for p in picked {
-            job_files.push(JobFile { path: p.path, size: p.file.size() as u64, url: None });
+            job_files.push(JobFile {
+                path: p.path,
+                size: p.file.size() as u64,
+                url: None,
+            });
             files.push(&p.file);
         }
         self.send(job_files, files)
@@ -65,7 +80,11 @@ impl Importer {
             .into_iter()
             .map(|(path, url)| {
                 files.push(&JsValue::NULL);
-                JobFile { path, size: 0, url: Some(url) }
+                JobFile {
+                    path,
+                    size: 0,
+                    url: Some(url),
+                }
             })
             .collect();
         self.send(job_files, files)
@@ -73,12 +92,20 @@ impl Importer {
 
     fn send(&self, job_files: Vec<JobFile>, files: Array) -> Result<(u32, u64), String> {
         let total = job_files.iter().map(|f| f.size).sum();
-        let job = ImportJob { id: self.job_id(), files: job_files };
+        let job = ImportJob {
+            id: self.job_id(),
+            files: job_files,
+        };
         let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"job".into(), &text.into());
         let _ = Reflect::set(&msg, &"files".into(), &files);
-        self.worker.post_message(&msg).map_err(|e| format!("could not reach the import worker: {}", crate::js_message(&e)))?;
+        self.worker.post_message(&msg).map_err(|e| {
+            format!(
+                "could not reach the import worker: {}",
+                crate::js_message(&e)
+            )
+        })?;
         Ok((job.id, total))
     }
 }

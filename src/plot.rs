@@ -11,8 +11,8 @@ use crate::state::XAxis;
 
 /// Tableau-like palette, distinguishable on light and dark backgrounds.
 const PALETTE: [&str; 12] = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-    "#393b79", "#ad494a",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#ad494a",
 ];
 
 /// The colour of the run at `index` in the workspace's name order.
@@ -54,7 +54,11 @@ pub fn figure(spec: &ChartSpec) -> Plot {
             );
         }
         // A lone point has no line to draw: show it as a marker.
-        let mode = if line.xs.len() < 2 { Mode::LinesMarkers } else { Mode::Lines };
+        let mode = if line.xs.len() < 2 {
+            Mode::LinesMarkers
+        } else {
+            Mode::Lines
+        };
         let mut trace = Scatter::new(line.xs.clone(), line.ys.clone())
             .mode(mode)
             .name(&line.name)
@@ -72,7 +76,11 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         XAxis::Wall => Axis::new().type_(AxisType::Date).title("wall time"),
         other => Axis::new().title(other.label()),
     };
-    let y_axis = if spec.log_y { Axis::new().type_(AxisType::Log) } else { Axis::new() };
+    let y_axis = if spec.log_y {
+        Axis::new().type_(AxisType::Log)
+    } else {
+        Axis::new()
+    };
     plot.set_layout(
         Layout::new()
             .hover_mode(HoverMode::XUnified)

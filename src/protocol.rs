@@ -24,7 +24,15 @@ pub struct ImportJob {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerEvent {
-    Progress { job: u32, bytes_done: u64, bytes_total: u64, file: String },
+    /// `bytes_total` is 0 when sizes are unknown up front (files fetched by URL).
+    Progress {
+        job: u32,
+        bytes_done: u64,
+        bytes_total: u64,
+        files_done: u32,
+        files_total: u32,
+        file: String,
+    },
     /// Everything was parsed and stored in one transaction.
     Done { job: u32, report: ImportReport },
     /// Nothing was stored (the store refused the transaction); the report says what was read.
@@ -37,7 +45,14 @@ mod tests {
 
     #[test]
     fn events_round_trip_as_json() {
-        let e = WorkerEvent::Progress { job: 1, bytes_done: 5, bytes_total: 9, file: "a/b".into() };
+        let e = WorkerEvent::Progress {
+            job: 1,
+            bytes_done: 5,
+            bytes_total: 9,
+            files_done: 0,
+            files_total: 2,
+            file: "a/b".into(),
+        };
         let text = serde_json::to_string(&e).unwrap();
         assert!(text.contains("\"kind\":\"progress\""));
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);

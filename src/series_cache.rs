@@ -16,7 +16,13 @@ pub struct SeriesCache {
 }
 
 impl SeriesCache {
-    pub async fn get(&self, store: &Store, revision: u64, run_id: &str, tag: &str) -> Result<Rc<Series>, StorageError> {
+    pub async fn get(
+        &self,
+        store: &Store,
+        revision: u64,
+        run_id: &str,
+        tag: &str,
+    ) -> Result<Rc<Series>, StorageError> {
         if *self.revision.borrow() != revision {
             self.entries.borrow_mut().clear();
             *self.revision.borrow_mut() = revision;

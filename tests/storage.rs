@@ -20,10 +20,18 @@ fn run(name: &str, points: usize, offset: f64) -> Run {
     let mut loss = Series::new("loss/train");
     let mut acc = Series::new("accuracy");
     for i in 0..points {
-        let v = if i == 3 { f64::NAN } else { offset + 1.0 / (i as f64 + 1.0) };
+        let v = if i == 3 {
+            f64::NAN
+        } else {
+            offset + 1.0 / (i as f64 + 1.0)
+        };
         loss.push(Step(i as i64 * 10), WallTime(1.7e9 + i as f64 * 0.25), v);
         if i % 2 == 0 {
-            acc.push(Step(i as i64 * 10), WallTime(1.7e9 + i as f64 * 0.25), 0.1 + offset);
+            acc.push(
+                Step(i as i64 * 10),
+                WallTime(1.7e9 + i as f64 * 0.25),
+                0.1 + offset,
+            );
         }
     }
     let mut hparams = BTreeMap::new();
@@ -48,7 +56,10 @@ fn report(runs: &[Run]) -> ImportReport {
 }
 
 async fn fresh(name: &str) -> Store {
-    Database::delete_by_name(name).expect("delete request").await.expect("delete db");
+    Database::delete_by_name(name)
+        .expect("delete request")
+        .await
+        .expect("delete db");
     Store::open(name).await.expect("open store")
 }
 
@@ -63,7 +74,10 @@ fn assert_same_series(a: &Series, b: &Series) {
 
 async fn assert_stored(store: &Store, run: &Run) {
     for s in &run.series {
-        let loaded = store.load_series(&run.id, &s.tag).await.expect("load series");
+        let loaded = store
+            .load_series(&run.id, &s.tag)
+            .await
+            .expect("load series");
         assert_same_series(&loaded, s);
     }
 }
@@ -74,7 +88,10 @@ async fn round_trip_keeps_every_point_across_chunks() {
     let big = run("big", CHUNK_POINTS + 1234, 0.0);
     let small = run("small", 5, 1.0);
     let runs = vec![big.clone(), small.clone()];
-    store.save_import(&runs, &report(&runs)).await.expect("save");
+    store
+        .save_import(&runs, &report(&runs))
+        .await
+        .expect("save");
 
     let metas = store.load_runs().await.expect("load runs");
     assert_eq!(metas, vec![RunMeta::of(&big), RunMeta::of(&small)]);
@@ -89,9 +106,15 @@ async fn round_trip_keeps_every_point_across_chunks() {
 async fn reimport_replaces_a_run_without_leftover_chunks() {
     let store = fresh("test-reimport").await;
     let first = run("a", CHUNK_POINTS + 10, 0.0);
-    store.save_import(std::slice::from_ref(&first), &report(&[])).await.unwrap();
+    store
+        .save_import(std::slice::from_ref(&first), &report(&[]))
+        .await
+        .unwrap();
     let second = run("a", 20, 5.0);
-    store.save_import(std::slice::from_ref(&second), &report(&[])).await.unwrap();
+    store
+        .save_import(std::slice::from_ref(&second), &report(&[]))
+        .await
+        .unwrap();
 
     assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&second)]);
     assert_stored(&store, &second).await;
@@ -102,30 +125,49 @@ async fn reimport_replaces_a_run_without_leftover_chunks() {
 async fn failed_import_leaves_the_store_unchanged() {
     let store = fresh("test-failed-import").await;
     let original = run("a", 100, 0.0);
-    store.save_import(std::slice::from_ref(&original), &report(&[])).await.unwrap();
+    store
+        .save_import(std::slice::from_ref(&original), &report(&[]))
+        .await
+        .unwrap();
     let chunks_before = store.chunk_count().await.unwrap();
 
     // The failing import first rewrites run "a" and adds "b", then fails.
     let replacement = run("a", 3, 9.0);
     let added = run("b", 50, 1.0);
-    let result = store.save_import_failing_after(&[replacement, added.clone(), added], &report(&[]), 2).await;
+    let result = store
+        .save_import_failing_after(&[replacement, added.clone(), added], &report(&[]), 2)
+        .await;
     assert!(result.is_err(), "the injected failure must surface");
 
-    assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&original)]);
+    assert_eq!(
+        store.load_runs().await.unwrap(),
+        vec![RunMeta::of(&original)]
+    );
     assert_stored(&store, &original).await;
     assert_eq!(store.chunk_count().await.unwrap(), chunks_before);
-    assert_eq!(store.load_import_reports().await.unwrap().len(), 1, "no report of the failed import");
+    assert_eq!(
+        store.load_import_reports().await.unwrap().len(),
+        1,
+        "no report of the failed import"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn delete_run_and_clear() {
     let store = fresh("test-delete").await;
     let (a, b) = (run("a", 10, 0.0), run("b", 10, 1.0));
-    store.save_import(&[a.clone(), b.clone()], &report(&[])).await.unwrap();
+    store
+        .save_import(&[a.clone(), b.clone()], &report(&[]))
+        .await
+        .unwrap();
 
     store.delete_run(&a.id).await.unwrap();
     assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&b)]);
-    assert!(store.load_series(&a.id, "loss/train").await.unwrap().is_empty());
+    assert!(store
+        .load_series(&a.id, "loss/train")
+        .await
+        .unwrap()
+        .is_empty());
     assert_stored(&store, &b).await;
 
     store.clear().await.unwrap();
@@ -143,13 +185,26 @@ async fn schema_upgrade_from_version_1_keeps_data() {
     {
         let db = schema::open(name, 1).await.expect("open v1");
         assert!(!db.object_store_names().any(|n| n == schema::IMPORTS));
-        let tx = db.transaction([schema::RUNS, schema::SERIES]).with_mode(TransactionMode::Readwrite).build().unwrap();
+        let tx = db
+            .transaction([schema::RUNS, schema::SERIES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .unwrap();
         let meta = serde_json::to_string(&RunMeta::of(&old)).unwrap();
-        tx.object_store(schema::RUNS).unwrap().put(meta).with_key(old.id.clone()).primitive().unwrap();
+        tx.object_store(schema::RUNS)
+            .unwrap()
+            .put(meta)
+            .with_key(old.id.clone())
+            .primitive()
+            .unwrap();
         let series = tx.object_store(schema::SERIES).unwrap();
         for s in &old.series {
             for (i, chunk) in codec::encode_chunks(s).into_iter().enumerate() {
-                series.put(chunk).with_key(codec::chunk_key(&old.id, &s.tag, i)).primitive().unwrap();
+                series
+                    .put(chunk)
+                    .with_key(codec::chunk_key(&old.id, &s.tag, i))
+                    .primitive()
+                    .unwrap();
             }
         }
         tx.commit().await.unwrap();
@@ -162,6 +217,9 @@ async fn schema_upgrade_from_version_1_keeps_data() {
     assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&old)]);
     assert_stored(&store, &old).await;
     let new = run("new", 4, 2.0);
-    store.save_import(std::slice::from_ref(&new), &report(&[])).await.expect("import after upgrade");
+    store
+        .save_import(std::slice::from_ref(&new), &report(&[]))
+        .await
+        .expect("import after upgrade");
     assert_eq!(store.load_runs().await.unwrap().len(), 2);
 }

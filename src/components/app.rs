@@ -39,7 +39,11 @@ pub fn app() -> Html {
     let services = use_state(|| None::<Services>);
 
     {
-        let (services, ws, imp) = (services.clone(), workspace.dispatcher(), import.dispatcher());
+        let (services, ws, imp) = (
+            services.clone(),
+            workspace.dispatcher(),
+            import.dispatcher(),
+        );
         use_effect_with((), move |_| {
             if let Ok(hidden) = LocalStorage::get::<BTreeSet<String>>(HIDDEN_KEY) {
                 ws.dispatch(WorkspaceAction::SetHidden(hidden));
@@ -52,20 +56,38 @@ pub fn app() -> Html {
                 let on_event = {
                     let (store, ws, imp) = (store.clone(), ws.clone(), imp.clone());
                     Callback::from(move |event: WorkerEvent| match event {
-                        WorkerEvent::Progress { job, bytes_done, bytes_total, file } => {
-                            imp.dispatch(ImportAction::Progress(Progress { job, bytes_done, bytes_total, file }))
-                        }
+                        WorkerEvent::Progress {
+                            job,
+                            bytes_done,
+                            bytes_total,
+                            files_done,
+                            files_total,
+                            file,
+                        } => imp.dispatch(ImportAction::Progress(Progress {
+                            job,
+                            bytes_done,
+                            bytes_total,
+                            files_done,
+                            files_total,
+                            file,
+                        })),
                         WorkerEvent::Done { report, .. } => {
                             imp.dispatch(ImportAction::Done(report));
                             reload_runs(store.clone(), ws.clone());
                         }
-                        WorkerEvent::Failed { message, .. } => imp.dispatch(ImportAction::Failed(message)),
+                        WorkerEvent::Failed { message, .. } => {
+                            imp.dispatch(ImportAction::Failed(message))
+                        }
                     })
                 };
                 match Importer::new(on_event) {
                     Ok(importer) => {
                         reload_runs(store.clone(), ws.clone());
-                        services.set(Some(Services { store, importer, series: Rc::default() }));
+                        services.set(Some(Services {
+                            store,
+                            importer,
+                            series: Rc::default(),
+                        }));
                     }
                     Err(e) => ws.dispatch(WorkspaceAction::Failed(e)),
                 }
@@ -113,7 +135,9 @@ pub fn app() -> Html {
         </ContextProvider<WorkspaceContext>>
     };
     match &*services {
-        Some(s) => html! { <ContextProvider<Services> context={s.clone()}>{ content }</ContextProvider<Services>> },
+        Some(s) => {
+            html! { <ContextProvider<Services> context={s.clone()}>{ content }</ContextProvider<Services>> }
+        }
         None => content,
     }
 }

@@ -19,7 +19,11 @@ pub fn chart_panel() -> Html {
 
     // tag → the drawn runs that have it, in workspace order (so colours match the table).
     let groups = {
-        let (runs, hidden, filter) = (workspace.runs.clone(), workspace.hidden.clone(), view.tag_filter.to_lowercase());
+        let (runs, hidden, filter) = (
+            workspace.runs.clone(),
+            workspace.hidden.clone(),
+            view.tag_filter.to_lowercase(),
+        );
         use_memo((runs, hidden, filter), |(runs, hidden, filter)| {
             let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
             for (i, run) in runs.iter().enumerate() {
@@ -29,7 +33,11 @@ pub fn chart_panel() -> Html {
                     }
                     let entry = by_tag.entry(s.tag.clone()).or_default();
                     if !hidden.contains(&run.id) {
-                        entry.push(ChartRun { id: run.id.clone(), name: run.name.clone(), color: run_color(i) });
+                        entry.push(ChartRun {
+                            id: run.id.clone(),
+                            name: run.name.clone(),
+                            color: run_color(i),
+                        });
                     }
                 }
             }

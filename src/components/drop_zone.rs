@@ -41,7 +41,9 @@ pub fn drop_zone(props: &Props) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             over.set(false);
-            let Some(transfer) = e.data_transfer() else { return };
+            let Some(transfer) = e.data_transfer() else {
+                return;
+            };
             let entries = files::drop_entries(&transfer);
             if entries.is_empty() {
                 // No file-system entries (e.g. files dragged from some apps): plain files.
@@ -54,7 +56,10 @@ pub fn drop_zone(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let (picked, errors) = files::collect_entries(entries).await;
                 if !errors.is_empty() {
-                    import.dispatch(ImportAction::Failed(format!("could not read: {}", errors.join("; "))));
+                    import.dispatch(ImportAction::Failed(format!(
+                        "could not read: {}",
+                        errors.join("; ")
+                    )));
                 }
                 start.emit(ImportRequest::Files(picked));
             });

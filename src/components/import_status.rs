@@ -11,13 +11,30 @@ use crate::state::{ImportAction, ImportContext};
 pub fn import_status() -> Html {
     let import = use_context::<ImportContext>().expect("import context");
     if let Some(p) = &import.active {
-        let percent = if p.bytes_total > 0 { (p.bytes_done as f64 / p.bytes_total as f64 * 100.0).min(100.0) } else { 0.0 };
+        let percent = if p.bytes_total > 0 {
+            p.bytes_done as f64 / p.bytes_total as f64 * 100.0
+        } else if p.files_total > 0 {
+            f64::from(p.files_done) / f64::from(p.files_total) * 100.0
+        } else {
+            0.0
+        };
+        let amount = if p.bytes_total > 0 {
+            format!(
+                "{} / {}",
+                human_bytes(p.bytes_done),
+                human_bytes(p.bytes_total)
+            )
+        } else {
+            format!(
+                "file {} of {}",
+                (p.files_done + 1).min(p.files_total),
+                p.files_total
+            )
+        };
         return html! {
             <section class="import-status" aria-live="polite">
-                <progress id="import-progress" max="100" value={format!("{percent:.1}")}></progress>
-                <span class="progress-text">
-                    { format!("{} / {} — {}", human_bytes(p.bytes_done), human_bytes(p.bytes_total), p.file) }
-                </span>
+                <progress id="import-progress" max="100" value={format!("{:.1}", percent.min(100.0))}></progress>
+                <span class="progress-text">{ format!("{amount} — {}", p.file) }</span>
             </section>
         };
     }
@@ -38,9 +55,17 @@ pub fn import_status() -> Html {
 }
 
 fn summary(report: &ImportReport, dismiss: Callback<MouseEvent>) -> Html {
-    let read = report.files.iter().filter(|f| f.skipped_reason.is_none()).count();
+    let read = report
+        .files
+        .iter()
+        .filter(|f| f.skipped_reason.is_none())
+        .count();
     let skipped = report.files.len() - read;
-    let problems: Vec<&FileReport> = report.files.iter().filter(|f| f.skipped_reason.is_none() && !f.is_clean()).collect();
+    let problems: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| f.skipped_reason.is_none() && !f.is_clean())
+        .collect();
     html! {
         <section class={classes!("import-status", (!problems.is_empty()).then_some("warn"))} id="import-summary">
             <div class="summary-line">
@@ -67,10 +92,18 @@ fn problem(f: &FileReport) -> Html {
         parts.push(e.clone());
     }
     if f.skipped_records > 0 {
-        parts.push(format!("{} corrupt record{} skipped", f.skipped_records, if f.skipped_records == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} corrupt record{} skipped",
+            f.skipped_records,
+            if f.skipped_records == 1 { "" } else { "s" }
+        ));
     }
     parts.extend(f.warnings.iter().cloned());
-    let class = if f.error.is_some() { "error" } else { "warning" };
+    let class = if f.error.is_some() {
+        "error"
+    } else {
+        "warning"
+    };
     html! {
         <li class={class}>
             <code>{ &f.path }</code>{ ": " }{ parts.join("; ") }
@@ -87,5 +120,9 @@ pub fn human_bytes(n: u64) -> String {
         v /= 1000.0;
         unit += 1;
     }
-    if unit == 0 { format!("{n} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
 }

@@ -36,14 +36,34 @@ pub fn runs_table() -> Html {
     let all_drawn = workspace.hidden.is_empty();
     let on_all = {
         let ws = workspace.clone();
-        Callback::from(move |_| ws.dispatch(if all_drawn { WorkspaceAction::HideAll } else { WorkspaceAction::ShowAll }))
+        Callback::from(move |_| {
+            ws.dispatch(if all_drawn {
+                WorkspaceAction::HideAll
+            } else {
+                WorkspaceAction::ShowAll
+            })
+        })
     };
 
-    let params = table.columns.iter().filter(|c| matches!(c, Column::Param(_))).count();
-    let metrics = table.columns.iter().filter(|c| matches!(c, Column::LastValue(_))).count();
+    let params = table
+        .columns
+        .iter()
+        .filter(|c| matches!(c, Column::Param(_)))
+        .count();
+    let metrics = table
+        .columns
+        .iter()
+        .filter(|c| matches!(c, Column::LastValue(_)))
+        .count();
     let fixed = table.columns.len() - params - metrics;
     let arrow = |i: usize| match *sort {
-        Some(s) if s.column == i => if s.descending { " ▼" } else { " ▲" },
+        Some(s) if s.column == i => {
+            if s.descending {
+                " ▼"
+            } else {
+                " ▲"
+            }
+        }
         _ => "",
     };
 
@@ -127,9 +147,15 @@ pub fn download(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     if let Ok(a) = document.create_element("a") {
         let a: web_sys::HtmlAnchorElement = a.unchecked_into();
         a.set_href(&url);

@@ -36,9 +36,14 @@ pub fn toolbar() -> Html {
     let on_clear = {
         let (services, ws) = (services.clone(), workspace.dispatcher());
         Callback::from(move |_| {
-            let Some(services) = services.clone() else { return };
+            let Some(services) = services.clone() else {
+                return;
+            };
             let confirmed = web_sys::window()
-                .and_then(|w| w.confirm_with_message("Remove every run from this browser's workspace?").ok())
+                .and_then(|w| {
+                    w.confirm_with_message("Remove every run from this browser's workspace?")
+                        .ok()
+                })
                 .unwrap_or(false);
             if !confirmed {
                 return;

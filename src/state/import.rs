@@ -11,6 +11,8 @@ pub struct Progress {
     pub job: u32,
     pub bytes_done: u64,
     pub bytes_total: u64,
+    pub files_done: u32,
+    pub files_total: u32,
     pub file: String,
 }
 
@@ -41,7 +43,14 @@ impl Reducible for ImportState {
         let mut next = (*self).clone();
         match action {
             ImportAction::Started { job, bytes_total } => {
-                next.active = Some(Progress { job, bytes_done: 0, bytes_total, file: String::new() });
+                next.active = Some(Progress {
+                    job,
+                    bytes_done: 0,
+                    bytes_total,
+                    files_done: 0,
+                    files_total: 0,
+                    file: String::new(),
+                });
                 next.last = None;
             }
             ImportAction::Progress(p) => next.active = Some(p),

@@ -47,7 +47,12 @@ pub struct ViewState {
 
 impl Default for ViewState {
     fn default() -> Self {
-        ViewState { smoothing: 0.6, x_axis: XAxis::Step, log_y: false, tag_filter: String::new() }
+        ViewState {
+            smoothing: 0.6,
+            x_axis: XAxis::Step,
+            log_y: false,
+            tag_filter: String::new(),
+        }
     }
 }
 

@@ -48,7 +48,13 @@ impl Reducible for WorkspaceState {
         match action {
             WorkspaceAction::Loaded(runs) => {
                 let ids: BTreeSet<&str> = runs.iter().map(|r| r.id.as_str()).collect();
-                next.hidden = Rc::new(self.hidden.iter().filter(|h| ids.contains(h.as_str())).cloned().collect());
+                next.hidden = Rc::new(
+                    self.hidden
+                        .iter()
+                        .filter(|h| ids.contains(h.as_str()))
+                        .cloned()
+                        .collect(),
+                );
                 next.runs = Rc::new(runs);
                 next.revision += 1;
                 next.loaded = true;
@@ -63,7 +69,9 @@ impl Reducible for WorkspaceState {
                 next.hidden = Rc::new(hidden);
             }
             WorkspaceAction::ShowAll => next.hidden = Rc::default(),
-            WorkspaceAction::HideAll => next.hidden = Rc::new(self.runs.iter().map(|r| r.id.clone()).collect()),
+            WorkspaceAction::HideAll => {
+                next.hidden = Rc::new(self.runs.iter().map(|r| r.id.clone()).collect())
+            }
             WorkspaceAction::Failed(message) => {
                 next.error = Some(message);
                 next.loaded = true;

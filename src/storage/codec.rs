@@ -26,7 +26,10 @@ pub fn run_range(run_id: &str) -> (String, String) {
 
 /// Key range `[lo, hi)` covering every chunk of one series.
 pub fn series_range(run_id: &str, tag: &str) -> (String, String) {
-    (format!("{run_id}{SEP}{tag}{SEP}"), format!("{run_id}{SEP}{tag}\u{2}"))
+    (
+        format!("{run_id}{SEP}{tag}{SEP}"),
+        format!("{run_id}{SEP}{tag}\u{2}"),
+    )
 }
 
 /// Splits a series into chunk values, in key order.
@@ -40,8 +43,16 @@ pub fn encode_chunks(series: &Series) -> Vec<JsValue> {
         let obj = Object::new();
         // Reflect::set on a fresh plain object cannot fail.
         let _ = Reflect::set(&obj, &"steps".into(), &Float64Array::from(steps.as_slice()));
-        let _ = Reflect::set(&obj, &"walls".into(), &Float64Array::from(&series.wall_times[start..end]));
-        let _ = Reflect::set(&obj, &"values".into(), &Float64Array::from(&series.values[start..end]));
+        let _ = Reflect::set(
+            &obj,
+            &"walls".into(),
+            &Float64Array::from(&series.wall_times[start..end]),
+        );
+        let _ = Reflect::set(
+            &obj,
+            &"values".into(),
+            &Float64Array::from(&series.values[start..end]),
+        );
         out.push(obj.into());
         start = end;
     }

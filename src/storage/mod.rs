@@ -59,7 +59,9 @@ impl Store {
     /// Opens at an explicit schema version (for the upgrade test).
     #[doc(hidden)]
     pub async fn open_version(name: &str, version: u32) -> Result<Self, StorageError> {
-        Ok(Store { db: schema::open(name, version).await? })
+        Ok(Store {
+            db: schema::open(name, version).await?,
+        })
     }
 
     pub fn version(&self) -> u32 {
@@ -76,7 +78,11 @@ impl Store {
 
     /// Writes every run of one import (replacing runs with the same id, series and all)
     /// and its report, in one transaction.
-    pub async fn save_import(&self, runs: &[Run], report: &ImportReport) -> Result<(), StorageError> {
+    pub async fn save_import(
+        &self,
+        runs: &[Run],
+        report: &ImportReport,
+    ) -> Result<(), StorageError> {
         self.write_import(runs, report, None).await
     }
 
@@ -98,7 +104,11 @@ impl Store {
         report: &ImportReport,
         fail_after: Option<usize>,
     ) -> Result<(), StorageError> {
-        let tx = self.db.transaction([RUNS, SERIES, IMPORTS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction([RUNS, SERIES, IMPORTS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let metas = tx.object_store(RUNS)?;
         let series = tx.object_store(SERIES)?;
         for (i, run) in runs.iter().enumerate() {
@@ -107,18 +117,32 @@ impl Store {
                 return Err(StorageError::Injected(i));
             }
             let (lo, hi) = codec::run_range(&run.id);
-            series.delete::<String, _>(string_range(lo, hi)).primitive()?;
-            let meta = serde_json::to_string(&RunMeta::of(run)).map_err(|e| StorageError::Idb(e.to_string()))?;
+            series
+                .delete::<String, _>(string_range(lo, hi))
+                .primitive()?;
+            let meta = serde_json::to_string(&RunMeta::of(run))
+                .map_err(|e| StorageError::Idb(e.to_string()))?;
             metas.put(meta).with_key(run.id.clone()).primitive()?;
             for s in &run.series {
                 for (chunk, value) in codec::encode_chunks(s).into_iter().enumerate() {
-                    series.put(value).with_key(codec::chunk_key(&run.id, &s.tag, chunk)).primitive()?;
+                    series
+                        .put(value)
+                        .with_key(codec::chunk_key(&run.id, &s.tag, chunk))
+                        .primitive()?;
                 }
             }
         }
-        let report_json = serde_json::to_string(report).map_err(|e| StorageError::Idb(e.to_string()))?;
-        let key = format!("{}-{:06}", js_sys::Date::new_0().to_iso_string(), runs.len());
-        tx.object_store(IMPORTS)?.put(report_json).with_key(String::from(key)).primitive()?;
+        let report_json =
+            serde_json::to_string(report).map_err(|e| StorageError::Idb(e.to_string()))?;
+        let key = format!(
+            "{}-{:06}",
+            js_sys::Date::new_0().to_iso_string(),
+            runs.len()
+        );
+        tx.object_store(IMPORTS)?
+            .put(report_json)
+            .with_key(String::from(key))
+            .primitive()?;
         tx.commit().await?;
         Ok(())
     }
@@ -128,11 +152,17 @@ impl Store {
     pub async fn load_runs(&self) -> Result<Vec<RunMeta>, StorageError> {
         let tx = self.db.transaction(RUNS).build()?;
         let store = tx.object_store(RUNS)?;
-        let values: Vec<String> = store.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+        let values: Vec<String> = store
+            .get_all::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
         let mut runs = Vec::with_capacity(values.len());
         for text in values {
-            let meta: RunMeta = serde_json::from_str(&text)
-                .map_err(|e| StorageError::Damaged { key: format!("runs/{}", head(&text)), message: e.to_string() })?;
+            let meta: RunMeta = serde_json::from_str(&text).map_err(|e| StorageError::Damaged {
+                key: format!("runs/{}", head(&text)),
+                message: e.to_string(),
+            })?;
             runs.push(meta);
         }
         runs.sort_by(|a, b| a.name.cmp(&b.name));
@@ -144,12 +174,18 @@ impl Store {
         let tx = self.db.transaction(SERIES).build()?;
         let store = tx.object_store(SERIES)?;
         let (lo, hi) = codec::series_range(run_id, tag);
-        let chunks: Vec<JsValue> =
-            store.get_all::<JsValue>().with_query::<String, _>(string_range(lo, hi)).primitive()?.await?.collect::<Result<_, _>>()?;
+        let chunks: Vec<JsValue> = store
+            .get_all::<JsValue>()
+            .with_query::<String, _>(string_range(lo, hi))
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
         let mut series = Series::new(tag);
         for (i, chunk) in chunks.iter().enumerate() {
-            codec::decode_chunk(chunk, &mut series)
-                .map_err(|message| StorageError::Damaged { key: codec::chunk_key(run_id, tag, i), message })?;
+            codec::decode_chunk(chunk, &mut series).map_err(|message| StorageError::Damaged {
+                key: codec::chunk_key(run_id, tag, i),
+                message,
+            })?;
         }
         Ok(series)
     }
@@ -157,23 +193,42 @@ impl Store {
     /// Import reports, oldest first.
     pub async fn load_import_reports(&self) -> Result<Vec<ImportReport>, StorageError> {
         let tx = self.db.transaction(IMPORTS).build()?;
-        let values: Vec<String> =
-            tx.object_store(IMPORTS)?.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
-        Ok(values.iter().filter_map(|t| serde_json::from_str(t).ok()).collect())
+        let values: Vec<String> = tx
+            .object_store(IMPORTS)?
+            .get_all::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        Ok(values
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect())
     }
 
     pub async fn delete_run(&self, run_id: &str) -> Result<(), StorageError> {
-        let tx = self.db.transaction([RUNS, SERIES]).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(RUNS)?.delete(run_id.to_owned()).primitive()?;
+        let tx = self
+            .db
+            .transaction([RUNS, SERIES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(RUNS)?
+            .delete(run_id.to_owned())
+            .primitive()?;
         let (lo, hi) = codec::run_range(run_id);
-        tx.object_store(SERIES)?.delete::<String, _>(string_range(lo, hi)).primitive()?;
+        tx.object_store(SERIES)?
+            .delete::<String, _>(string_range(lo, hi))
+            .primitive()?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Empties the workspace: every run, series and import report.
     pub async fn clear(&self) -> Result<(), StorageError> {
-        let tx = self.db.transaction([RUNS, SERIES, IMPORTS]).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction([RUNS, SERIES, IMPORTS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         for name in [RUNS, SERIES, IMPORTS] {
             tx.object_store(name)?.clear()?;
         }

@@ -34,7 +34,10 @@ pub fn upgrade(old: u32, new: u32, db: &Database) -> Result<(), indexed_db_futur
 
 /// Opens `name` at `version`, upgrading it as needed. `version` is a parameter so that the
 /// upgrade test can create an old database first.
-pub async fn open(name: &str, version: u32) -> Result<Database, indexed_db_futures::error::OpenDbError> {
+pub async fn open(
+    name: &str,
+    version: u32,
+) -> Result<Database, indexed_db_futures::error::OpenDbError> {
     Database::open(name)
         .with_version(version)
         .with_on_upgrade_needed(move |event: VersionChangeEvent, db: Database| {

@@ -21,9 +21,17 @@ pub struct BlobReader {
 
 impl BlobReader {
     pub fn new(blob: Blob) -> io::Result<Self> {
-        let reader = FileReaderSync::new().map_err(|e| js_io_error("FileReaderSync unavailable", &e))?;
+        let reader =
+            FileReaderSync::new().map_err(|e| js_io_error("FileReaderSync unavailable", &e))?;
         let size = blob.size();
-        Ok(BlobReader { blob, reader, offset: 0.0, size, buf: Vec::new(), pos: 0 })
+        Ok(BlobReader {
+            blob,
+            reader,
+            offset: 0.0,
+            size,
+            buf: Vec::new(),
+            pos: 0,
+        })
     }
 
     fn refill(&mut self) -> io::Result<()> {

@@ -29,11 +29,18 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        let job = Reflect::get(&data, &"job".into()).ok().and_then(|j| j.as_string());
-        let files: Array = Reflect::get(&data, &"files".into()).map(|v| Array::from(&v)).unwrap_or_default();
+        let job = Reflect::get(&data, &"job".into())
+            .ok()
+            .and_then(|j| j.as_string());
+        let files: Array = Reflect::get(&data, &"files".into())
+            .map(|v| Array::from(&v))
+            .unwrap_or_default();
         match job.as_deref().map(serde_json::from_str::<ImportJob>) {
             Some(Ok(job)) => wasm_bindgen_futures::spawn_local(run_job(job, files)),
-            _ => post(&WorkerEvent::Failed { job: 0, message: "malformed import request".into() }),
+            _ => post(&WorkerEvent::Failed {
+                job: 0,
+                message: "malformed import request".into(),
+            }),
         }
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -50,6 +57,7 @@ fn post(event: &WorkerEvent) {
 
 async fn run_job(job: ImportJob, files: Array) {
     let total: u64 = job.files.iter().map(|f| f.size).sum();
+    let files_total = job.files.len() as u32;
     let done_before = Rc::new(Cell::new(0u64));
     let mut logdir = LogdirReader::new();
     let mut reports = Vec::with_capacity(job.files.len());
@@ -59,15 +67,25 @@ async fn run_job(job: ImportJob, files: Array) {
             job: job.id,
             bytes_done: done_before.get(),
             bytes_total: total,
+            files_done: index as u32,
+            files_total,
             file: file.path.clone(),
         });
         let report = if !tensorboard::is_event_file(&file.path) {
             let mut r = FileReport::new(&file.path);
             r.bytes = file.size;
-            r.skipped_reason = Some("not a TensorBoard event file (name has no \"tfevents\")".into());
+            r.skipped_reason =
+                Some("not a TensorBoard event file (name has no \"tfevents\")".into());
             r
         } else {
-            read_one(&mut logdir, job.id, file, files.get(index as u32), total, done_before.get()).await
+            let at = Position {
+                job: job.id,
+                total,
+                done_before: done_before.get(),
+                files_done: index as u32,
+                files_total,
+            };
+            read_one(&mut logdir, at, file, files.get(index as u32)).await
         };
         done_before.set(done_before.get() + report.bytes.max(file.size));
         reports.push(report);
@@ -79,7 +97,14 @@ async fn run_job(job: ImportJob, files: Array) {
         runs: runs.len() as u64,
         files: reports,
     };
-    post(&WorkerEvent::Progress { job: job.id, bytes_done: total, bytes_total: total, file: "saving…".into() });
+    post(&WorkerEvent::Progress {
+        job: job.id,
+        bytes_done: total,
+        bytes_total: total,
+        files_done: files_total,
+        files_total,
+        file: "saving…".into(),
+    });
     let saved = match Store::open(DB_NAME).await {
         Ok(store) => {
             let r = store.save_import(&runs, &report).await;
@@ -89,28 +114,43 @@ async fn run_job(job: ImportJob, files: Array) {
         Err(e) => Err(e),
     };
     match saved {
-        Ok(()) => post(&WorkerEvent::Done { job: job.id, report }),
-        Err(e) => post(&WorkerEvent::Failed { job: job.id, message: format!("nothing was saved: {e}") }),
+        Ok(()) => post(&WorkerEvent::Done {
+            job: job.id,
+            report,
+        }),
+        Err(e) => post(&WorkerEvent::Failed {
+            job: job.id,
+            message: format!("nothing was saved: {e}"),
+        }),
     }
+}
+
+/// Where in the job a file's read is, for its progress messages.
+struct Position {
+    job: u32,
+    total: u64,
+    done_before: u64,
+    files_done: u32,
+    files_total: u32,
 }
 
 /// Reads one event file from a dropped `File` or a URL. Every failure ends up in the report.
 async fn read_one(
     logdir: &mut LogdirReader,
-    job: u32,
+    at: Position,
     file: &JobFile,
     blob: JsValue,
-    total: u64,
-    done_before: u64,
 ) -> FileReport {
     let mut last_posted = 0u64;
     let mut progress = |bytes: u64| {
         if bytes >= last_posted + PROGRESS_EVERY {
             last_posted = bytes;
             post(&WorkerEvent::Progress {
-                job,
-                bytes_done: done_before + bytes,
-                bytes_total: total,
+                job: at.job,
+                bytes_done: at.done_before + bytes,
+                bytes_total: at.total,
+                files_done: at.files_done,
+                files_total: at.files_total,
                 file: file.path.clone(),
             });
         }
@@ -121,9 +161,11 @@ async fn read_one(
             Err(message) => failed(file, message),
         }
     } else {
-        match blob.dyn_into::<Blob>().map_err(|_| "the browser gave no file".to_owned()).and_then(|b| {
-            BlobReader::new(b).map_err(|e| e.to_string())
-        }) {
+        match blob
+            .dyn_into::<Blob>()
+            .map_err(|_| "the browser gave no file".to_owned())
+            .and_then(|b| BlobReader::new(b).map_err(|e| e.to_string()))
+        {
             Ok(reader) => logdir.read_file(&file.path, reader, &mut progress),
             Err(message) => failed(file, message),
         }
@@ -145,9 +187,17 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("could not fetch {url}: {}", crate::js_message(&e)))?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!("could not fetch {url}: HTTP {} {}", response.status(), response.status_text()));
+        return Err(format!(
+            "could not fetch {url}: HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
     }
-    let buffer = response.array_buffer().map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
-    let buffer = JsFuture::from(buffer).await.map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
+    let buffer = response
+        .array_buffer()
+        .map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }

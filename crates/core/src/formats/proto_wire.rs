@@ -63,7 +63,10 @@ impl Payload {
 
     /// The error for a read field carrying this payload when another was expected.
     pub fn unexpected(&self, field: u32) -> WireError {
-        WireError::UnexpectedWireType { field, actual: self.wire_type() }
+        WireError::UnexpectedWireType {
+            field,
+            actual: self.wire_type(),
+        }
     }
 }
 
@@ -80,14 +83,22 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader over the whole of `buf`.
     pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf, pos: 0, end: buf.len() }
+        Reader {
+            buf,
+            pos: 0,
+            end: buf.len(),
+        }
     }
 
     /// A reader over a nested message, `range` of the same buffer (as given by a
     /// [`Payload::Bytes`] of this reader or of one derived from it).
     pub fn nested(&self, range: Range<usize>) -> Self {
         let end = range.end.min(self.buf.len());
-        Reader { buf: self.buf, pos: range.start.min(end), end }
+        Reader {
+            buf: self.buf,
+            pos: range.start.min(end),
+            end,
+        }
     }
 
     /// The bytes of `range` in the whole buffer (empty if out of bounds, which ranges
@@ -104,7 +115,11 @@ impl<'a> Reader<'a> {
     pub fn varint(&mut self) -> Result<u64, WireError> {
         let mut value = 0u64;
         for i in 0..10 {
-            let byte = *self.buf.get(self.pos).filter(|_| self.pos < self.end).ok_or(WireError::InvalidVarint)?;
+            let byte = *self
+                .buf
+                .get(self.pos)
+                .filter(|_| self.pos < self.end)
+                .ok_or(WireError::InvalidVarint)?;
             self.pos += 1;
             if i == 9 && byte > 1 {
                 return Err(WireError::InvalidVarint);
@@ -118,8 +133,16 @@ impl<'a> Reader<'a> {
     }
 
     fn take<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
-        let end = self.pos.checked_add(N).filter(|&e| e <= self.end).ok_or(WireError::Underflow)?;
-        let bytes: [u8; N] = self.buf.get(self.pos..end).and_then(|b| b.try_into().ok()).ok_or(WireError::Underflow)?;
+        let end = self
+            .pos
+            .checked_add(N)
+            .filter(|&e| e <= self.end)
+            .ok_or(WireError::Underflow)?;
+        let bytes: [u8; N] = self
+            .buf
+            .get(self.pos..end)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(WireError::Underflow)?;
         self.pos = end;
         Ok(bytes)
     }
@@ -150,7 +173,11 @@ impl<'a> Reader<'a> {
             2 => {
                 let len = self.varint()?;
                 let len = usize::try_from(len).map_err(|_| WireError::Underflow)?;
-                let end = self.pos.checked_add(len).filter(|&e| e <= self.end).ok_or(WireError::Underflow)?;
+                let end = self
+                    .pos
+                    .checked_add(len)
+                    .filter(|&e| e <= self.end)
+                    .ok_or(WireError::Underflow)?;
                 let range = self.pos..end;
                 self.pos = end;
                 Payload::Bytes(range)
@@ -178,7 +205,11 @@ impl<'a> Reader<'a> {
             let start = self.pos;
             let (inner, wire_type) = self.key()?;
             if wire_type == 4 {
-                return if inner == field { Ok(()) } else { Err(WireError::UnexpectedEndGroup) };
+                return if inner == field {
+                    Ok(())
+                } else {
+                    Err(WireError::UnexpectedEndGroup)
+                };
             }
             self.pos = start;
             self.field(depth + 1)?;
@@ -186,7 +217,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the elements of a repeated varint field (packed or not) into `f`.
-    pub fn varints(&self, field: u32, payload: &Payload, mut f: impl FnMut(u64)) -> Result<(), WireError> {
+    pub fn varints(
+        &self,
+        field: u32,
+        payload: &Payload,
+        mut f: impl FnMut(u64),
+    ) -> Result<(), WireError> {
         match payload {
             Payload::Varint(v) => f(*v),
             Payload::Bytes(range) => {
@@ -201,7 +237,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the elements of a repeated fixed-width field (packed or not) into `f`.
-    pub fn fixed<const N: usize>(&self, field: u32, payload: &Payload, mut f: impl FnMut([u8; N])) -> Result<(), WireError> {
+    pub fn fixed<const N: usize>(
+        &self,
+        field: u32,
+        payload: &Payload,
+        mut f: impl FnMut([u8; N]),
+    ) -> Result<(), WireError> {
         match payload {
             Payload::Fixed32(b) if N == 4 => f(fit(b)),
             Payload::Fixed64(b) if N == 8 => f(fit(b)),
@@ -248,8 +289,14 @@ mod tests {
         for (bytes, want) in [
             (&[0x00][..], Ok(0)),
             (&[0x96, 0x01], Ok(150)),
-            (&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], Ok(u64::MAX)),
-            (&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], Err(WireError::InvalidVarint)),
+            (
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+                Ok(u64::MAX),
+            ),
+            (
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02],
+                Err(WireError::InvalidVarint),
+            ),
             (&[0x80], Err(WireError::InvalidVarint)),
             (&[], Err(WireError::InvalidVarint)),
         ] {
@@ -285,8 +332,16 @@ mod tests {
         assert_eq!(fields(&[0x0c]), Err(WireError::UnexpectedEndGroup));
         assert_eq!(fields(&[0x0a, 0x05, 0x00]), Err(WireError::Underflow));
         assert_eq!(fields(&[0x0d, 0x00]), Err(WireError::Underflow));
-        assert_eq!(fields(&[0x0b, 0x08]), Err(WireError::InvalidVarint), "group never ends");
-        assert_eq!(fields(&[0x0b, 0x14]), Err(WireError::UnexpectedEndGroup), "mismatched end group");
+        assert_eq!(
+            fields(&[0x0b, 0x08]),
+            Err(WireError::InvalidVarint),
+            "group never ends"
+        );
+        assert_eq!(
+            fields(&[0x0b, 0x14]),
+            Err(WireError::UnexpectedEndGroup),
+            "mismatched end group"
+        );
         let mut deep = vec![0x0b; 200];
         deep.extend([0x0c; 200]);
         assert_eq!(fields(&deep), Err(WireError::TooDeep));
@@ -303,7 +358,11 @@ mod tests {
             #[prost(float, repeated, tag = "3")]
             floats: Vec<f32>,
         }
-        let m = M { packed: vec![1, -2, 300], unpacked: vec![4, 5], floats: vec![0.5, -1.0] };
+        let m = M {
+            packed: vec![1, -2, 300],
+            unpacked: vec![4, 5],
+            floats: vec![0.5, -1.0],
+        };
         let bytes = m.encode_to_vec();
         let r = Reader::new(&bytes);
         let mut ints = Vec::new();
@@ -312,12 +371,17 @@ mod tests {
         while let Some(Ok((field, payload))) = walker.next_field() {
             match field {
                 1 | 2 => r.varints(field, &payload, |v| ints.push(v as i64)).ok(),
-                3 => r.fixed::<4>(field, &payload, |b| floats.push(f32::from_le_bytes(b))).ok(),
+                3 => r
+                    .fixed::<4>(field, &payload, |b| floats.push(f32::from_le_bytes(b)))
+                    .ok(),
                 _ => None,
             };
         }
         assert_eq!(ints, [1, -2, 300, 4, 5]);
         assert_eq!(floats, [0.5, -1.0]);
-        assert_eq!(r.fixed::<4>(3, &Payload::Bytes(0..3), |_| {}), Err(WireError::PackedLength { field: 3 }));
+        assert_eq!(
+            r.fixed::<4>(3, &Payload::Bytes(0..3), |_| {}),
+            Err(WireError::PackedLength { field: 3 })
+        );
     }
 }

@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
+use super::event_view::{EventRef, ValueKind, ValueRef};
 use super::tfevents::{
-    proto_value::Kind, summary, Event, EventReader, HParamsPluginData, ReadEventError,
-    HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX,
+    proto_value::Kind, EventReader, HParamsPluginData, ReadEventError, HPARAMS_PLUGIN,
+    HPARAMS_TAG_PREFIX,
 };
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
 use crate::model::{HParamValue, Run, Series, Source, Step, WallTime};
@@ -92,13 +93,13 @@ struct FileData {
 }
 
 impl FileData {
-    fn push(&mut self, tag: String, step: Step, wall_time: WallTime, value: f64) {
-        let index = match self.series_index.get(&tag) {
+    fn push(&mut self, tag: &str, step: Step, wall_time: WallTime, value: f64) {
+        let index = match self.series_index.get(tag) {
             Some(&i) => i,
             None => {
                 let i = self.series.len();
-                self.series.push(Series::new(tag.clone()));
-                self.series_index.insert(tag, i);
+                self.series.push(Series::new(tag));
+                self.series_index.insert(tag.to_string(), i);
                 i
             }
         };
@@ -151,15 +152,10 @@ impl LogdirReader {
         let mut reported = 0u64;
         let mut fatal: Option<ReadRecordError> = None;
         loop {
-            let result = events.read_event();
-            if events.bytes_read() >= reported + PROGRESS_EVERY {
-                reported = events.bytes_read();
-                on_progress(reported);
-            }
-            match result {
-                Ok(Some((offset, event))) => {
+            match events.read_event() {
+                Ok(Some(event)) => {
                     report.records += 1;
-                    ingest_event(event, offset, &mut data, &mut report);
+                    ingest_event(&event, &mut data, &mut report);
                 }
                 Ok(None) => break,
                 Err(ReadEventError::Record(e)) if !e.is_recoverable() => {
@@ -173,6 +169,11 @@ impl LogdirReader {
                         report.warnings.push(format!("skipped {e}"));
                     }
                 }
+            }
+            let read = events.bytes_read();
+            if read >= reported + PROGRESS_EVERY {
+                reported = read;
+                on_progress(read);
             }
         }
         report.bytes = events.bytes_read();
@@ -346,29 +347,29 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
 }
 
 /// Adds one event's scalars and hparams to `data`.
-fn ingest_event(event: Event, offset: u64, data: &mut FileData, report: &mut FileReport) {
-    let Some(summary) = event.summary else { return };
+fn ingest_event(event: &EventRef<'_>, data: &mut FileData, report: &mut FileReport) {
     let step = Step(event.step);
     let wall_time = WallTime(event.wall_time);
-    for value in summary.value {
-        if value.plugin_name() == Some(HPARAMS_PLUGIN) || value.tag.starts_with(HPARAMS_TAG_PREFIX)
-        {
-            ingest_hparams(&value, offset, data, report);
+    for value in event.values {
+        let tag = event.tag(value);
+        if value.plugin_name() == Some(HPARAMS_PLUGIN) || tag.starts_with(HPARAMS_TAG_PREFIX) {
+            ingest_hparams(tag, value, event.offset, data, report);
             continue;
         }
-        match value.scalar() {
-            Some(v) => {
-                data.push(value.tag, step, wall_time, v);
+        match value.kind {
+            ValueKind::Scalar(v) => {
+                data.push(tag, step, wall_time, v);
                 report.points += 1;
             }
-            None => report.ignored_values += 1,
+            ValueKind::NotScalar | ValueKind::Absent => report.ignored_values += 1,
         }
     }
 }
 
 /// Reads `session_start_info` hparams from an hparams-plugin value's metadata.
 fn ingest_hparams(
-    value: &summary::Value,
+    tag: &str,
+    value: &ValueRef,
     offset: u64,
     data: &mut FileData,
     report: &mut FileReport,
@@ -385,8 +386,7 @@ fn ingest_hparams(
         Ok(d) => d,
         Err(e) => {
             report.warnings.push(format!(
-                "hparams in the record at byte {offset} ({}) did not decode: {e}",
-                value.tag
+                "hparams in the record at byte {offset} ({tag}) did not decode: {e}"
             ));
             return;
         }

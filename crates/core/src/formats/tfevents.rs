@@ -5,10 +5,16 @@
 //! without decoding it, so graph defs, images, histograms and audio cost a length skip.
 //! Field numbers follow tensorboard/compat/proto/{event,summary,tensor,tensor_shape}.proto
 //! and tensorboard/plugins/hparams/plugin_data.proto.
+//!
+//! [`EventReader`] does not decode these structs on its hot path: it parses records in
+//! place with [`event_view`](super::event_view), which gives the same answers without
+//! allocating. The structs serve the rest (metadata, hparams) and encoding in tests.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use super::event_view::{parse_event, EventRef, ValueRef};
+use super::proto_wire::WireError;
 use super::tfrecord::{ReadRecordError, TfRecordReader};
 
 /// Plugin name of TensorBoard's scalar dashboard.
@@ -240,7 +246,10 @@ impl summary::Value {
 /// writers wrap scalars that way. The element may sit in the typed field matching `dtype`
 /// or in `tensor_content` (little-endian); more or fewer elements than one is not a scalar.
 pub fn tensor_scalar(t: &TensorProto) -> Option<f64> {
-    let shape_ok = t.tensor_shape.as_ref().is_none_or(|s| !s.unknown_rank && s.dim.iter().all(|d| d.size == 1));
+    let shape_ok = t
+        .tensor_shape
+        .as_ref()
+        .is_none_or(|s| !s.unknown_rank && s.dim.iter().all(|d| d.size == 1));
     TensorParts {
         dtype: t.dtype,
         shape_ok,
@@ -280,7 +289,10 @@ impl TensorParts<'_> {
         let content = self.content;
         let int = self.int.map(f64::from);
         match self.dtype {
-            dtype::FLOAT => self.float.map(f64::from).or_else(|| le(content).map(|b| f64::from(f32::from_le_bytes(b)))),
+            dtype::FLOAT => self
+                .float
+                .map(f64::from)
+                .or_else(|| le(content).map(|b| f64::from(f32::from_le_bytes(b)))),
             dtype::DOUBLE => self.double.or_else(|| le(content).map(f64::from_le_bytes)),
             dtype::INT32 => int.or_else(|| le(content).map(|b| f64::from(i32::from_le_bytes(b)))),
             dtype::INT16 => int.or_else(|| le(content).map(|b| f64::from(i16::from_le_bytes(b)))),
@@ -288,20 +300,27 @@ impl TensorParts<'_> {
             dtype::UINT8 => int.or_else(|| le(content).map(|b| f64::from(u8::from_le_bytes(b)))),
             dtype::UINT16 => int.or_else(|| le(content).map(|b| f64::from(u16::from_le_bytes(b)))),
             // i64 beyond 2^53 rounds to the nearest f64, as it would in any plot.
-            dtype::INT64 => self.int64.map(|v| v as f64).or_else(|| le(content).map(|b| i64::from_le_bytes(b) as f64)),
+            dtype::INT64 => self
+                .int64
+                .map(|v| v as f64)
+                .or_else(|| le(content).map(|b| i64::from_le_bytes(b) as f64)),
             dtype::BOOL => self
                 .boolean
                 .or_else(|| le::<1>(content).map(|[b]| b != 0))
                 .map(|b| if b { 1.0 } else { 0.0 }),
             dtype::HALF => self.half_bits().map(f16_to_f64),
-            dtype::BFLOAT16 => self.half_bits().map(|bits| f64::from(f32::from_bits(u32::from(bits) << 16))),
+            dtype::BFLOAT16 => self
+                .half_bits()
+                .map(|bits| f64::from(f32::from_bits(u32::from(bits) << 16))),
             _ => None,
         }
     }
 
     fn half_bits(&self) -> Option<u16> {
         // `half_val` holds the bits zero-extended; truncating to 16 bits is the intended decoding.
-        self.half.map(|v| v as u16).or_else(|| le(self.content).map(u16::from_le_bytes))
+        self.half
+            .map(|v| v as u16)
+            .or_else(|| le(self.content).map(u16::from_le_bytes))
     }
 }
 
@@ -317,7 +336,6 @@ fn only<T: Copy>(vals: &[T]) -> Option<T> {
 fn le<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
     bytes.try_into().ok()
 }
-
 
 /// IEEE 754 binary16 to f64 (exact: every half value is representable).
 pub fn f16_to_f64(bits: u16) -> f64 {
@@ -340,10 +358,7 @@ pub enum ReadEventError {
     Record(#[from] ReadRecordError),
     /// The record's checksums matched but it is not an `Event` protobuf.
     #[error("record at byte {offset} is not a valid Event protobuf: {source}")]
-    InvalidProto {
-        offset: u64,
-        source: prost::DecodeError,
-    },
+    InvalidProto { offset: u64, source: WireError },
 }
 
 impl ReadEventError {
@@ -356,27 +371,31 @@ impl ReadEventError {
     }
 }
 
-/// Reads `Event`s from a stream of TFRecords.
+/// Reads events from a stream of TFRecords, parsing each in place ([`parse_event`]).
 pub struct EventReader<R> {
     records: TfRecordReader<R>,
+    /// Reused for every event.
+    values: Vec<ValueRef>,
 }
 
 impl<R: Read> EventReader<R> {
     pub fn new(reader: R) -> Self {
         EventReader {
             records: TfRecordReader::new(reader),
+            values: Vec::new(),
         }
     }
 
-    /// The next event and its record's byte offset; `Ok(None)` at the end of the stream.
-    pub fn read_event(&mut self) -> Result<Option<(u64, Event)>, ReadEventError> {
+    /// The next event; `Ok(None)` at the end of the stream. The event borrows this reader's
+    /// buffers until the next call.
+    pub fn read_event(&mut self) -> Result<Option<EventRef<'_>>, ReadEventError> {
         let Some(record) = self.records.read_record()? else {
             return Ok(None);
         };
-        let offset = record.offset;
-        let event = <Event as prost::Message>::decode(record.data)
+        let (offset, data) = (record.offset, record.data);
+        let head = parse_event(data, &mut self.values)
             .map_err(|source| ReadEventError::InvalidProto { offset, source })?;
-        Ok(Some((offset, event)))
+        Ok(Some(EventRef::new(offset, head, data, &self.values)))
     }
 
     /// See [`TfRecordReader::offset`].

@@ -99,11 +99,17 @@ pub fn short_number(n: f64) -> String {
     let magnitude = n.abs().log10();
     if (-4.0..6.0).contains(&magnitude) {
         let s = format!("{:.*}", (5 - magnitude.floor() as i32).max(0) as usize, n);
-        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        } else {
+            s
+        }
     } else {
         let s = format!("{n:.4e}");
         match s.split_once('e') {
-            Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
             _ => s,
         }
     }
@@ -238,7 +244,11 @@ fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let (tn, tm) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
                 // Equal numbers with different leading zeros ("01" vs "1", as in decimals
                 // 0.01 and 0.1) fall back to text order, which puts the smaller decimal first.
-                let ord = tn.len().cmp(&tm.len()).then_with(|| tn.cmp(tm)).then_with(|| n.cmp(&m));
+                let ord = tn
+                    .len()
+                    .cmp(&tm.len())
+                    .then_with(|| tn.cmp(tm))
+                    .then_with(|| n.cmp(&m));
                 if ord != Ordering::Equal {
                     return ord;
                 }
