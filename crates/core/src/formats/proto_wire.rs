@@ -112,7 +112,15 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a base-128 varint; like prost, more than 10 bytes or a 10th byte over 1 is invalid.
+    #[inline(always)]
     pub fn varint(&mut self) -> Result<u64, WireError> {
+        // Fast path: most keys, lengths and steps below 128 are one byte.
+        if let Some(&byte) = self.buf.get(self.pos).filter(|_| self.pos < self.end) {
+            if byte < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(byte));
+            }
+        }
         let mut value = 0u64;
         for i in 0..10 {
             let byte = *self
@@ -132,6 +140,7 @@ impl<'a> Reader<'a> {
         Err(WireError::InvalidVarint)
     }
 
+    #[inline(always)]
     fn take<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
         let end = self
             .pos
@@ -147,6 +156,7 @@ impl<'a> Reader<'a> {
         Ok(bytes)
     }
 
+    #[inline(always)]
     fn key(&mut self) -> Result<(u32, u64), WireError> {
         let key = self.varint()?;
         let key = u32::try_from(key).map_err(|_| WireError::InvalidKey)?;
@@ -158,6 +168,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next field, or `None` at the end of the message.
+    #[inline(always)]
     pub fn next_field(&mut self) -> Option<Result<(u32, Payload), WireError>> {
         if self.is_empty() {
             return None;
@@ -165,9 +176,24 @@ impl<'a> Reader<'a> {
         Some(self.field(0))
     }
 
+    #[inline(always)]
     fn field(&mut self, depth: u32) -> Result<(u32, Payload), WireError> {
         let (field, wire_type) = self.key()?;
         let payload = match wire_type {
+            0 => Payload::Varint(self.varint()?),
+            3 => {
+                self.skip_group(field, depth)?;
+                Payload::Group
+            }
+            _ => self.simple_payload(wire_type)?,
+        };
+        Ok((field, payload))
+    }
+
+    /// Reads a payload of any wire type but groups.
+    #[inline(always)]
+    fn simple_payload(&mut self, wire_type: u64) -> Result<Payload, WireError> {
+        Ok(match wire_type {
             0 => Payload::Varint(self.varint()?),
             1 => Payload::Fixed64(self.take()?),
             2 => {
@@ -182,18 +208,15 @@ impl<'a> Reader<'a> {
                 self.pos = end;
                 Payload::Bytes(range)
             }
-            3 => {
-                self.skip_group(field, depth)?;
-                Payload::Group
-            }
             4 => return Err(WireError::UnexpectedEndGroup),
             5 => Payload::Fixed32(self.take()?),
             other => return Err(WireError::InvalidWireType(other)),
-        };
-        Ok((field, payload))
+        })
     }
 
     /// Skips to the end-group key matching `field`.
+    #[cold]
+    #[inline(never)]
     fn skip_group(&mut self, field: u32, depth: u32) -> Result<(), WireError> {
         if depth >= MAX_DEPTH {
             return Err(WireError::TooDeep);
@@ -202,7 +225,6 @@ impl<'a> Reader<'a> {
             if self.is_empty() {
                 return Err(WireError::InvalidVarint);
             }
-            let start = self.pos;
             let (inner, wire_type) = self.key()?;
             if wire_type == 4 {
                 return if inner == field {
@@ -211,8 +233,11 @@ impl<'a> Reader<'a> {
                     Err(WireError::UnexpectedEndGroup)
                 };
             }
-            self.pos = start;
-            self.field(depth + 1)?;
+            if wire_type == 3 {
+                self.skip_group(inner, depth + 1)?;
+            } else {
+                self.simple_payload(wire_type)?;
+            }
         }
     }
 
@@ -248,7 +273,7 @@ impl<'a> Reader<'a> {
             Payload::Fixed64(b) if N == 8 => f(fit(b)),
             Payload::Bytes(range) => {
                 let bytes = self.bytes(range.clone());
-                if bytes.len() % N != 0 {
+                if !bytes.len().is_multiple_of(N) {
                     return Err(WireError::PackedLength { field });
                 }
                 for chunk in bytes.chunks_exact(N) {
