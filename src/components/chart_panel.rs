@@ -12,6 +12,9 @@ use crate::state::{ViewAction, ViewContext, WorkspaceContext, XAxis};
 
 use super::chart::{Chart, ChartRun};
 
+/// A chart's tag and the drawn runs that have it.
+type TagRuns = (String, Rc<Vec<ChartRun>>);
+
 #[function_component(ChartPanel)]
 pub fn chart_panel() -> Html {
     let workspace = use_context::<WorkspaceContext>().expect("workspace context");
@@ -41,7 +44,7 @@ pub fn chart_panel() -> Html {
                     }
                 }
             }
-            let mut groups: BTreeMap<String, Vec<(String, Rc<Vec<ChartRun>>)>> = BTreeMap::new();
+            let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
             for (tag, runs) in by_tag {
                 let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
                 groups.entry(group).or_default().push((tag, Rc::new(runs)));

@@ -141,7 +141,7 @@ impl Store {
         );
         tx.object_store(IMPORTS)?
             .put(report_json)
-            .with_key(String::from(key))
+            .with_key(key)
             .primitive()?;
         tx.commit().await?;
         Ok(())

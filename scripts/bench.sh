@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmarks (native): runlens core's TensorBoard reader on synthetic files, then side by
+# side with TensorBoard's Python loader on one real tensorboardX file of 500k scalars.
+# Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo bench -p runlens-core --bench tfevents
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q -r bench/requirements.txt
+fi
+file=$(bench/.venv/bin/python bench/peer_tensorboard.py | tee /dev/stderr | tail -n 1)
+cargo bench -p runlens-core --bench tfevents -- "$file"
