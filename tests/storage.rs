@@ -37,14 +37,10 @@ fn run(name: &str, points: usize, offset: f64) -> Run {
     let mut hparams = BTreeMap::new();
     hparams.insert("lr".to_owned(), HParamValue::Number(0.01));
     hparams.insert("optimizer".to_owned(), HParamValue::Text("adam".into()));
-    Run {
-        id: format!("tensorboard:{name}"),
-        name: name.into(),
-        source: Source::TensorBoard,
-        hparams,
-        tags: BTreeMap::new(),
-        series: vec![acc, loss],
-    }
+    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
+    run.hparams = hparams;
+    run.series = vec![acc, loss];
+    run
 }
 
 fn report(runs: &[Run]) -> ImportReport {

@@ -4,6 +4,7 @@
 //! Readers never panic on input: every failure is a typed error or a [`report`] entry.
 
 pub mod formats;
+pub mod import;
 pub mod model;
 pub mod report;
 pub mod summary;

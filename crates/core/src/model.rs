@@ -21,14 +21,85 @@ pub struct WallTime(pub f64);
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     TensorBoard,
+    #[serde(rename = "mlflow")]
+    MLflow,
+    #[serde(rename = "wandb")]
+    WandB,
+    /// A plain CSV / TSV / JSONL table with no tracker of its own.
+    Csv,
+    Dvc,
 }
 
 impl Source {
+    pub const ALL: [Source; 5] = [
+        Source::TensorBoard,
+        Source::MLflow,
+        Source::WandB,
+        Source::Csv,
+        Source::Dvc,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Source::TensorBoard => "TensorBoard",
+            Source::MLflow => "MLflow",
+            Source::WandB => "W&B",
+            Source::Csv => "CSV",
+            Source::Dvc => "DVC",
         }
     }
+}
+
+/// A run's lifecycle state, as the trackers report it (MLflow's RunStatus, W&B's state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Running,
+    Finished,
+    Failed,
+    Killed,
+    Scheduled,
+}
+
+impl RunStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Failed => "failed",
+            RunStatus::Killed => "killed",
+            RunStatus::Scheduled => "scheduled",
+        }
+    }
+}
+
+/// A file that came with a run (an MLflow artifact, a W&B media file). Small text
+/// artifacts (JSON, CSV, YAML up to [`Artifact::MAX_KEPT_TEXT`]) keep their content for
+/// later views (confusion matrices, tables); others are listed only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Artifact {
+    /// Path relative to the run's artifact root.
+    pub path: String,
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Artifact {
+    pub const MAX_KEPT_TEXT: u64 = 4 * 1024 * 1024;
+}
+
+/// A dataset a run used (MLflow dataset inputs, DVC deps).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetRef {
+    pub name: String,
+    #[serde(default)]
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// e.g. MLflow's input tag `mlflow.data.context` ("training", "eval").
+    #[serde(default)]
+    pub context: Option<String>,
 }
 
 /// A hyperparameter value, mirroring `google.protobuf.Value`'s three scalar kinds.
@@ -122,21 +193,85 @@ impl Series {
 }
 
 /// A run: one line per tag in the charts, one row in the runs table.
+///
+/// Fields after `series` are optional metadata a source may not have; they default when
+/// absent (and when reading runs stored before they existed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
-    /// Stable identity: the same source run imported again gets the same id
-    /// (so a re-import replaces it instead of duplicating it).
+    /// Stable identity, `<source>:<the source's own run id or path>`: the same source run
+    /// imported again gets the same id, so a re-import replaces it instead of duplicating it.
     pub id: String,
     pub name: String,
     pub source: Source,
+    /// Hyperparameters / params / config.
     pub hparams: BTreeMap<String, HParamValue>,
-    /// Free-form string metadata (e.g. `hparams.group_name`).
+    /// Free-form string metadata (MLflow tags, `hparams.group_name`, W&B tags as `tag.<t>`).
     pub tags: BTreeMap<String, String>,
     /// Sorted by tag; every series normalized.
     pub series: Vec<Series>,
+    /// MLflow experiment name, W&B project, DVC repository.
+    #[serde(default)]
+    pub experiment: Option<String>,
+    /// W&B group (or another source's notion of one).
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub status: Option<RunStatus>,
+    /// Seconds since the Unix epoch.
+    #[serde(default)]
+    pub start_time: Option<f64>,
+    #[serde(default)]
+    pub end_time: Option<f64>,
+    /// The parent run's [`Run::id`] (MLflow nested runs).
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Final metric values known without a history (CSV exports, W&B summary keys that
+    /// have no history). Keys never duplicate a series tag's meaning: a reader that has
+    /// both keeps the series.
+    #[serde(default)]
+    pub summary: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
+    #[serde(default)]
+    pub datasets: Vec<DatasetRef>,
 }
 
 impl Run {
+    /// A run with nothing but its identity; readers fill in the rest.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, source: Source) -> Self {
+        Run {
+            id: id.into(),
+            name: name.into(),
+            source,
+            hparams: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            series: Vec::new(),
+            experiment: None,
+            group: None,
+            status: None,
+            start_time: None,
+            end_time: None,
+            parent_id: None,
+            notes: None,
+            user: None,
+            summary: BTreeMap::new(),
+            artifacts: Vec::new(),
+            datasets: Vec::new(),
+        }
+    }
+
+    /// Sorts series by tag and normalizes each (the invariant of [`Run::series`]).
+    pub fn normalize(&mut self) {
+        for s in &mut self.series {
+            s.normalize();
+        }
+        self.series.sort_by(|a, b| a.tag.cmp(&b.tag));
+    }
+
     pub fn point_count(&self) -> usize {
         self.series.iter().map(Series::len).sum()
     }
@@ -144,4 +279,38 @@ impl Run {
     pub fn series(&self, tag: &str) -> Option<&Series> {
         self.series.iter().find(|s| s.tag == tag)
     }
+}
+
+/// A versioned data record (a DVC `.dvc` file or one stage of `dvc.lock`), kept for the
+/// dataset-versions and lineage views.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataVersion {
+    /// Stable identity: `dvc:<path of the .dvc / dvc.lock file>[#<stage>]`.
+    pub id: String,
+    /// The file it was read from, as dropped.
+    pub origin: String,
+    /// The `dvc.lock` stage name, if any.
+    pub stage: Option<String>,
+    pub entries: Vec<DataEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataRole {
+    Dep,
+    Out,
+    Param,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataEntry {
+    pub role: DataRole,
+    pub path: String,
+    #[serde(default)]
+    pub md5: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+    /// Files in a directory output (`md5` then ends in `.dir`).
+    #[serde(default)]
+    pub nfiles: Option<u64>,
 }

@@ -28,6 +28,9 @@ pub struct FileReport {
     pub error: Option<String>,
     /// Set when the file was not recognised by any reader and was left alone.
     pub skipped_reason: Option<String>,
+    /// Which reader took the file ("TensorBoard event file", "MLflow file store", …).
+    #[serde(default)]
+    pub reader: Option<String>,
 }
 
 impl FileReport {

@@ -315,14 +315,11 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
             s
         })
         .collect();
-    Some(Run {
-        id: format!("tensorboard:{name}"),
-        name,
-        source: Source::TensorBoard,
-        hparams,
-        tags,
-        series,
-    })
+    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
+    run.hparams = hparams;
+    run.tags = tags;
+    run.series = series;
+    Some(run)
 }
 
 /// Turns a reading-ending error into the report's warning or error.

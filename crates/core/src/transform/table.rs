@@ -278,14 +278,10 @@ mod tests {
         let mut hparams = std::collections::BTreeMap::new();
         hparams.insert("lr".to_owned(), HParamValue::Number(lr));
         hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
-        RunMeta::of(&Run {
-            id: format!("tb:{name}"),
-            name: name.into(),
-            source: Source::TensorBoard,
-            hparams,
-            tags: Default::default(),
-            series: vec![s],
-        })
+        let mut run = Run::new(format!("tb:{name}"), name, Source::TensorBoard);
+        run.hparams = hparams;
+        run.series = vec![s];
+        RunMeta::of(&run)
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! Import of a mixed drop: a registry of source readers, each recognising its files by
+//! path and first bytes, each building runs from the files it claimed.
+//!
+//! Flow for one import: for every file, [`Registry::claim`] picks the first reader that
+//! recognises it (or none: the file is reported as skipped, with the reason); the caller
+//! streams the file into [`Registry::read`]; after the last file, [`Registry::finish`]
+//! asks every reader for what it built. Readers that need several files together (an
+//! MLflow run is a folder of small files) collect them in `read` and assemble in `finish`.
+
+use std::io::Read;
+
+use crate::formats::tensorboard::{self, LogdirReader};
+use crate::model::{DataVersion, Run};
+use crate::report::FileReport;
+
+/// How many leading bytes [`Registry::claim`] looks at.
+pub const HEAD_LEN: usize = 4096;
+
+/// A file offered to a reader.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo<'a> {
+    /// `/`-separated, relative to the parent of what the user dropped.
+    pub path: &'a str,
+    /// Size in bytes, when known before reading (0 when unknown).
+    pub size: u64,
+}
+
+/// Everything one import produced.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportOutput {
+    pub runs: Vec<Run>,
+    pub data_versions: Vec<DataVersion>,
+}
+
+/// One source format's reader.
+///
+/// Contract: `claims` is cheap and pure (path and head only); `read` never panics and
+/// puts every problem into the returned report, keeping whatever was good; `finish`
+/// may add warnings to the reports of files it read (found by path) or push new reports
+/// for problems that belong to no single file.
+pub trait SourceReader {
+    /// What the summary calls a file this reader took ("TensorBoard event file").
+    fn kind(&self) -> &'static str;
+
+    fn claims(&self, path: &str, head: &[u8]) -> bool;
+
+    fn read(
+        &mut self,
+        file: FileInfo<'_>,
+        input: &mut dyn Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> FileReport;
+
+    fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>);
+}
+
+/// The readers of every supported source, most specific first.
+pub struct Registry {
+    readers: Vec<Box<dyn SourceReader>>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl Registry {
+    /// Every reader runlens has, in claim order.
+    pub fn standard() -> Self {
+        Registry {
+            readers: vec![Box::new(TensorBoardReader::default())],
+        }
+    }
+
+    pub fn with_readers(readers: Vec<Box<dyn SourceReader>>) -> Self {
+        Registry { readers }
+    }
+
+    /// The index of the reader that takes this file, if any.
+    pub fn claim(&self, path: &str, head: &[u8]) -> Option<usize> {
+        let head = &head[..head.len().min(HEAD_LEN)];
+        self.readers.iter().position(|r| r.claims(path, head))
+    }
+
+    /// Streams a file into the reader `claim` chose.
+    pub fn read(
+        &mut self,
+        reader: usize,
+        file: FileInfo<'_>,
+        input: &mut dyn Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> FileReport {
+        match self.readers.get_mut(reader) {
+            Some(r) => {
+                let mut report = r.read(file, input, progress);
+                report.reader = Some(r.kind().to_owned());
+                report
+            }
+            None => skipped(file, "no reader"),
+        }
+    }
+
+    /// The report for a file no reader claimed.
+    pub fn unrecognised(file: FileInfo<'_>) -> FileReport {
+        skipped(
+            file,
+            "not a format runlens reads (no reader recognised its name or first bytes)",
+        )
+    }
+
+    /// Builds every reader's runs. `reports` are the per-file reports so far; readers may
+    /// add to them. Runs come out sorted by name, each normalized.
+    pub fn finish(self, reports: &mut Vec<FileReport>) -> ImportOutput {
+        let mut out = ImportOutput::default();
+        for reader in self.readers {
+            reader.finish(&mut out, reports);
+        }
+        for run in &mut out.runs {
+            run.normalize();
+        }
+        out.runs
+            .sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+}
+
+fn skipped(file: FileInfo<'_>, reason: &str) -> FileReport {
+    let mut report = FileReport::new(file.path);
+    report.bytes = file.size;
+    report.skipped_reason = Some(reason.to_owned());
+    report
+}
+
+/// TensorBoard event files through [`LogdirReader`].
+#[derive(Default)]
+pub struct TensorBoardReader {
+    logdir: LogdirReader,
+}
+
+impl SourceReader for TensorBoardReader {
+    fn kind(&self) -> &'static str {
+        "TensorBoard event file"
+    }
+
+    fn claims(&self, path: &str, _head: &[u8]) -> bool {
+        tensorboard::is_event_file(path)
+    }
+
+    fn read(
+        &mut self,
+        file: FileInfo<'_>,
+        input: &mut dyn Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> FileReport {
+        self.logdir.read_file(file.path, input, progress)
+    }
+
+    fn finish(self: Box<Self>, out: &mut ImportOutput, _reports: &mut Vec<FileReport>) {
+        out.runs.extend(self.logdir.finish());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclaimed_files_are_reported_as_skipped_with_a_reason() {
+        let registry = Registry::standard();
+        assert_eq!(
+            registry.claim("logs/run/events.out.tfevents.1.host", b""),
+            Some(0)
+        );
+        assert_eq!(registry.claim("logs/notes.txt", b"hello"), None);
+        let report = Registry::unrecognised(FileInfo {
+            path: "logs/notes.txt",
+            size: 5,
+        });
+        assert!(report.skipped_reason.is_some());
+        assert_eq!(report.bytes, 5);
+    }
+}
