@@ -22,35 +22,42 @@ pub fn chart_panel() -> Html {
 
     // tag → the drawn runs that have it, in workspace order (so colours match the table).
     let groups = {
-        let (runs, hidden, filter) = (
+        let (runs, hidden, filter, sources) = (
             workspace.runs.clone(),
             workspace.hidden.clone(),
             view.tag_filter.to_lowercase(),
+            view.hidden_sources.clone(),
         );
-        use_memo((runs, hidden, filter), |(runs, hidden, filter)| {
-            let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
-            for (i, run) in runs.iter().enumerate() {
-                for s in &run.series {
-                    if !filter.is_empty() && !s.tag.to_lowercase().contains(filter.as_str()) {
+        use_memo(
+            (runs, hidden, filter, sources),
+            |(runs, hidden, filter, sources)| {
+                let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
+                for (i, run) in runs.iter().enumerate() {
+                    if sources.contains(&run.source) {
                         continue;
                     }
-                    let entry = by_tag.entry(s.tag.clone()).or_default();
-                    if !hidden.contains(&run.id) {
-                        entry.push(ChartRun {
-                            id: run.id.clone(),
-                            name: run.name.clone(),
-                            color: run_color(i),
-                        });
+                    for s in &run.series {
+                        if !filter.is_empty() && !s.tag.to_lowercase().contains(filter.as_str()) {
+                            continue;
+                        }
+                        let entry = by_tag.entry(s.tag.clone()).or_default();
+                        if !hidden.contains(&run.id) {
+                            entry.push(ChartRun {
+                                id: run.id.clone(),
+                                name: run.name.clone(),
+                                color: run_color(i),
+                            });
+                        }
                     }
                 }
-            }
-            let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
-            for (tag, runs) in by_tag {
-                let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
-                groups.entry(group).or_default().push((tag, Rc::new(runs)));
-            }
-            groups
-        })
+                let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
+                for (tag, runs) in by_tag {
+                    let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
+                    groups.entry(group).or_default().push((tag, Rc::new(runs)));
+                }
+                groups
+            },
+        )
     };
 
     let on_smoothing = {

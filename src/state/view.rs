@@ -1,6 +1,9 @@
 //! How charts are drawn. Kept in localStorage so a reload shows the same view.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
+
+use runlens_core::model::Source;
 
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
@@ -43,6 +46,9 @@ pub struct ViewState {
     pub log_y: bool,
     /// Case-insensitive substring that chart tags must contain.
     pub tag_filter: String,
+    /// Sources whose runs are filtered out of the table and the charts.
+    #[serde(default)]
+    pub hidden_sources: BTreeSet<Source>,
 }
 
 impl Default for ViewState {
@@ -52,11 +58,16 @@ impl Default for ViewState {
             x_axis: XAxis::Step,
             log_y: false,
             tag_filter: String::new(),
+            hidden_sources: BTreeSet::new(),
         }
     }
 }
 
 impl ViewState {
+    pub fn shows_source(&self, source: Source) -> bool {
+        !self.hidden_sources.contains(&source)
+    }
+
     pub fn load() -> Self {
         gloo::storage::LocalStorage::get::<ViewState>(STORAGE_KEY).unwrap_or_default()
     }
@@ -74,6 +85,7 @@ pub enum ViewAction {
     XAxis(XAxis),
     LogY(bool),
     TagFilter(String),
+    ToggleSource(Source),
 }
 
 impl Reducible for ViewState {
@@ -86,6 +98,11 @@ impl Reducible for ViewState {
             ViewAction::XAxis(x) => next.x_axis = x,
             ViewAction::LogY(on) => next.log_y = on,
             ViewAction::TagFilter(f) => next.tag_filter = f,
+            ViewAction::ToggleSource(s) => {
+                if !next.hidden_sources.remove(&s) {
+                    next.hidden_sources.insert(s);
+                }
+            }
         }
         next.save();
         Rc::new(next)
