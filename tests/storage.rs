@@ -258,11 +258,8 @@ async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
             nfiles: Some(2),
         }],
     };
-    let output = ImportOutput {
-        runs: vec![a.clone()],
-        data_versions: vec![version.clone()],
-        ..Default::default()
-    };
+    let mut output = out(std::slice::from_ref(&a));
+    output.data_versions = vec![version.clone()];
     store.save_import(&output, &report(&[])).await.unwrap();
 
     let meta = &store.load_runs().await.unwrap()[0];
