@@ -22,18 +22,21 @@ pub fn chart_panel() -> Html {
 
     // tag → the drawn runs that have it, in workspace order (so colours match the table).
     let groups = {
-        let (runs, hidden, filter, sources) = (
+        let (runs, hidden, filter) = (
             workspace.runs.clone(),
             workspace.hidden.clone(),
             view.tag_filter.to_lowercase(),
-            view.hidden_sources.clone(),
         );
+        let (sources, query) = (view.hidden_sources.clone(), view.run_filter.clone());
+        let view = view.clone();
         use_memo(
-            (runs, hidden, filter, sources),
-            |(runs, hidden, filter, sources)| {
+            (runs, hidden, filter, sources, query),
+            move |(runs, hidden, filter, _, _)| {
+                let visible: std::collections::BTreeSet<String> =
+                    view.visible_runs(runs).into_iter().map(|r| r.id).collect();
                 let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
                 for (i, run) in runs.iter().enumerate() {
-                    if sources.contains(&run.source) {
+                    if !visible.contains(&run.id) {
                         continue;
                     }
                     for s in &run.series {

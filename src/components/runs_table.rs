@@ -4,7 +4,6 @@
 use yew::prelude::*;
 
 use runlens_core::model::Source;
-use runlens_core::summary::RunMeta;
 use runlens_core::transform::table::{short_number, Cell, Column, RunsTable as Table, Sort};
 
 use crate::plot::run_color;
@@ -21,14 +20,11 @@ pub fn runs_table() -> Html {
 
     let view = use_context::<ViewContext>().expect("view context");
     let table = {
-        let (runs, hidden_sources) = (workspace.runs.clone(), view.hidden_sources.clone());
-        use_memo((runs, *sort, hidden_sources), |(runs, sort, hidden)| {
-            let shown: Vec<RunMeta> = runs
-                .iter()
-                .filter(|r| !hidden.contains(&r.source))
-                .cloned()
-                .collect();
-            Table::build(&shown, *sort)
+        let runs = workspace.runs.clone();
+        let (sources, query) = (view.hidden_sources.clone(), view.run_filter.clone());
+        let view = view.clone();
+        use_memo((runs, *sort, sources, query), move |(runs, sort, _, _)| {
+            Table::build(&view.visible_runs(runs), *sort)
         })
     };
 
@@ -113,6 +109,7 @@ pub fn runs_table() -> Html {
             <div class="section-head">
                 <h2>{ format!("Runs ({})", table.rows.len()) }</h2>
                 <SourceFilter />
+                <RunFilter />
                 <button id="export-csv" onclick={on_export}>{ "Export CSV" }</button>
             </div>
             <div class="table-scroll">
@@ -211,4 +208,40 @@ pub fn download(name: &str, mime: &str, text: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The filter query input, with key autocompletion and the parse error's column.
+#[function_component(RunFilter)]
+fn run_filter() -> Html {
+    use runlens_core::transform::filter::{keys, Filter};
+    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_context::<ViewContext>().expect("view context");
+    let suggestions = {
+        let runs = workspace.runs.clone();
+        use_memo(runs, |runs| keys(runs))
+    };
+    let error = Filter::parse(&view.run_filter).err();
+    let oninput = {
+        let view = view.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            view.dispatch(ViewAction::RunFilter(input.value()));
+        })
+    };
+    html! {
+        <div class="run-filter">
+            <input id="run-filter" type="search" list="filter-keys" spellcheck="false"
+                class={classes!(error.is_some().then_some("invalid"))}
+                placeholder="Filter runs: metrics.loss < 0.5 and params.lr = 0.01"
+                value={view.run_filter.clone()} {oninput} />
+            <datalist id="filter-keys">
+                { for suggestions.iter().map(|k| html! { <option value={k.clone()} /> }) }
+            </datalist>
+            if let Some(e) = error {
+                <span class="filter-error" role="alert">
+                    { format!("column {}: {}", e.column + 1, e.message) }
+                </span>
+            }
+        </div>
+    }
 }
