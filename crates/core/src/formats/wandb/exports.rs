@@ -4,9 +4,13 @@
 //!   `_runtime`, `_timestamp` and one column per key (pandas' unnamed index column first,
 //!   unless `index=False`). One run, named after the file; an empty cell is a key not
 //!   logged at that step.
+//!   A cell holding a logged dict (pandas writes its Python repr, `{'f1': 0.5}`) is
+//!   flattened like the `.wandb` reader flattens it (`eval.f1`).
 //! - [`ExportKind::RunsTable`]: the UI runs table — "Name", "State", "Notes", "User",
 //!   "Tags", "Created", "Runtime", "Sweep", then config columns, then summary columns.
-//!   One run per row, with hparams and summary values, no series.
+//!   One run per row, with hparams and summary values, no series. Where the summary
+//!   columns begin is read from the header ([`summary_boundary`]); when it cannot be,
+//!   all-numeric columns are taken as summary metrics, with a warning.
 //! - [`ExportKind::Chart`]: a UI line chart — "Step", then `<run> - <key>` columns, each
 //!   with `__MIN` / `__MAX` companions (the envelope of sampled or grouped points). One
 //!   series per run; the companions are dropped (counted as ignored values).
@@ -18,11 +22,11 @@
 //! Rows whose field count differs from the header's are skipped with a warning naming
 //! their line: a stray comma shifts every cell after it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use super::run_builder::MAX_RECORD_WARNINGS;
-use super::values;
+use super::values::{self, Leaf};
 use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 
@@ -253,12 +257,12 @@ fn read_history<R: Read>(
         .first()
         .filter(|c| c.is_empty() || c.as_str() == "Unnamed: 0")
         .map(|_| 0);
-    let mut series: Vec<(usize, Series)> = header
+    let value_cols: Vec<(usize, &String)> = header
         .iter()
         .enumerate()
         .filter(|(i, _)| ![step_col, time_col, runtime_col, index_col].contains(&Some(*i)))
-        .map(|(i, name)| (i, Series::new(name.clone())))
         .collect();
+    let mut series = SeriesSet::default();
     let mut row_no = 0i64;
     while let Some((_line, cells)) = rows.next() {
         let number = |col: Option<usize>| {
@@ -268,18 +272,38 @@ fn read_history<R: Read>(
         let step = number(step_col)
             .filter(|s| s.is_finite())
             .map_or(row_no, |s| s as i64);
-        let wall = number(time_col).unwrap_or(f64::NAN);
+        let wall = WallTime(number(time_col).unwrap_or(f64::NAN));
         row_no += 1;
-        for (col, s) in &mut series {
-            let Some(cell) = cells.get(*col).filter(|c| !c.is_empty()) else {
+        for &(col, key) in &value_cols {
+            let Some(cell) = cells.get(col).filter(|c| !c.is_empty()) else {
                 continue;
             };
-            match values::metric_cell(cell) {
-                Some(v) => {
-                    s.push(Step(step), WallTime(wall), v);
-                    rows.report.points += 1;
+            if let Some(v) = values::metric_cell(cell) {
+                series.push(key, Step(step), wall, v);
+                rows.report.points += 1;
+                continue;
+            }
+            // A nested dict logged as a value: pandas saved its Python repr.
+            let Some(nested) = cell
+                .starts_with('{')
+                .then(|| {
+                    values::parse_python_literal(cell).or_else(|| values::parse_json(cell).ok())
+                })
+                .flatten()
+            else {
+                rows.report.ignored_values += 1;
+                continue;
+            };
+            let mut leaves = Vec::new();
+            values::flatten_metrics(key, &nested, &mut leaves);
+            for (tag, leaf) in leaves {
+                match leaf {
+                    Leaf::Metric(v) => {
+                        series.push(&tag, Step(step), wall, v);
+                        rows.report.points += 1;
+                    }
+                    Leaf::Other(_) => rows.report.ignored_values += 1,
                 }
-                None => rows.report.ignored_values += 1,
             }
         }
         if row_no % 4096 == 0 {
@@ -288,12 +312,31 @@ fn read_history<R: Read>(
     }
     let name = file_stem(path).to_string();
     let mut run = Run::new(export_run_id(&name), name, Source::WandB);
-    run.series = series
-        .into_iter()
-        .map(|(_, s)| s)
-        .filter(|s| !s.is_empty())
-        .collect();
+    run.series = series.series;
     vec![run]
+}
+
+/// Series by tag, in order of first appearance.
+#[derive(Default)]
+struct SeriesSet {
+    series: Vec<Series>,
+    index: HashMap<String, usize>,
+}
+
+impl SeriesSet {
+    fn push(&mut self, tag: &str, step: Step, wall: WallTime, value: f64) {
+        let i = match self.index.get(tag) {
+            Some(&i) => i,
+            None => {
+                self.series.push(Series::new(tag));
+                self.index.insert(tag.to_string(), self.series.len() - 1);
+                self.series.len() - 1
+            }
+        };
+        if let Some(s) = self.series.get_mut(i) {
+            s.push(step, wall, value);
+        }
+    }
 }
 
 fn read_runs_table<R: Read>(
@@ -309,12 +352,6 @@ fn read_runs_table<R: Read>(
                 .is_some_and(|h| !META_COLUMNS.contains(&h.as_str()))
         })
         .collect();
-    // Where the summary columns begin: the first of W&B's own summary keys.
-    let marker = data_cols.iter().copied().find(|&i| {
-        header
-            .get(i)
-            .is_some_and(|h| SUMMARY_MARKERS.contains(&h.as_str()) || h.starts_with("_wandb"))
-    });
     let mut table = Vec::new();
     while let Some(row) = rows.next() {
         table.push(row);
@@ -322,19 +359,21 @@ fn read_runs_table<R: Read>(
             progress(rows.bytes());
         }
     }
-    // Without a marker, a column is a summary metric when every non-empty cell is numeric.
-    let is_summary = |i: usize| match marker {
-        Some(m) => i >= m,
+    let boundary = summary_boundary(header, &data_cols);
+    // Without a boundary, a column is a summary metric when every non-empty cell is numeric.
+    let is_summary = |i: usize| match boundary {
+        Some(b) => i >= b,
         None => table.iter().all(|(_, cells)| {
             cells
                 .get(i)
                 .is_none_or(|c| c.is_empty() || values::metric_cell(c).is_some())
         }),
     };
-    if marker.is_none() && !data_cols.is_empty() {
+    if boundary.is_none() && !data_cols.is_empty() {
         rows.report.warnings.push(
-            "no `_runtime`/`_step`/`_timestamp` column marks where summary columns begin: \
-             all-numeric columns were taken as summary metrics, the others as config"
+            "could not tell config columns from summary columns (no `_runtime`/`_step`/\
+             `_timestamp` column, and the column order does not show it): all-numeric \
+             columns were taken as summary metrics, the others as config"
                 .to_string(),
         );
     }
@@ -393,6 +432,33 @@ fn read_runs_table<R: Read>(
         runs.push(run);
     }
     runs
+}
+
+/// The first summary column of a runs table (config columns come before it), if the
+/// header shows it:
+/// 1. the first of W&B's own summary keys (`_runtime`, `_step`, `_timestamp`, `_wandb.*`);
+/// 2. else, where the alphabetical order of the config and summary columns restarts: the UI
+///    lists each group sorted, so exactly one descent between neighbours marks the boundary.
+fn summary_boundary(header: &[String], data_cols: &[usize]) -> Option<usize> {
+    let marker = data_cols.iter().copied().find(|&i| {
+        header
+            .get(i)
+            .is_some_and(|h| SUMMARY_MARKERS.contains(&h.as_str()) || h.starts_with("_wandb"))
+    });
+    if marker.is_some() {
+        return marker;
+    }
+    let names: Vec<&String> = data_cols.iter().filter_map(|&i| header.get(i)).collect();
+    let descents: Vec<usize> = names
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w.first() > w.get(1))
+        .map(|(i, _)| i + 1)
+        .collect();
+    match descents.as_slice() {
+        [d] => data_cols.get(*d).copied(),
+        _ => None,
+    }
 }
 
 /// A runs-table "State" as a [`RunStatus`]. W&B's "crashed" (the heartbeat stopped) is
@@ -525,7 +591,7 @@ mod tests {
 ,_runtime,_step,_timestamp,acc,loss,media
 0,1.5,0,1700000001.5,0.5,1.25,
 1,2.5,1,1700000002.5,,1.0,\"{'_type': 'image-file'}\"
-2,3.5,2,1700000003.5,0.75,nan,
+2,3.5,2,1700000003.5,0.75,nan,\"{'f1': 0.5, 'name': 'x'}\"
 3,4.5,3,1700000004.5,0.8
 ";
         let (runs, report) = read(ExportKind::History, "exports/brave-fox-1.csv", text);
@@ -535,7 +601,7 @@ mod tests {
         assert_eq!(run.id, "wandb:export/brave-fox-1");
         assert_eq!(run.name, "brave-fox-1");
         let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
-        assert_eq!(tags, ["acc", "loss"]);
+        assert_eq!(tags, ["acc", "loss", "media.f1"]);
         let acc = run.series("acc").expect("acc");
         assert_eq!(acc.steps, [0, 2]);
         assert_eq!(acc.wall_times, [1_700_000_001.5, 1_700_000_003.5]);
@@ -544,8 +610,8 @@ mod tests {
         assert!(loss.values[2].is_nan());
         assert_eq!(report.records, 3);
         assert_eq!(report.skipped_records, 1);
-        assert_eq!(report.ignored_values, 1);
-        assert_eq!(report.points, 5);
+        assert_eq!(report.ignored_values, 2, "the image and media.name");
+        assert_eq!(report.points, 6);
         assert!(
             report
                 .warnings
@@ -604,8 +670,26 @@ mod tests {
     }
 
     #[test]
-    fn runs_table_without_marker_says_so() {
-        let text = "Name,State,Created,lr,optimizer,loss\nr1,finished,2023-11-14,0.1,adam,0.5\nr2,running,2023-11-14,0.2,sgd,\n";
+    fn runs_table_split_by_column_order() {
+        // Config (sorted) then summary (sorted): `use_bn` → `acc` is the one descent.
+        let text = "Name,State,Created,batch_size,lr,use_bn,acc,loss,note\n\
+                    r1,finished,2023-11-14,32,0.1,true,0.5,0.25,done\n";
+        let (runs, report) = read(ExportKind::RunsTable, "runs.csv", text);
+        assert!(report.is_clean(), "{report:?}");
+        let r = &runs[0];
+        assert_eq!(
+            r.hparams.get("batch_size"),
+            Some(&HParamValue::Number(32.0))
+        );
+        assert_eq!(r.hparams.get("use_bn"), Some(&HParamValue::Bool(true)));
+        assert_eq!(r.summary.get("acc"), Some(&0.5));
+        assert_eq!(r.summary.get("loss"), Some(&0.25));
+        assert_eq!(report.ignored_values, 1, "note is a summary string");
+    }
+
+    #[test]
+    fn runs_table_without_boundary_says_so() {
+        let text = "Name,State,Created,optimizer,lr,zeta,loss\nr1,finished,2023-11-14,adam,0.1,1,0.5\nr2,running,2023-11-14,sgd,0.2,2,\n";
         let (runs, report) = read(ExportKind::RunsTable, "runs.csv", text);
         assert_eq!(
             runs[0].hparams.get("optimizer"),

@@ -18,11 +18,12 @@
 //!
 //! Recovery, compared with LevelDB's `log::Reader` (which wandb's own readers mirror):
 //! - A fragment whose checksum fails: LevelDB drops the rest of the block, because the
-//!   unchecksummed length may be what is corrupt. runlens first checks where that length
-//!   leads: if a fragment that passes its own checksum starts there (or the block's data
-//!   ends there), the length was sound and only the bad fragment is dropped; otherwise
-//!   the rest of the block is dropped, as LevelDB does. A false resync needs a random
-//!   32-bit CRC match.
+//!   unchecksummed length may be what is corrupt. By default ([`Recovery::Resync`])
+//!   runlens first checks where that length leads: if a fragment that passes its own
+//!   checksum starts there (or the block's data ends there), the length was sound and only
+//!   the bad fragment is dropped; otherwise the rest of the block is dropped, as LevelDB
+//!   does. A false resync needs a random 32-bit CRC match, and every record returned still
+//!   passed its own checksums. [`Recovery::SkipBlock`] gives LevelDB's behaviour exactly.
 //! - After a dropped fragment, the MIDDLE/LAST fragments of the record it belonged to are
 //!   skipped silently until the next FULL or FIRST (they are part of the loss already
 //!   reported).
@@ -149,6 +150,17 @@ impl ReadLogError {
     }
 }
 
+/// What [`LogReader`] does after a fragment fails its checksum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Recovery {
+    /// Drop only the bad fragment when its length leads to a fragment that passes its own
+    /// checksum (or to the end of the block's data); else drop the rest of the block.
+    #[default]
+    Resync,
+    /// Always drop the rest of the block, as LevelDB's and wandb's own readers do.
+    SkipBlock,
+}
+
 /// One reassembled record whose every fragment passed its checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LogRecord<'a> {
@@ -191,6 +203,7 @@ pub struct LogReader<R> {
     skipping: bool,
     bytes_read: u64,
     done: bool,
+    recovery: Recovery,
 }
 
 impl<R: Read> LogReader<R> {
@@ -209,7 +222,14 @@ impl<R: Read> LogReader<R> {
             skipping: false,
             bytes_read: 0,
             done: false,
+            recovery: Recovery::default(),
         }
+    }
+
+    /// Sets what happens after a bad checksum (default [`Recovery::Resync`]).
+    pub fn with_recovery(mut self, recovery: Recovery) -> Self {
+        self.recovery = recovery;
+        self
     }
 
     /// Bytes taken from the underlying reader (runs ahead of the records by up to a block).
@@ -300,7 +320,7 @@ impl<R: Read> LogReader<R> {
             }
             let data = self.block.get(data_start..end).unwrap_or_default();
             if fragment_crc(kind, data) != crc {
-                let resynced = self.fragment_ends_cleanly(end);
+                let resynced = self.recovery == Recovery::Resync && self.fragment_ends_cleanly(end);
                 let dropped = if resynced {
                     self.pos = end;
                     (end - start) as u64
@@ -726,6 +746,34 @@ mod tests {
                     offset: 18,
                     dropped: 11,
                     resynced: true
+                }]
+            ),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn skip_block_recovery_drops_the_rest_of_the_block() {
+        let mut bytes = file(&[b"aaaa", b"bbbb", b"cccc"]);
+        bytes[7 + 11 + 8] ^= 0x01;
+        let mut r = LogReader::new(Cursor::new(bytes)).with_recovery(Recovery::SkipBlock);
+        let mut got = Vec::new();
+        let mut errors = Vec::new();
+        loop {
+            match r.read_record() {
+                Ok(Some(rec)) => got.push(rec.data.to_vec()),
+                Ok(None) => break,
+                Err(e) => errors.push(e),
+            }
+        }
+        assert_eq!(got, vec![b"aaaa".to_vec()]);
+        assert!(
+            matches!(
+                errors.as_slice(),
+                [ReadLogError::BadChecksum {
+                    offset: 18,
+                    dropped: 22,
+                    resynced: false
                 }]
             ),
             "{errors:?}"

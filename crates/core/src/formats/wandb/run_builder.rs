@@ -10,8 +10,11 @@
 //! - Summary: updates and removes in order; keys starting with `_` are W&B's own; metric
 //!   leaves whose key has no series go to [`Run::summary`] (so `{"acc": {"max": 0.9}}`
 //!   beside an `acc` series gives `acc.max`).
-//! - Exit record: exit code 0 → finished, other → failed; end = start + runtime. No exit
+//! - Exit record: exit code 0 → finished, other → failed; end = start + runtime (the larger
+//!   of the exit record's whole seconds and the summary's fractional `_runtime`). No exit
 //!   record → running (W&B shows such runs as running until their heartbeat stops).
+//! - Media objects in a history row (wandb-core writes a table or image as one item per
+//!   field under `[key, "_type"]`, `[key, "path"]`, ...) count as one ignored value each.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -170,7 +173,21 @@ impl RunBuilder {
         let mut timestamp = None;
         let mut runtime = None;
         let mut values = Vec::with_capacity(row.item.len());
+        // wandb-core logs a media object (a table, an image) as one item per field, under
+        // nested keys (`[key, "_type"]`, `[key, "path"]`, ...): those are not metrics.
+        let media: Vec<&[String]> = row
+            .item
+            .iter()
+            .filter_map(|i| match i.nested_key.split_last() {
+                Some((last, prefix)) if last == "_type" && !prefix.is_empty() => Some(prefix),
+                _ => None,
+            })
+            .collect();
+        report.ignored_values += media.len() as u64;
         for item in &row.item {
+            if media.iter().any(|m| item.nested_key.starts_with(m)) {
+                continue;
+            }
             let key = item.dotted_key();
             let value = match values::parse_json(&item.value_json) {
                 Ok(v) => v,
@@ -272,7 +289,16 @@ impl RunBuilder {
                 } else {
                     RunStatus::Failed
                 });
-                run.end_time = run.start_time.map(|s| s + f64::from(exit.runtime));
+                // The exit record's runtime is whole seconds; the summary's `_runtime`
+                // (the last row's) is fractional. Both are lower bounds of the real one.
+                let last_row = self
+                    .summary
+                    .get(RUNTIME_KEY)
+                    .and_then(values::metric_value)
+                    .filter(|r| r.is_finite())
+                    .unwrap_or(0.0);
+                let runtime = f64::from(exit.runtime).max(last_row);
+                run.end_time = run.start_time.map(|s| s + runtime);
             }
             None => run.status = Some(RunStatus::Running),
         }
@@ -503,6 +529,18 @@ mod tests {
                 ],
             ),
             row(2, &[("loss", "Infinity"), ("flag", "true")]),
+            rec(RecordType::History(HistoryRecord {
+                item: ["_type", "nrows", "path"]
+                    .iter()
+                    .zip([r#""table-file""#, "9", r#""media/table/cm.table.json""#])
+                    .map(|(field, value)| Item {
+                        key: String::new(),
+                        nested_key: vec!["cm".into(), (*field).into()],
+                        value_json: value.into(),
+                    })
+                    .collect(),
+                step: Some(HistoryStep { num: 3 }),
+            })),
             rec(RecordType::Summary(SummaryRecord {
                 update: vec![
                     item("loss", "0.1"),
@@ -511,6 +549,7 @@ mod tests {
                     item("table", r#"{"_type":"table-file"}"#),
                     item("_wandb", r#"{"runtime":5}"#),
                     item("_step", "2"),
+                    item("_runtime", "5.5"),
                 ],
                 remove: vec![],
             })),
@@ -531,7 +570,11 @@ mod tests {
         );
         assert_eq!(run.status, Some(RunStatus::Finished));
         assert_eq!(run.start_time, Some(1_700_000_000.0));
-        assert_eq!(run.end_time, Some(1_700_000_005.0));
+        assert_eq!(
+            run.end_time,
+            Some(1_700_000_005.5),
+            "summary `_runtime` is finer"
+        );
 
         assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
         assert_eq!(run.hparams.get("epochs"), Some(&HParamValue::Number(3.0)));
@@ -556,7 +599,7 @@ mod tests {
         assert!(loss.values[1].is_nan());
         assert_eq!(loss.values[2], f64::INFINITY);
         assert_eq!(report.points, 7);
-        assert_eq!(report.ignored_values, 2, "image and nested.b");
+        assert_eq!(report.ignored_values, 3, "image, nested.b and the table");
 
         // Summary: only keys without history; `acc.max` has a meaning of its own.
         assert_eq!(

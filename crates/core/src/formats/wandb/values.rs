@@ -239,6 +239,155 @@ pub fn remove_path(tree: &mut serde_json::Map<String, Value>, path: &[String]) {
     node.remove(last);
 }
 
+/// Parses a Python literal as `repr` writes it (what pandas saves for a cell holding a
+/// dict): dicts, lists, tuples, quoted strings, numbers, `True`/`False`/`None`,
+/// `nan`/`inf`/`-inf`. Non-finite numbers become their marker strings, as in
+/// [`parse_json`]. `None` if it is not such a literal.
+pub fn parse_python_literal(text: &str) -> Option<Value> {
+    let mut p = PyParser {
+        s: text.as_bytes(),
+        pos: 0,
+    };
+    let value = p.value(0)?;
+    p.skip_ws();
+    (p.pos == p.s.len()).then_some(value)
+}
+
+struct PyParser<'a> {
+    s: &'a [u8],
+    pos: usize,
+}
+
+impl PyParser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.skip_ws();
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_ws();
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                let mut map = serde_json::Map::new();
+                if self.eat(b'}') {
+                    return Some(Value::Object(map));
+                }
+                loop {
+                    let key = match self.value(depth + 1)? {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    if !self.eat(b':') {
+                        return None;
+                    }
+                    let v = self.value(depth + 1)?;
+                    map.insert(key, v);
+                    if self.eat(b',') {
+                        if self.eat(b'}') {
+                            return Some(Value::Object(map));
+                        }
+                        continue;
+                    }
+                    return self.eat(b'}').then_some(Value::Object(map));
+                }
+            }
+            open @ (b'[' | b'(') => {
+                self.pos += 1;
+                let close = if open == b'[' { b']' } else { b')' };
+                let mut items = Vec::new();
+                if self.eat(close) {
+                    return Some(Value::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    if self.eat(b',') {
+                        if self.eat(close) {
+                            return Some(Value::Array(items));
+                        }
+                        continue;
+                    }
+                    return self.eat(close).then_some(Value::Array(items));
+                }
+            }
+            q @ (b'\'' | b'"') => self.string(q),
+            _ => self.word(),
+        }
+    }
+
+    fn string(&mut self, quote: u8) -> Option<Value> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        loop {
+            let b = self.peek()?;
+            self.pos += 1;
+            match b {
+                b'\\' => {
+                    let e = self.peek()?;
+                    self.pos += 1;
+                    out.push(match e {
+                        b'n' => b'\n',
+                        b't' => b'\t',
+                        b'r' => b'\r',
+                        other => other,
+                    });
+                }
+                _ if b == quote => break,
+                _ => out.push(b),
+            }
+        }
+        String::from_utf8(out).ok().map(Value::String)
+    }
+
+    fn word(&mut self) -> Option<Value> {
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+' | b'_'))
+        {
+            self.pos += 1;
+        }
+        let word = std::str::from_utf8(self.s.get(start..self.pos)?).ok()?;
+        Some(match word {
+            "True" => Value::Bool(true),
+            "False" => Value::Bool(false),
+            "None" => Value::Null,
+            "nan" => Value::String("NaN".into()),
+            "inf" => Value::String("Infinity".into()),
+            "-inf" => Value::String("-Infinity".into()),
+            _ => {
+                if let Ok(i) = word.parse::<i64>() {
+                    Value::Number(i.into())
+                } else {
+                    let f = word
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|_| word.bytes().any(|b| b.is_ascii_digit()))?;
+                    Value::Number(serde_json::Number::from_f64(f)?)
+                }
+            }
+        })
+    }
+}
+
 /// Seconds since the Unix epoch of an ISO-8601 / RFC 3339 date-time as W&B writes them
 /// (`2025-01-02T03:04:05.678901Z`, `2025-01-02T03:04:05+02:00`, `2025-01-02 03:04:05`;
 /// no zone means UTC). `None` if it does not parse.
@@ -388,6 +537,36 @@ mod tests {
         remove_path(&mut tree, &p("c.d.e"));
         remove_path(&mut tree, &p("x.y"));
         assert_eq!(Value::Object(tree), json!({"a": {"b": 2}, "c": {"d": {}}}));
+    }
+
+    #[test]
+    fn python_literals() {
+        assert_eq!(
+            parse_python_literal("{'f1': 0.896, 'precision': 0.8715}"),
+            Some(json!({"f1": 0.896, "precision": 0.8715}))
+        );
+        assert_eq!(
+            parse_python_literal(
+                r#"{'a': [1, (2, 3)], "b": None, 'c': True, 'd': nan, 'e': -inf, 'f': 'it\'s',}"#
+            ),
+            Some(
+                json!({"a": [1, [2, 3]], "b": null, "c": true, "d": "NaN", "e": "-Infinity", "f": "it's"})
+            )
+        );
+        for bad in [
+            "",
+            "{",
+            "{'a' 1}",
+            "{'a': 1} x",
+            "[1, 2",
+            "'open",
+            "{'a': abc}",
+            "{{{{",
+        ] {
+            assert_eq!(parse_python_literal(bad), None, "{bad}");
+        }
+        let deep = "[".repeat(100_000);
+        assert_eq!(parse_python_literal(&deep), None);
     }
 
     #[test]
