@@ -40,6 +40,8 @@ pub const BLOCK_LEN: usize = 32 * 1024;
 pub const FRAGMENT_HEADER_LEN: usize = 7;
 /// The file header, as both writers write it: ident, magic 0xBEE1 little-endian, version.
 pub const FILE_HEADER: [u8; 7] = *b":W&B\xe1\xbe\x00";
+/// The header without its version byte: what identifies a `.wandb` file.
+pub const FILE_MAGIC: &[u8; 6] = b":W&B\xe1\xbe";
 /// Reassembled records larger than this are dropped ([`ReadLogError::TooLarge`]). Real
 /// records stay far below (a history row, a config); the cap bounds memory on corrupt input.
 pub const MAX_RECORD_LEN: usize = 64 * 1024 * 1024;
@@ -407,7 +409,7 @@ impl<R: Read> LogReader<R> {
             };
             return Err(ReadLogError::NotWandb { reason });
         }
-        if got.get(..6) != FILE_HEADER.get(..6) {
+        if !got.starts_with(FILE_MAGIC) {
             return Err(ReadLogError::NotWandb {
                 reason: format!(
                     "its first bytes are {}, not \":W&B\" e1 be",

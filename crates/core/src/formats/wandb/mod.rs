@@ -35,7 +35,7 @@ use std::io::Read;
 use prost::Message;
 
 use self::exports::ExportKind;
-use self::log_format::{LogReader, ReadLogError, FILE_HEADER};
+use self::log_format::{LogReader, ReadLogError, FILE_MAGIC};
 use self::online::PlainFiles;
 use self::run_builder::{merge_artifact, merge_runs, RunBuilder, MAX_RECORD_WARNINGS};
 use crate::import::{FileInfo, ImportOutput, SourceReader};
@@ -118,7 +118,7 @@ fn folder_run_id(name: &str) -> Option<Option<&str>> {
 /// What `path` (with first bytes `head`) is to this reader, if anything.
 pub fn file_role(path: &str, head: &[u8]) -> Option<FileRole> {
     let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".wandb") || head.starts_with(&FILE_HEADER[..6]) {
+    if lower.ends_with(".wandb") || head.starts_with(FILE_MAGIC) {
         return Some(FileRole::Log);
     }
     if lower.ends_with(".csv") {

@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use prost::Message;
 
-use super::log_format::{LogWriter, BLOCK_LEN};
+use super::log_format::{LogWriter, BLOCK_LEN, FILE_HEADER};
 use super::records::{
     item, record::RecordType, ConfigRecord, HistoryRecord, HistoryStep, Record, RunExitRecord,
     RunRecord, SummaryRecord, Timestamp,
@@ -470,4 +470,81 @@ fn exports_merge_by_run_name() {
         fox.summary
     );
     assert_eq!(fox.status, Some(RunStatus::Finished));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[-_a-zA-Z0-9.:/ {}\\[\\],'\"\n]{0,80}",
+            Just("NaN".to_string()),
+            Just("{\"_type\": \"image-file\"}".to_string()),
+        ]
+    }
+
+    fn any_item() -> impl Strategy<Value = records::Item> {
+        (
+            any_text(),
+            proptest::collection::vec(any_text(), 0..3),
+            any_text(),
+        )
+            .prop_map(|(key, nested_key, value_json)| records::Item {
+                key,
+                nested_key,
+                value_json,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_payloads_never_panic(payloads in proptest::collection::vec(
+            proptest::collection::vec(any::<u8>(), 0..200), 0..20)) {
+            let mut w = LogWriter::new();
+            for p in &payloads {
+                w.write(p);
+            }
+            let _ = import(&[("d/x/run-a.wandb", w.into_bytes())]);
+        }
+
+        #[test]
+        fn arbitrary_records_never_panic(rows in proptest::collection::vec(
+            (proptest::collection::vec(any_item(), 0..6), proptest::option::of(any::<i64>())), 0..12),
+            summary in proptest::collection::vec(any_item(), 0..6),
+            config in proptest::collection::vec(any_item(), 0..6)) {
+            let mut w = LogWriter::new();
+            for (items, step) in rows {
+                w.write(&rec(RecordType::History(HistoryRecord {
+                    item: items,
+                    step: step.map(|num| HistoryStep { num }),
+                })));
+            }
+            w.write(&rec(RecordType::Summary(SummaryRecord { update: summary.clone(), remove: summary })));
+            w.write(&rec(RecordType::Config(ConfigRecord { update: config.clone(), remove: config })));
+            let _ = import(&[("d/x/run-a.wandb", w.into_bytes())]);
+        }
+
+        #[test]
+        fn arbitrary_plain_files_and_csvs_never_panic(text in any_text(), bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let dir = "d/wandb/run-20250101_120000-abc";
+            for body in [text.as_bytes().to_vec(), bytes.clone()] {
+                let _ = import(&[
+                    (&format!("{dir}/files/config.yaml"), body.clone()),
+                    (&format!("{dir}/files/wandb-summary.json"), body.clone()),
+                    (&format!("{dir}/files/wandb-metadata.json"), body.clone()),
+                    (&format!("{dir}/files/media/table/t.table.json"), body.clone()),
+                ]);
+                for header in ["_step,_runtime,_timestamp,a\n", "Name,State,Created,x,_runtime,y\n", "Step,r - k,r - k__MIN\n"] {
+                    let mut csv = header.as_bytes().to_vec();
+                    csv.extend(&body);
+                    let _ = import(&[("e/x.csv", csv)]);
+                }
+            }
+            let _ = values::parse_python_literal(&text);
+            let _ = values::parse_datetime(&text);
+            let _ = values::parse_json(&text);
+        }
+    }
 }
