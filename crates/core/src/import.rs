@@ -10,6 +10,7 @@
 use std::io::Read;
 
 use crate::formats::tensorboard::{self, LogdirReader};
+use crate::formats::wandb::WandbReader;
 use crate::model::{DataVersion, Run};
 use crate::report::FileReport;
 
@@ -69,7 +70,10 @@ impl Registry {
     /// Every reader runlens has, in claim order.
     pub fn standard() -> Self {
         Registry {
-            readers: vec![Box::new(TensorBoardReader::default())],
+            readers: vec![
+                Box::new(TensorBoardReader::default()),
+                Box::new(WandbReader::default()),
+            ],
         }
     }
 

@@ -7,3 +7,4 @@ pub mod proto_wire;
 pub mod tensorboard;
 pub mod tfevents;
 pub mod tfrecord;
+pub mod wandb;
