@@ -86,12 +86,37 @@ impl RunParts {
             .metrics
             .into_values()
             .filter(|s| !s.is_empty())
+            .map(|mut s| {
+                number_stepless_points(&mut s);
+                s
+            })
             .collect();
         run.artifacts = self.artifacts;
         run.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         run.datasets = self.datasets;
         run.normalize();
         run
+    }
+}
+
+/// Gives the points of a metric logged without steps their logging order as steps.
+///
+/// `mlflow.log_metric(key, value)` without `step` logs step 0 every time (and pre-0.9 file
+/// store lines have no step at all, read as 0), so a whole history can sit on one step.
+/// runlens keeps one point per step ([`Series::normalize`]: the last one logged, right for a
+/// resumed run), which would leave one point of such a history. When every point of a
+/// series has the same step, the points (in logging order) get that step plus their index
+/// instead: the history survives, in order, on an x axis of "log calls". Series with some
+/// repeated steps are left to `normalize` (last value logged wins). MLflow's own UI plots
+/// such points at the one step; use wall time for the x axis to see them as MLflow does.
+pub fn number_stepless_points(series: &mut Series) {
+    let Some(&first) = series.steps.first() else {
+        return;
+    };
+    if series.len() > 1 && series.steps.iter().all(|&s| s == first) {
+        for (i, step) in series.steps.iter_mut().enumerate() {
+            *step = first.saturating_add(i64::try_from(i).unwrap_or(i64::MAX));
+        }
     }
 }
 
@@ -186,6 +211,26 @@ mod tests {
         parts.tags.insert(TAG_RUN_NAME.into(), "tag".into());
         assert_eq!(parts.clone().into_run().name, "field");
         assert_eq!(RunParts::new("abc").into_run().name, "abc");
+    }
+
+    #[test]
+    fn a_history_logged_without_steps_keeps_every_point() {
+        let mut s = Series::new("loss");
+        for (t, v) in [(1.0, 0.75), (2.0, 0.5), (3.0, 0.25)] {
+            s.push(Step(0), WallTime(t), v);
+        }
+        number_stepless_points(&mut s);
+        assert_eq!(s.steps, vec![0, 1, 2]);
+        let mut resumed = Series::new("loss");
+        for (step, v) in [(0, 1.0), (1, 0.5), (1, 0.4)] {
+            resumed.push(Step(step), WallTime(0.0), v);
+        }
+        number_stepless_points(&mut resumed);
+        assert_eq!(
+            resumed.steps,
+            vec![0, 1, 1],
+            "some repeated steps: left to normalize"
+        );
     }
 
     #[test]
