@@ -282,6 +282,7 @@ fn file_store_with_two_field_metric_lines() {
     check_store("filestore_legacy", true);
 }
 
+#[cfg(feature = "sqlite")]
 #[test]
 fn sqlite_database() {
     // The database does not hold artifacts (they live in the artifact store).
@@ -291,6 +292,7 @@ fn sqlite_database() {
 
 /// Both backends, written by the same script, give the same runs: the same names, metadata,
 /// params, tags and points (ids differ for one run, recreated under the SQLite store).
+#[cfg(feature = "sqlite")]
 #[test]
 fn both_backends_give_the_same_runs() {
     let (files, _) = import_scenario("filestore");
