@@ -531,6 +531,8 @@ fn read_artifact(
             },
         )
     } else if file.size > 0 {
+        // Not read: the size is known and the bytes are not kept. Progress still moves on.
+        on_progress(file.size);
         Ok((file.size, None))
     } else {
         count_bytes(input, on_progress).map(|n| (n, None))

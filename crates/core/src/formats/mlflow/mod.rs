@@ -4,7 +4,8 @@
 //! Layers, each over the one below:
 //! - [`values`] (number, time and status text as MLflow writes it) and [`paths`] (which file
 //!   of a file store a path is);
-//! - [`yaml`] (`meta.yaml` → typed metas) and [`metric_file`] (metric lines → points);
+//! - [`yaml`] (`meta.yaml` → typed metas), [`metric_file`] (metric lines → points) and
+//!   [`ui_columns`] (which bare columns of the UI's CSV are params, metrics, tags);
 //! - [`run_parts`]: what every backend knows about a run, turned into a [`Run`] one way for all;
 //! - the three readers: [`file_store`], [`sqlite`] (feature `sqlite`), [`csv_exports`].
 //!
@@ -117,7 +118,8 @@ pub(crate) fn decode_text(bytes: Vec<u8>, report: &mut FileReport) -> String {
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             report.warnings.push(format!(
-                "not valid UTF-8 (first bad byte at offset {at}): bad bytes replaced by U+FFFD"
+                "{}: not valid UTF-8 (first bad byte at offset {at}): bad bytes replaced by U+FFFD",
+                report.path
             ));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }

@@ -109,6 +109,7 @@ pub struct Store {
 /// skipped with a warning; rows with unexpected values are skipped with a warning.
 pub fn read_store(conn: &Connection, report: &mut FileReport) -> Result<Store, SqliteError> {
     let tables = table_names(conn)?;
+    let path = report.path.clone();
     for required in ["experiments", "runs"] {
         if !tables.contains(required) {
             return Err(SqliteError::NotMlflow(required));
@@ -148,7 +149,7 @@ pub fn read_store(conn: &Connection, report: &mut FileReport) -> Result<Store, S
             let name = text(row, 1);
             if is_deleted(text(row, 6).as_deref()) {
                 deleted_runs.push(format!(
-                    "run `{}` ({uuid}) is deleted (lifecycle_stage: deleted): skipped",
+                    "{path}: run `{}` ({uuid}) is deleted (lifecycle_stage: deleted): skipped",
                     name.as_deref().unwrap_or(&uuid)
                 ));
                 return Ok(());
@@ -167,7 +168,7 @@ pub fn read_store(conn: &Connection, report: &mut FileReport) -> Result<Store, S
     for (id, count) in skipped_experiments {
         let name = experiments.get(&id).map_or("?", |(n, _)| n.as_str());
         report.warnings.push(format!(
-            "experiment `{name}` ({id}) is deleted (lifecycle_stage: deleted): its {count} run(s) were skipped"
+            "{path}: experiment `{name}` ({id}) is deleted (lifecycle_stage: deleted): its {count} run(s) were skipped"
         ));
     }
 
@@ -267,7 +268,10 @@ fn query(
             report.skipped_records += 1;
             warnings.push(
                 report,
-                format!("table `{table}` row {index}: `{column}` is missing or not the expected type; row skipped"),
+                format!(
+                    "{}: table `{table}` row {index}: `{column}` is missing or not the expected type; row skipped",
+                    report.path
+                ),
             );
         }
     }
