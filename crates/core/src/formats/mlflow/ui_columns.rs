@@ -33,31 +33,33 @@ pub struct Split {
 pub fn split(keys: &[&str], numeric: &[bool]) -> Split {
     let n = keys.len();
     // asc_start[k]: first index of the strictly ascending run of keys that ends at k.
-    let mut asc_start = vec![0usize; n];
-    for k in 1..n {
-        let ascending = keys.get(k - 1).zip(keys.get(k)).is_some_and(|(a, b)| a < b);
-        asc_start[k] = if ascending { asc_start[k - 1] } else { k };
+    let mut asc_start: Vec<usize> = Vec::with_capacity(n);
+    for (k, key) in keys.iter().enumerate() {
+        let previous = k.checked_sub(1).and_then(|p| keys.get(p));
+        let start = match (previous, asc_start.last()) {
+            (Some(prev), Some(&s)) if prev < key => s,
+            _ => k,
+        };
+        asc_start.push(start);
     }
     let ascending =
         |a: usize, b: usize| b <= a + 1 || asc_start.get(b - 1).is_some_and(|&s| s <= a);
     // numeric_run[k]: how many consecutive numeric columns end at k (inclusive).
-    let mut numeric_run = vec![0usize; n];
+    let mut numeric_run: Vec<usize> = Vec::with_capacity(n);
     for k in 0..n {
-        let prev = if k == 0 { 0 } else { numeric_run[k - 1] };
-        numeric_run[k] = if numeric.get(k).copied().unwrap_or(false) {
-            prev + 1
-        } else {
-            0
-        };
+        let prev = numeric_run.last().copied().unwrap_or(0);
+        let is_numeric = numeric.get(k).copied().unwrap_or(false);
+        numeric_run.push(if is_numeric { prev + 1 } else { 0 });
     }
     let all_numeric =
         |a: usize, b: usize| b <= a || numeric_run.get(b - 1).is_some_and(|&r| r >= b - a);
-    // The first tag column that is an MLflow-internal key bounds where tags may start.
+    // Tags start after the last MLflow-internal key (the UI hides `mlflow.*` tags).
     let hidden_tag_last = keys.iter().rposition(|k| k.starts_with("mlflow."));
 
     // Score: (metrics start at a break, number of metric columns, number of params).
     let mut best: Option<((bool, usize, usize), usize, usize)> = None;
-    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    // Candidates seen, and those with at least one metric column.
+    let (mut candidates, mut with_metrics) = (0usize, 0usize);
     for i in 0..=n {
         if !ascending(0, i) {
             break;
@@ -76,7 +78,10 @@ pub fn split(keys: &[&str], numeric: &[bool]) -> Split {
                     .zip(keys.get(i))
                     .is_some_and(|(a, b)| a >= b);
             let score = (at_break, j - i, i);
-            candidates.push((i, j));
+            candidates += 1;
+            if j > i {
+                with_metrics += 1;
+            }
             if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                 best = Some((score, i, j));
             }
@@ -86,12 +91,15 @@ pub fn split(keys: &[&str], numeric: &[bool]) -> Split {
         Some(((at_break, _, _), i, j)) => Split {
             metrics_start: i,
             tags_start: j,
-            // At a break the metrics' start is certain; otherwise any other candidate with a
-            // different (non-empty) set of metric columns fits the file too.
+            // At a break the metrics' start is certain. Otherwise it is a guess when another
+            // candidate has other metric columns: any other one when metrics were chosen,
+            // one with metrics when none were.
             ambiguous: !at_break
-                && candidates
-                    .iter()
-                    .any(|&(i2, j2)| (i2, j2) != (i, j) && (j2 > i2 || j > i)),
+                && if j > i {
+                    candidates > 1
+                } else {
+                    with_metrics > 0
+                },
         },
         // No split fits (e.g. params out of order): everything is a param.
         None => Split {
