@@ -14,15 +14,15 @@ use indexed_db_futures::KeyRange;
 use wasm_bindgen::JsValue;
 
 use runlens_core::import::ImportOutput;
-use runlens_core::model::{DataVersion, Series};
+use runlens_core::model::{DataVersion, RegisteredModel, Series};
 use runlens_core::report::ImportReport;
 use runlens_core::summary::RunMeta;
 
 pub use codec::CHUNK_POINTS;
-use schema::{ARTIFACTS, DATA_VERSIONS, IMPORTS, RUNS, SERIES};
+use schema::{ARTIFACTS, DATA_VERSIONS, IMPORTS, MODELS, RUNS, SERIES};
 
 /// Every store an import writes to.
-const IMPORT_STORES: [&str; 5] = [RUNS, SERIES, ARTIFACTS, DATA_VERSIONS, IMPORTS];
+const IMPORT_STORES: [&str; 6] = [RUNS, SERIES, ARTIFACTS, DATA_VERSIONS, MODELS, IMPORTS];
 
 /// The database the app uses. Tests use their own names.
 pub const DB_NAME: &str = "runlens";
@@ -156,6 +156,13 @@ impl Store {
                 .with_key(v.id.clone())
                 .primitive()?;
         }
+        let models = tx.object_store(MODELS)?;
+        for m in &output.models {
+            models
+                .put(to_json(m)?)
+                .with_key(m.name.clone())
+                .primitive()?;
+        }
         let key = format!(
             "{}-{:06}",
             js_sys::Date::new_0().to_iso_string(),
@@ -181,6 +188,28 @@ impl Store {
             .get(codec::artifact_key(run_id, path))
             .primitive()?
             .await?)
+    }
+
+    /// Every registered model (MLflow's registry), sorted by name.
+    pub async fn load_models(&self) -> Result<Vec<RegisteredModel>, StorageError> {
+        let tx = self.db.transaction(MODELS).build()?;
+        let values: Vec<String> = tx
+            .object_store(MODELS)?
+            .get_all::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(values.len());
+        for text in values {
+            out.push(serde_json::from_str::<RegisteredModel>(&text).map_err(|e| {
+                StorageError::Damaged {
+                    key: format!("models/{}", head(&text)),
+                    message: e.to_string(),
+                }
+            })?);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
     }
 
     /// Every stored data version (DVC files and lock stages), sorted by id.

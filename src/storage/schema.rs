@@ -4,10 +4,12 @@
 //! - 1: `runs` (key: run id, value: [`RunMeta`](runlens_core::summary::RunMeta) as JSON text)
 //!   and `series` (key: `run id ␁ tag ␁ chunk`, value: `{steps, walls, values}` Float64Arrays).
 //! - 2: `imports` (key: ISO time + counter, value: the import's report as JSON text).
-//! - 3: `artifacts` (key: `run id ␁ artifact path`, value: the artifact's kept text) and
-//!   `data_versions` (key: data version id, value: [`DataVersion`] as JSON text).
+//! - 3: `artifacts` (key: `run id ␁ artifact path`, value: the artifact's kept text),
+//!   `data_versions` (key: data version id, value: [`DataVersion`] as JSON text) and
+//!   `models` (key: registered model name, value: [`RegisteredModel`] as JSON text).
 //!
 //! [`DataVersion`]: runlens_core::model::DataVersion
+//! [`RegisteredModel`]: runlens_core::model::RegisteredModel
 
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
@@ -17,6 +19,7 @@ pub const SERIES: &str = "series";
 pub const IMPORTS: &str = "imports";
 pub const ARTIFACTS: &str = "artifacts";
 pub const DATA_VERSIONS: &str = "data_versions";
+pub const MODELS: &str = "models";
 
 /// The schema version this build writes.
 pub const VERSION: u32 = 3;
@@ -35,6 +38,7 @@ pub fn upgrade(old: u32, new: u32, db: &Database) -> Result<(), indexed_db_futur
             3 => {
                 db.create_object_store(ARTIFACTS).build()?;
                 db.create_object_store(DATA_VERSIONS).build()?;
+                db.create_object_store(MODELS).build()?;
             }
             _ => {}
         }

@@ -9,9 +9,10 @@
 
 use std::io::Read;
 
+use crate::formats::mlflow;
 use crate::formats::tensorboard::{self, LogdirReader};
 use crate::formats::wandb::WandbReader;
-use crate::model::{DataVersion, Run};
+use crate::model::{DataVersion, RegisteredModel, Run};
 use crate::report::FileReport;
 
 /// How many leading bytes [`Registry::claim`] looks at.
@@ -31,6 +32,8 @@ pub struct FileInfo<'a> {
 pub struct ImportOutput {
     pub runs: Vec<Run>,
     pub data_versions: Vec<DataVersion>,
+    /// MLflow model registry entries, sorted by name.
+    pub models: Vec<RegisteredModel>,
 }
 
 /// One source format's reader.
@@ -68,17 +71,34 @@ impl Default for Registry {
 
 impl Registry {
     /// Every reader runlens has, in claim order.
+    ///
+    /// The MLflow readers' claims do not overlap (CSV headers, the SQLite header, store path
+    /// shapes). They finish in this order and merge runs with the same id, so the file
+    /// store comes last: its artifact-only runs (an `mlartifacts/` folder dropped with an
+    /// `mlflow.db`) fill in runs the database already built.
     pub fn standard() -> Self {
-        Registry {
-            readers: vec![
-                Box::new(TensorBoardReader::default()),
-                Box::new(WandbReader::default()),
-            ],
-        }
+        let mut readers: Vec<Box<dyn SourceReader>> =
+            vec![Box::new(mlflow::CsvExportReader::default())];
+        #[cfg(feature = "sqlite")]
+        readers.push(Box::new(mlflow::SqliteReader::default()));
+        readers.push(Box::new(mlflow::FileStoreReader::default()));
+        readers.push(Box::new(TensorBoardReader::default()));
+        readers.push(Box::new(WandbReader::default()));
+        Registry { readers }
     }
 
     pub fn with_readers(readers: Vec<Box<dyn SourceReader>>) -> Self {
         Registry { readers }
+    }
+
+    /// What the reader at `index` reads ("TensorBoard event file", …).
+    pub fn kind(&self, index: usize) -> Option<&'static str> {
+        self.readers.get(index).map(|r| r.kind())
+    }
+
+    /// The kind of reader that would take this file, if any.
+    pub fn claim_kind(&self, path: &str, head: &[u8]) -> Option<&'static str> {
+        self.claim(path, head).and_then(|i| self.kind(i))
     }
 
     /// The index of the reader that takes this file, if any.
@@ -172,10 +192,9 @@ mod tests {
     #[test]
     fn unclaimed_files_are_reported_as_skipped_with_a_reason() {
         let registry = Registry::standard();
-        assert_eq!(
-            registry.claim("logs/run/events.out.tfevents.1.host", b""),
-            Some(0)
-        );
+        assert!(registry
+            .claim("logs/run/events.out.tfevents.1.host", b"")
+            .is_some());
         assert_eq!(registry.claim("logs/notes.txt", b"hello"), None);
         let report = Registry::unrecognised(FileInfo {
             path: "logs/notes.txt",

@@ -281,6 +281,38 @@ impl Run {
     }
 }
 
+/// A model in MLflow's model registry, kept for a later model-registry view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisteredModel {
+    /// Unique within one MLflow store.
+    pub name: String,
+    /// Sorted by version number.
+    pub versions: Vec<ModelVersion>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// One version of a [`RegisteredModel`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersion {
+    pub version: i64,
+    /// The producing run's [`Run::id`] (`mlflow:<run_uuid>`), when the version came from a run.
+    #[serde(default)]
+    pub run_id: Option<String>,
+    /// Where the model's files are (`runs:/<run>/model`, `models:/m-<id>`, a path).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// MLflow's `ModelVersionStatus`: `READY`, `PENDING_REGISTRATION`, `FAILED_REGISTRATION`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The (deprecated) stage: `None`, `Staging`, `Production`, `Archived`.
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Aliases pointing at this version (`champion`), sorted.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
 /// A versioned data record (a DVC `.dvc` file or one stage of `dvc.lock`), kept for the
 /// dataset-versions and lineage views.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

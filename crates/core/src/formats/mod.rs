@@ -3,6 +3,7 @@
 
 pub mod event_view;
 pub mod masked_crc;
+pub mod mlflow;
 pub mod proto_wire;
 pub mod tensorboard;
 pub mod tfevents;

@@ -172,12 +172,12 @@ fn claims() {
     // Registry order: TensorBoard keeps event files, even inside a W&B run folder.
     let registry = Registry::standard();
     assert_eq!(
-        registry.claim(&format!("{OFFLINE}/files/events.out.tfevents.1.h"), b""),
-        Some(0)
+        registry.claim_kind(&format!("{OFFLINE}/files/events.out.tfevents.1.h"), b""),
+        Some("TensorBoard event file")
     );
     assert_eq!(
-        registry.claim(&format!("{OFFLINE}/run-abc123.wandb"), b""),
-        Some(1)
+        registry.claim_kind(&format!("{OFFLINE}/run-abc123.wandb"), b""),
+        Some("Weights & Biases")
     );
 }
 

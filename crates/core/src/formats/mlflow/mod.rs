@@ -1,0 +1,162 @@
+//! MLflow: the file store (`mlruns/`), the SQLite backend (`mlflow.db`) and the CSVs MLflow
+//! exports (`search_runs().to_csv()`, the UI's runs and chart downloads).
+//!
+//! Layers, each over the one below:
+//! - [`values`] (number, time and status text as MLflow writes it) and [`paths`] (which file
+//!   of a file store a path is);
+//! - [`yaml`] (`meta.yaml` → typed metas), [`metric_file`] (metric lines → points) and
+//!   [`ui_columns`] (which bare columns of the UI's CSV are params, metrics, tags);
+//! - [`run_parts`]: what every backend knows about a run, turned into a [`Run`] one way for all;
+//! - the three readers: [`file_store`], [`sqlite`] (feature `sqlite`), [`csv_exports`].
+//!
+//! Every run gets the id `mlflow:<run_uuid>` whatever it was read from, so the same run found
+//! twice (an `mlflow.db` dropped with its `mlartifacts/` folder, a CSV export beside the store)
+//! is merged into one ([`run_parts::push_or_merge`]).
+//!
+//! [`Run`]: crate::model::Run
+
+pub mod csv_exports;
+pub mod file_store;
+pub mod metric_file;
+pub mod paths;
+pub mod run_parts;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+pub mod ui_columns;
+pub mod values;
+pub mod yaml;
+
+use std::io::{self, Read};
+
+pub use csv_exports::CsvExportReader;
+pub use file_store::FileStoreReader;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteReader;
+
+use crate::report::FileReport;
+
+/// `on_progress` is called at least this often (in bytes read).
+const PROGRESS_EVERY: u64 = 1024 * 1024;
+
+/// Per-file warnings kept for repeated problems (bad lines, ragged rows); the rest are
+/// summarised in one line by [`Warnings::finish`].
+pub(crate) const MAX_WARNINGS: usize = 20;
+
+/// The [`Run::id`](crate::model::Run::id) of an MLflow run.
+pub fn run_id(run_uuid: &str) -> String {
+    format!("mlflow:{run_uuid}")
+}
+
+/// Reads `input` to its end, or to `limit` bytes; `Ok((bytes, cut))` where `cut` says the
+/// limit was reached before the end. `on_progress(total)` is called at least once per MiB and
+/// once at the end.
+pub(crate) fn read_all(
+    input: &mut dyn Read,
+    limit: Option<u64>,
+    size_hint: u64,
+    on_progress: &mut dyn FnMut(u64),
+) -> io::Result<(Vec<u8>, bool)> {
+    let cap = limit.map_or(size_hint, |l| size_hint.min(l));
+    let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(0).min(64 << 20));
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut reported = 0u64;
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let data = chunk.get(..n).unwrap_or_default();
+        if let Some(limit) = limit {
+            let room = usize::try_from(limit.saturating_sub(bytes.len() as u64)).unwrap_or(0);
+            if data.len() > room {
+                bytes.extend_from_slice(data.get(..room).unwrap_or_default());
+                on_progress(bytes.len() as u64);
+                return Ok((bytes, true));
+            }
+        }
+        bytes.extend_from_slice(data);
+        let total = bytes.len() as u64;
+        if total >= reported + PROGRESS_EVERY {
+            reported = total;
+            on_progress(total);
+        }
+    }
+    on_progress(bytes.len() as u64);
+    Ok((bytes, false))
+}
+
+/// Counts the bytes of `input` without keeping them.
+pub(crate) fn count_bytes(
+    input: &mut dyn Read,
+    on_progress: &mut dyn FnMut(u64),
+) -> io::Result<u64> {
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let mut reported = 0u64;
+    loop {
+        match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => total += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+        if total >= reported + PROGRESS_EVERY {
+            reported = total;
+            on_progress(total);
+        }
+    }
+    on_progress(total);
+    Ok(total)
+}
+
+/// UTF-8 text of a file; invalid sequences are replaced (U+FFFD) with a warning.
+pub(crate) fn decode_text(bytes: Vec<u8>, report: &mut FileReport) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            report.warnings.push(format!(
+                "{}: not valid UTF-8 (first bad byte at offset {at}): bad bytes replaced by U+FFFD",
+                report.path
+            ));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    }
+}
+
+/// Collects repeated per-record warnings into a report, keeping the first [`MAX_WARNINGS`].
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    count: usize,
+}
+
+impl Warnings {
+    pub(crate) fn push(&mut self, report: &mut FileReport, message: String) {
+        self.count += 1;
+        if self.count <= MAX_WARNINGS {
+            report.warnings.push(message);
+        }
+    }
+
+    pub(crate) fn finish(self, report: &mut FileReport, what: &str) {
+        if self.count > MAX_WARNINGS {
+            report
+                .warnings
+                .push(format!("… and {} more {what}", self.count - MAX_WARNINGS));
+        }
+    }
+}
+
+/// Adds a warning to the report of `path` (pushing a new report if that file has none).
+pub(crate) fn warn_file(reports: &mut Vec<FileReport>, path: &str, message: String) {
+    match reports.iter_mut().rev().find(|r| r.path == path) {
+        Some(report) => report.warnings.push(message),
+        None => {
+            let mut report = FileReport::new(path);
+            report.warnings.push(message);
+            reports.push(report);
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! Text as MLflow writes it: parameter values, run statuses, times and numbers.
+
+use crate::model::{HParamValue, RunStatus};
+
+/// A parameter value as runlens keeps it.
+///
+/// MLflow params are strings (`log_param` stores `str(value)`). A param becomes a
+/// [`HParamValue::Number`] only when nothing is lost by doing so: the text is a finite f64
+/// written the way Python writes it (`str(int)`, `repr(float)`: `32`, `0.001`, `3.0`,
+/// `1e-05`) or as its shortest decimal form (`0.00001`), so the original text can be
+/// recovered exactly and sweeps sort numerically. Anything else stays [`HParamValue::Text`]:
+/// `007` (an id), `1.50` (formatting the user chose), `1E5`, `nan`, `inf`, a 20-digit integer
+/// that f64 cannot hold. Python's `True` / `False` become [`HParamValue::Bool`] (what
+/// `str(bool)` writes; lowercase `true` / `false` too).
+pub fn param_value(text: &str) -> HParamValue {
+    match text {
+        "True" | "true" => return HParamValue::Bool(true),
+        "False" | "false" => return HParamValue::Bool(false),
+        _ => {}
+    }
+    match canonical_number(text) {
+        Some(n) => HParamValue::Number(n),
+        None => HParamValue::Text(text.to_owned()),
+    }
+}
+
+/// `Some(v)` when `text` is a finite number in one of the canonical spellings of
+/// [`param_value`].
+pub fn canonical_number(text: &str) -> Option<f64> {
+    let first = text.as_bytes().first()?;
+    if !(first.is_ascii_digit() || *first == b'-') {
+        return None;
+    }
+    let v: f64 = text.parse().ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    let spelled_as_int = v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 && {
+        // Exact: |v| < 2^53 is an integer, so the cast neither truncates nor saturates.
+        #[allow(clippy::cast_possible_truncation)]
+        let i = v as i64;
+        text == i.to_string()
+    };
+    let ok = spelled_as_int || text == python_repr(v) || text == format!("{v}");
+    ok.then_some(v)
+}
+
+/// The shortest decimal digits of `v` (finite, non-zero or zero) and the decimal exponent of
+/// the first digit: `v = 0.d1d2d3… × 10^point`. `1.5` → (`"15"`, 1), `0.001` → (`"1"`, -2).
+fn shortest_digits(v: f64) -> (String, i32) {
+    // `{:e}` prints the shortest round-trip digits: "1.5e0", "1e-3", "-2.5e10".
+    let s = format!("{:e}", v.abs());
+    let (mantissa, exp) = s.split_once('e').unwrap_or((s.as_str(), "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    (digits, exp + 1)
+}
+
+/// Python's `repr(float)` (what `str(0.1)` prints): fixed notation for 1e-4 ≤ |v| < 1e16
+/// with at least one fractional digit, else `1e-05` / `1.5e+16`.
+pub fn python_repr(v: f64) -> String {
+    if v == 0.0 {
+        return if v.is_sign_negative() { "-0.0" } else { "0.0" }.to_owned();
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (digits, point) = shortest_digits(v);
+    let exp10 = point - 1;
+    if (-4..16).contains(&exp10) {
+        format!("{sign}{}", fixed(&digits, point, true))
+    } else {
+        let (head, tail) = digits.split_at(1.min(digits.len()));
+        let mantissa = if tail.is_empty() {
+            head.to_owned()
+        } else {
+            format!("{head}.{tail}")
+        };
+        let esign = if exp10 < 0 { '-' } else { '+' };
+        format!("{sign}{mantissa}e{esign}{:02}", exp10.unsigned_abs())
+    }
+}
+
+/// JavaScript's `Number.prototype.toString()` (what the MLflow UI writes into its CSVs):
+/// `NaN`, `Infinity`, fixed notation for 1e-7 < |v| < 1e21 without a trailing `.0`, else
+/// `1e-7` / `1.5e+21`.
+pub fn js_string(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".to_owned();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    if v == 0.0 {
+        return "0".to_owned();
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (digits, point) = shortest_digits(v);
+    if (-5..=21).contains(&point) {
+        format!("{sign}{}", fixed(&digits, point, false))
+    } else {
+        let (head, tail) = digits.split_at(1.min(digits.len()));
+        let mantissa = if tail.is_empty() {
+            head.to_owned()
+        } else {
+            format!("{head}.{tail}")
+        };
+        let exp10 = point - 1;
+        let esign = if exp10 < 0 { '-' } else { '+' };
+        format!("{sign}{mantissa}e{esign}{}", exp10.unsigned_abs())
+    }
+}
+
+/// `0.digits × 10^point` in fixed notation; `point_zero` adds `.0` to integers (Python).
+fn fixed(digits: &str, point: i32, point_zero: bool) -> String {
+    let k = digits.len() as i32;
+    if point <= 0 {
+        let zeros = "0".repeat(point.unsigned_abs() as usize);
+        format!("0.{zeros}{digits}")
+    } else if point >= k {
+        let zeros = "0".repeat((point - k) as usize);
+        if point_zero {
+            format!("{digits}{zeros}.0")
+        } else {
+            format!("{digits}{zeros}")
+        }
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        format!("{int}.{frac}")
+    }
+}
+
+/// A metric value as MLflow writes it: Python's `float()` text (`0.5`, `1e-05`, `nan`,
+/// `inf`, `-inf`) or JavaScript's (`NaN`, `Infinity`, `-Infinity`).
+pub fn parse_metric_value(text: &str) -> Option<f64> {
+    let text = text.trim();
+    match text {
+        "Infinity" | "+Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => text.parse().ok(),
+    }
+}
+
+/// MLflow's `RunStatus` as the file store writes it (an int in `meta.yaml`).
+pub fn status_from_int(code: i64) -> Option<RunStatus> {
+    match code {
+        1 => Some(RunStatus::Running),
+        2 => Some(RunStatus::Scheduled),
+        3 => Some(RunStatus::Finished),
+        4 => Some(RunStatus::Failed),
+        5 => Some(RunStatus::Killed),
+        _ => None,
+    }
+}
+
+/// MLflow's `RunStatus` by name (SQLite, CSVs): `FINISHED`, `RUNNING`, ….
+pub fn status_from_name(name: &str) -> Option<RunStatus> {
+    match name.trim().to_ascii_uppercase().as_str() {
+        "RUNNING" => Some(RunStatus::Running),
+        "SCHEDULED" => Some(RunStatus::Scheduled),
+        "FINISHED" => Some(RunStatus::Finished),
+        "FAILED" => Some(RunStatus::Failed),
+        "KILLED" => Some(RunStatus::Killed),
+        _ => None,
+    }
+}
+
+/// Milliseconds since the epoch (MLflow's times) → seconds.
+pub fn ms_to_secs(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Seconds since the epoch of a date-time as pandas and the MLflow UI write it:
+/// `2023-11-14 22:13:20+00:00`, `2023-11-14 22:13:20.123000+00:00`, `2023-11-14T22:13:20Z`,
+/// `2023-11-14 22:13:20` (no zone: taken as UTC; the UI writes the browser's local time and
+/// does not say which zone that was).
+pub fn parse_datetime(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let date = text.get(..10)?;
+    let rest = text.get(10..)?;
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut secs = days_from_civil(year, month, day) as f64 * 86_400.0;
+    let Some(rest) = rest.strip_prefix([' ', 'T']) else {
+        return rest.is_empty().then_some(secs);
+    };
+    // Time: HH:MM[:SS[.frac]] then an optional zone (Z, +HH:MM, -HH:MM, +HHMM).
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (time, zone) = rest.split_at(zone_at);
+    let mut hms = time.split(':');
+    let h: u32 = hms.next()?.parse().ok()?;
+    let m: u32 = hms.next()?.parse().ok()?;
+    let s: f64 = match hms.next() {
+        Some(s) => s.parse().ok()?,
+        None => 0.0,
+    };
+    if hms.next().is_some() || h > 23 || m > 59 || !(0.0..61.0).contains(&s) {
+        return None;
+    }
+    secs += f64::from(h) * 3600.0 + f64::from(m) * 60.0 + s;
+    let offset = match zone {
+        "" | "Z" | "z" => 0.0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1.0 } else { 1.0 };
+            let digits: String = zone.chars().skip(1).filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let oh: f64 = digits.get(..2)?.parse().ok()?;
+            let om: f64 = digits.get(2..)?.parse().ok()?;
+            sign * (oh * 3600.0 + om * 60.0)
+        }
+    };
+    Some(secs - offset)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds of a duration as the MLflow UI formats it (`Utils.formatDuration`): `250ms`,
+/// `1.2s`, `5.0min`, `2.3h`, `1.5d`. The UI rounds to one decimal of its unit.
+pub fn parse_ui_duration(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let units: [(&str, f64); 5] = [
+        ("ms", 0.001),
+        ("min", 60.0),
+        ("s", 1.0),
+        ("h", 3600.0),
+        ("d", 86_400.0),
+    ];
+    for (suffix, scale) in units {
+        if let Some(number) = text.strip_suffix(suffix) {
+            let v: f64 = number.parse().ok()?;
+            return (v.is_finite() && v >= 0.0).then_some(v * scale);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_become_numbers_only_when_nothing_is_lost() {
+        for (text, want) in [
+            ("32", HParamValue::Number(32.0)),
+            ("0.001", HParamValue::Number(0.001)),
+            ("3.0", HParamValue::Number(3.0)),
+            ("1e-05", HParamValue::Number(1e-5)),
+            ("0.00001", HParamValue::Number(1e-5)),
+            ("-2.5", HParamValue::Number(-2.5)),
+            ("1e+16", HParamValue::Number(1e16)),
+            ("True", HParamValue::Bool(true)),
+            ("false", HParamValue::Bool(false)),
+            ("007", HParamValue::Text("007".into())),
+            ("1.50", HParamValue::Text("1.50".into())),
+            ("1E5", HParamValue::Text("1E5".into())),
+            ("+1", HParamValue::Text("+1".into())),
+            (" 1", HParamValue::Text(" 1".into())),
+            ("nan", HParamValue::Text("nan".into())),
+            ("inf", HParamValue::Text("inf".into())),
+            (
+                "12345678901234567890",
+                HParamValue::Text("12345678901234567890".into()),
+            ),
+            ("adam", HParamValue::Text("adam".into())),
+            ("", HParamValue::Text(String::new())),
+            ("[1, 2]", HParamValue::Text("[1, 2]".into())),
+        ] {
+            assert_eq!(param_value(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn python_and_js_number_spellings() {
+        for (v, py, js) in [
+            (0.1, "0.1", "0.1"),
+            (3.0, "3.0", "3"),
+            (1e-5, "1e-05", "0.00001"),
+            (1.5e-7, "1.5e-07", "1.5e-7"),
+            (1e16, "1e+16", "10000000000000000"),
+            (1.5e21, "1.5e+21", "1.5e+21"),
+            (123_456.789, "123456.789", "123456.789"),
+            (-0.25, "-0.25", "-0.25"),
+            (0.0001, "0.0001", "0.0001"),
+            (
+                0.8666666666666667,
+                "0.8666666666666667",
+                "0.8666666666666667",
+            ),
+        ] {
+            assert_eq!(python_repr(v), py, "python {v}");
+            assert_eq!(js_string(v), js, "js {v}");
+        }
+        assert_eq!(js_string(f64::NAN), "NaN");
+        assert_eq!(js_string(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn metric_values_in_every_spelling() {
+        assert_eq!(parse_metric_value("0.5"), Some(0.5));
+        assert!(parse_metric_value("nan").is_some_and(f64::is_nan));
+        assert!(parse_metric_value("NaN").is_some_and(f64::is_nan));
+        assert_eq!(parse_metric_value("inf"), Some(f64::INFINITY));
+        assert_eq!(parse_metric_value("-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_metric_value("Infinity"), Some(f64::INFINITY));
+        assert_eq!(parse_metric_value("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_metric_value("abc"), None);
+    }
+
+    #[test]
+    fn datetimes() {
+        assert_eq!(
+            parse_datetime("2023-11-14 22:13:20+00:00"),
+            Some(1_700_000_000.0)
+        );
+        assert_eq!(
+            parse_datetime("2023-11-14 22:13:20.250000+00:00"),
+            Some(1_700_000_000.25)
+        );
+        assert_eq!(
+            parse_datetime("2023-11-14T22:13:20Z"),
+            Some(1_700_000_000.0)
+        );
+        assert_eq!(
+            parse_datetime("2023-11-14 23:13:20+01:00"),
+            Some(1_700_000_000.0)
+        );
+        assert_eq!(parse_datetime("2023-11-14 22:13:20"), Some(1_700_000_000.0));
+        assert_eq!(parse_datetime("1970-01-01"), Some(0.0));
+        for bad in [
+            "",
+            "NaT",
+            "2023-13-01 00:00:00",
+            "2023-11-14 25:00:00",
+            "yesterday",
+        ] {
+            assert_eq!(parse_datetime(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ui_durations() {
+        assert_eq!(parse_ui_duration("250ms"), Some(0.25));
+        assert_eq!(parse_ui_duration("1.5s"), Some(1.5));
+        assert_eq!(parse_ui_duration("2.0min"), Some(120.0));
+        assert_eq!(parse_ui_duration("1.5h"), Some(5400.0));
+        assert_eq!(parse_ui_duration("1.0d"), Some(86_400.0));
+        assert_eq!(parse_ui_duration(""), None);
+        assert_eq!(parse_ui_duration("soon"), None);
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(status_from_int(3), Some(RunStatus::Finished));
+        assert_eq!(status_from_int(9), None);
+        assert_eq!(status_from_name("KILLED"), Some(RunStatus::Killed));
+        assert_eq!(status_from_name("weird"), None);
+    }
+}
