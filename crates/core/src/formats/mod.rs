@@ -2,8 +2,12 @@
 //! framing → records → messages → runs.
 
 pub mod event_view;
+pub mod input;
 pub mod masked_crc;
+pub mod paths;
 pub mod proto_wire;
+pub mod series_set;
+pub mod tables;
 pub mod tensorboard;
 pub mod tfevents;
 pub mod tfrecord;
