@@ -1,6 +1,7 @@
 //! Readers, one module per source format, layered like TensorBoard's data server:
 //! framing → records → messages → runs.
 
+pub mod dvc;
 pub mod event_view;
 pub mod input;
 pub mod masked_crc;
@@ -9,5 +10,6 @@ pub mod proto_wire;
 pub mod series_set;
 pub mod tables;
 pub mod tensorboard;
+pub mod tensorboard_downloads;
 pub mod tfevents;
 pub mod tfrecord;

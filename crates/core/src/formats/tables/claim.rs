@@ -28,8 +28,13 @@ pub fn is_jsonl_path(path: &str) -> bool {
 /// The header cells of a head's first line (quotes removed, trimmed), as a `,`-separated
 /// CSV (every export listed above is one).
 pub fn header_cells(head: &[u8]) -> Vec<String> {
+    header_cells_with(head, b',')
+}
+
+/// The header cells of a head's first line with another delimiter.
+pub fn header_cells_with(head: &[u8], delimiter: u8) -> Vec<String> {
     let text = text::decode_head(head);
-    sniff::parse_records(&text, b',', 1)
+    sniff::parse_records(&text, delimiter, 1)
         .into_iter()
         .next()
         .unwrap_or_default()

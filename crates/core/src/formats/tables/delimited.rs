@@ -328,7 +328,7 @@ fn note_param(
 }
 
 /// A param cell as a typed value: a number, `true` / `false` (any case), else text.
-pub(crate) fn param_value(raw: &str) -> HParamValue {
+pub fn param_value(raw: &str) -> HParamValue {
     if let Some(v) = cell::parse_number(raw, false) {
         return HParamValue::Number(v);
     }

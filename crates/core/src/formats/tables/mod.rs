@@ -23,7 +23,7 @@ mod reader;
 mod sniff;
 pub mod text;
 
-pub use delimited::{read_with_layout, run_id, TableImport};
+pub use delimited::{param_value, read_with_layout, run_id, TableImport};
 pub use jsonl::{json_number, non_finite, quote_non_finite, read_jsonl};
 pub use layout::{ColumnRole, TableLayout, TablePreview};
 pub use reader::TableReader;
