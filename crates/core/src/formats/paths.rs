@@ -46,6 +46,15 @@ pub fn without_dropped_folder(parts: &[&str]) -> String {
     }
 }
 
+/// The dropped folder: the first component of a path that has more than one.
+pub fn dropped_folder(path: &str) -> Option<&str> {
+    let parts = components(path);
+    match parts.as_slice() {
+        [first, _, ..] => Some(first),
+        _ => None,
+    }
+}
+
 /// The name of a one-file run: the path without its extension and without the dropped
 /// folder. `logs/exp1/metrics.csv` → `exp1/metrics`, `logs/metrics.csv` → `metrics`,
 /// `metrics.csv` → `metrics`.
@@ -137,5 +146,7 @@ mod tests {
         assert_eq!(parent("a/b/c.txt"), "a/b");
         assert_eq!(parent("c.txt"), "");
         assert_eq!(without_dropped_folder(&["logs", "a", "b"]), "a/b");
+        assert_eq!(dropped_folder("proj/dvc.lock"), Some("proj"));
+        assert_eq!(dropped_folder("dvc.lock"), None);
     }
 }

@@ -237,6 +237,8 @@ impl LiveRun {
             return None;
         }
         let mut run = Run::new(run_id(dir), run_name(dir), Source::Dvc);
+        // The dropped folder is the repository, as for experiments.
+        run.experiment = paths::dropped_folder(dir).map(str::to_string);
         run.summary = self
             .summary
             .into_iter()

@@ -7,11 +7,13 @@
 //!   a file whose name mentions `param` (or a YAML / TOML / Python file) holds params, one
 //!   that mentions `metric` (or a JSON file) metrics;
 //! - dep columns come last, and hold only hashes (32 hex digits, `.dir` for directories);
-//! - a column holding text is a param.
+//! - a column holding text is a param;
+//! - a row with params but no metrics (a baseline committed before any run, a queued or
+//!   failed experiment) has empty metric cells before its first filled param cell.
 //!
 //! The params start at the first param clue (and after the last metric clue). When only
-//! values told them apart, the report says so: a numeric param before the first text one
-//! is then counted as a metric. `dvc exp show --json` has no such ambiguity.
+//! values told them apart, the report says so: without a row of the last kind, a numeric
+//! param before the first text one is counted as a metric. `dvc exp show --json` has no such ambiguity.
 
 use super::experiments::{into_runs, run_id, status, ExpRecord};
 use crate::formats::paths;
@@ -164,6 +166,27 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
     Ok((into_runs(records), warnings))
 }
 
+/// A row with params but no metrics (a baseline committed before any run, a queued or
+/// failed experiment) shows where the params start: its first filled cell after leading
+/// empty ones. The earliest such column over all rows, if any.
+fn params_after_missing_metrics(
+    first: usize,
+    region: usize,
+    rows: &[(u64, Vec<String>)],
+) -> Option<usize> {
+    let filled = |c: &str| {
+        let c = c.trim();
+        !c.is_empty() && c != "!" && c != "-"
+    };
+    rows.iter()
+        .filter_map(|(_, row)| {
+            let cells = row.get(first..first + region)?;
+            let leading_empty = cells.iter().take_while(|c| !filled(c)).count();
+            (leading_empty > 0 && leading_empty < region).then_some(leading_empty)
+        })
+        .min()
+}
+
 /// Metric / param / dep for each column from `first` on.
 fn classify(
     header: &[String],
@@ -203,6 +226,12 @@ fn classify(
         None => {
             let first_text = (after_metrics..deps_from)
                 .find(|&i| cells(i).any(|c| cell::parse_number(c, false).is_none()));
+            let after_missing = params_after_missing_metrics(first, deps_from, rows)
+                .filter(|&i| i >= after_metrics);
+            let first_text = match (first_text, after_missing) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             if deps_from > 1 {
                 warnings.push(
                     "metrics and params told apart by their values (no column names a params file): \

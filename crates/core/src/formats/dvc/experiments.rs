@@ -5,7 +5,8 @@
 //! it (`dvc:workspace`, `dvc:5c5fc8e`; a CSV baseline row gives its branch name instead,
 //! `dvc:master`, as that is all the CSV holds), params in [`Run::hparams`], metrics in
 //! [`Run::summary`], deps and outs in [`Run::datasets`]; an experiment's
-//! [`Run::parent_id`] is its baseline, and [`Run::group`] the baseline's name.
+//! [`Run::parent_id`] is its baseline, and [`Run::group`] the baseline's name. The reader
+//! sets [`Run::experiment`] to the dropped folder (the repository), when there is one.
 //!
 //! Keys follow `dvc exp show`'s columns: flattened with `.`, bare when only one params or
 //! metrics file has that name, `<file>:<name>` when several do (`params.yaml:lr` beside

@@ -158,7 +158,9 @@ impl DvcReader {
         if runs.is_empty() {
             report.error = Some("no experiment in the file".into());
         }
-        for run in runs {
+        for mut run in runs {
+            // The dropped folder is the repository the experiments came from.
+            run.experiment = paths::dropped_folder(path).map(str::to_string);
             if let Some((other, _)) = self.experiments.get(&run.id) {
                 report.warnings.push(format!(
                     "experiment {} was also in {other}: this file's copy is kept",
