@@ -56,7 +56,10 @@ fn role() -> impl Strategy<Value = ColumnRole> {
 
 fn layout() -> impl Strategy<Value = TableLayout> {
     (
-        prop_oneof![prop::sample::select(vec![b',', b';', b'\t', b'|']), any::<u8>()],
+        prop_oneof![
+            prop::sample::select(vec![b',', b';', b'\t', b'|']),
+            any::<u8>()
+        ],
         any::<bool>(),
         prop::collection::vec(role(), 0..6),
     )

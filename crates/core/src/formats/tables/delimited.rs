@@ -10,11 +10,14 @@
 //! - A row with a different number of cells than the layout (ragged), or whose step is not an
 //!   integer, is skipped with a warning naming its line; the rest of the file is kept.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::Read;
 
 use super::cell::{self, CellValue};
 use super::layout::TableLayout;
-use super::text;
+use super::stream::{self, Counting};
+use super::text::StreamDecoder;
 use super::TableError;
 use crate::formats::input::WarningLog;
 use crate::formats::paths;
@@ -43,9 +46,23 @@ pub fn run_id(path: &str, run_value: Option<&str>) -> String {
 /// Reads a whole delimited file with `layout`. `path` names the runs (see
 /// [`paths::file_run_name`]) and the report. Never panics; every problem is in the report.
 pub fn read_with_layout(path: &str, bytes: &[u8], layout: &TableLayout) -> TableImport {
+    read_table(path, &mut &bytes[..], layout, &mut |_| {})
+}
+
+/// [`read_with_layout`] from a stream: the file is parsed as it is read (only the runs
+/// being built are kept in memory), `progress(bytes_read)` is called at least once per MiB
+/// and once at the end. An I/O error keeps the rows read before it.
+pub fn read_table(
+    path: &str,
+    input: &mut dyn Read,
+    layout: &TableLayout,
+    progress: &mut dyn FnMut(u64),
+) -> TableImport {
     let mut report = FileReport::new(path);
-    report.bytes = bytes.len() as u64;
-    let runs = match read_into(path, bytes, layout, &mut report) {
+    let mut counting = Counting::new(input, progress);
+    let result = read_into(path, &mut counting, layout, &mut report);
+    report.bytes = counting.finish();
+    let runs = match result {
         Ok(runs) => runs,
         Err(e) => {
             report.error = Some(e.to_string());
@@ -86,141 +103,169 @@ struct BadCells {
     sample: String,
 }
 
+/// Decodes a record's cells; `start` is the file offset of the parsed bytes' first byte.
+fn decode_record<'r>(
+    record: &'r csv::ByteRecord,
+    start: u64,
+    decoder: &mut StreamDecoder,
+) -> Vec<Cow<'r, str>> {
+    let (byte, line) = record.position().map_or((0, 0), |p| (p.byte(), p.line()));
+    (0..record.len())
+        .map(|i| {
+            let field = record.get(i).unwrap_or_default();
+            // Exact for unquoted cells: the fields before this one plus one delimiter each.
+            let offset = start + byte + record.range(i).map_or(0, |r| r.start) as u64 + i as u64;
+            decoder.decode(field, offset, line)
+        })
+        .collect()
+}
+
 fn read_into(
     path: &str,
-    bytes: &[u8],
+    counting: &mut Counting<'_>,
     layout: &TableLayout,
     report: &mut FileReport,
 ) -> Result<Vec<Run>, TableError> {
-    if bytes.is_empty() {
-        return Err(TableError::Empty);
-    }
     let shape = layout.shape()?;
-    let decoded = text::decode(bytes);
-    if let Some(w) = decoded.warning {
-        report.warnings.push(w);
-    }
-    let text = decoded.text;
-    if text.trim().is_empty() {
-        return Err(TableError::Empty);
-    }
     let width = layout.columns.len();
     let decimal_comma = layout.delimiter != b',';
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(layout.delimiter)
-        .from_reader(text.as_bytes());
 
     let mut log = WarningLog::default();
+    let mut decoder = StreamDecoder::default();
     let mut runs: BTreeMap<String, RunAcc> = BTreeMap::new();
     let mut bad: BTreeMap<usize, BadCells> = BTreeMap::new();
     let mut header_seen = !layout.has_header;
     let mut data_rows = 0u64;
-
-    for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                log.push(format!("line {line}: {e}: row skipped"));
-                report.skipped_records += 1;
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if !header_seen {
-            header_seen = true;
-            if record.len() != width {
-                return Err(TableError::ColumnCount {
-                    layout: width,
-                    file: record.len(),
-                });
-            }
-            continue;
-        }
-        data_rows += 1;
-        if record.len() != width {
-            log.push(format!(
-                "line {line}: {} cells where the table has {width}: row skipped",
-                record.len()
-            ));
-            report.skipped_records += 1;
-            continue;
-        }
-        let cell_at = |i: Option<usize>| i.and_then(|i| record.get(i));
-        let run_key = cell_at(shape.run)
-            .filter(|c| !cell::is_missing(c))
-            .map_or_else(String::new, |c| c.trim().to_string());
-        let explicit_step = match cell_at(shape.step) {
-            None => None,
-            Some(c) => match cell::parse_step(c) {
-                Some(s) => Some(s),
-                None => {
-                    let why = if cell::is_missing(c) {
-                        "no step".to_string()
-                    } else {
-                        format!("step `{}` is not an integer", c.trim())
-                    };
-                    log.push(format!("line {line}: {why}: row skipped"));
+    let mut any_record = false;
+    {
+        let (text, start) = stream::open(counting).map_err(|e| TableError::Io(e.to_string()))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(layout.delimiter)
+            .from_reader(text);
+        let mut raw = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut raw) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    if let csv::ErrorKind::Io(io) = e.kind() {
+                        let message = format!("I/O error: {io}");
+                        if any_record {
+                            log.push(format!("{message}; kept the rows read before it"));
+                            break;
+                        }
+                        return Err(TableError::Io(message));
+                    }
+                    let line = e.position().map_or(0, |p| p.line());
+                    log.push(format!("line {line}: {e}: row skipped"));
                     report.skipped_records += 1;
                     continue;
                 }
-            },
-        };
-        let wall_time = match cell_at(shape.wall_time) {
-            Some(c) if !cell::is_missing(c) => match cell::parse_wall_time(c) {
-                Some(t) => t,
-                None => {
-                    note_bad(&mut bad, shape.wall_time.unwrap_or_default(), line, c);
-                    f64::NAN
+            }
+            any_record = true;
+            let line = raw.position().map_or(0, |p| p.line());
+            let record = decode_record(&raw, start, &mut decoder);
+            if !header_seen {
+                header_seen = true;
+                if record.len() != width {
+                    return Err(TableError::ColumnCount {
+                        layout: width,
+                        file: record.len(),
+                    });
                 }
-            },
-            _ => f64::NAN,
-        };
-        let acc = runs.entry(run_key).or_default();
-
-        if let Some((name_col, value_col)) = shape.long {
-            let metric = record.get(name_col).map(str::trim).unwrap_or_default();
-            if metric.is_empty() {
-                log.push(format!("line {line}: no metric name: row skipped"));
+                continue;
+            }
+            data_rows += 1;
+            if record.len() != width {
+                log.push(format!(
+                    "line {line}: {} cells where the table has {width}: row skipped",
+                    record.len()
+                ));
                 report.skipped_records += 1;
                 continue;
             }
-            let raw = record.get(value_col).unwrap_or_default();
-            match cell::classify(raw, decimal_comma) {
-                CellValue::Number(v) => {
-                    let step = explicit_step.unwrap_or_else(|| {
-                        let next = acc.next_step.entry(metric.to_string()).or_insert(0);
-                        *next += 1;
-                        *next - 1
-                    });
-                    acc.series.push(metric, Step(step), WallTime(wall_time), v);
+            let cell_at = |i: Option<usize>| i.and_then(|i| record.get(i)).map(|c| c.as_ref());
+            let run_key = cell_at(shape.run)
+                .filter(|c| !cell::is_missing(c))
+                .map_or_else(String::new, |c| c.trim().to_string());
+            let explicit_step = match cell_at(shape.step) {
+                None => None,
+                Some(c) => match cell::parse_step(c) {
+                    Some(s) => Some(s),
+                    None => {
+                        let why = if cell::is_missing(c) {
+                            "no step".to_string()
+                        } else {
+                            format!("step `{}` is not an integer", c.trim())
+                        };
+                        log.push(format!("line {line}: {why}: row skipped"));
+                        report.skipped_records += 1;
+                        continue;
+                    }
+                },
+            };
+            let wall_time = match cell_at(shape.wall_time) {
+                Some(c) if !cell::is_missing(c) => match cell::parse_wall_time(c) {
+                    Some(t) => t,
+                    None => {
+                        note_bad(&mut bad, shape.wall_time.unwrap_or_default(), line, c);
+                        f64::NAN
+                    }
+                },
+                _ => f64::NAN,
+            };
+            let acc = runs.entry(run_key).or_default();
+
+            if let Some((name_col, value_col)) = shape.long {
+                let metric = cell_at(Some(name_col)).map(str::trim).unwrap_or_default();
+                if metric.is_empty() {
+                    log.push(format!("line {line}: no metric name: row skipped"));
+                    report.skipped_records += 1;
+                    continue;
                 }
-                CellValue::Missing => {}
-                CellValue::Text => note_bad(&mut bad, value_col, line, raw),
-            }
-        } else {
-            let step = explicit_step.unwrap_or(acc.rows);
-            for (col, tag) in &shape.metrics {
-                let raw = record.get(*col).unwrap_or_default();
-                match cell::classify(raw, decimal_comma) {
+                let raw_value = cell_at(Some(value_col)).unwrap_or_default();
+                match cell::classify(raw_value, decimal_comma) {
                     CellValue::Number(v) => {
-                        acc.series.push(tag, Step(step), WallTime(wall_time), v)
+                        let step = explicit_step.unwrap_or_else(|| {
+                            let next = acc.next_step.entry(metric.to_string()).or_insert(0);
+                            *next += 1;
+                            *next - 1
+                        });
+                        acc.series.push(metric, Step(step), WallTime(wall_time), v);
                     }
                     CellValue::Missing => {}
-                    CellValue::Text => note_bad(&mut bad, *col, line, raw),
+                    CellValue::Text => note_bad(&mut bad, value_col, line, raw_value),
+                }
+            } else {
+                let step = explicit_step.unwrap_or(acc.rows);
+                for (col, tag) in &shape.metrics {
+                    let raw_value = cell_at(Some(*col)).unwrap_or_default();
+                    match cell::classify(raw_value, decimal_comma) {
+                        CellValue::Number(v) => {
+                            acc.series.push(tag, Step(step), WallTime(wall_time), v)
+                        }
+                        CellValue::Missing => {}
+                        CellValue::Text => note_bad(&mut bad, *col, line, raw_value),
+                    }
+                }
+            }
+            acc.rows += 1;
+            report.records += 1;
+            for (col, _) in &shape.params {
+                let raw_value = cell_at(Some(*col)).unwrap_or_default();
+                if !cell::is_missing(raw_value) {
+                    note_param(acc.params.entry(*col), raw_value.trim(), line);
                 }
             }
         }
-        acc.rows += 1;
-        report.records += 1;
-        for (col, _) in &shape.params {
-            let raw = record.get(*col).unwrap_or_default();
-            if !cell::is_missing(raw) {
-                note_param(acc.params.entry(*col), raw.trim(), line);
-            }
-        }
+    }
+    if let Some(w) = decoder.into_warning() {
+        report.warnings.push(w);
+    }
+    if !counting.saw_content {
+        return Err(TableError::Empty);
     }
 
     let labels = super::sniff::column_names(None, width);

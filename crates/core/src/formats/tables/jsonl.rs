@@ -12,12 +12,15 @@
 //! - A line that is not a JSON object is skipped with a warning naming it.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
 
 use serde_json::{Map, Value};
 
 use super::delimited::run_id;
 use super::sniff::{RUN_NAMES, STEP_NAMES, WALL_TIME_NAMES};
-use super::{cell, text, TableError};
+use super::stream::{self, Counting};
+use super::text::StreamDecoder;
+use super::{cell, TableError};
 use crate::formats::input::WarningLog;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
@@ -26,9 +29,21 @@ use crate::report::FileReport;
 
 /// Reads a whole JSON Lines file. Never panics; problems go into the report.
 pub fn read_jsonl(path: &str, bytes: &[u8]) -> super::TableImport {
+    read_jsonl_from(path, &mut &bytes[..], &mut |_| {})
+}
+
+/// [`read_jsonl`] from a stream, line by line; `progress(bytes_read)` as in
+/// [`super::read_table`].
+pub fn read_jsonl_from(
+    path: &str,
+    input: &mut dyn Read,
+    progress: &mut dyn FnMut(u64),
+) -> super::TableImport {
     let mut report = FileReport::new(path);
-    report.bytes = bytes.len() as u64;
-    let runs = match read_into(path, bytes, &mut report) {
+    let mut counting = Counting::new(input, progress);
+    let result = read_into(path, &mut counting, &mut report);
+    report.bytes = counting.finish();
+    let runs = match result {
         Ok(runs) => runs,
         Err(e) => {
             report.error = Some(e.to_string());
@@ -45,106 +60,57 @@ struct RunAcc {
     next_step: i64,
 }
 
-fn read_into(path: &str, bytes: &[u8], report: &mut FileReport) -> Result<Vec<Run>, TableError> {
-    if bytes.is_empty() {
-        return Err(TableError::Empty);
+/// What the lines of a file hold so far.
+#[derive(Debug, Default)]
+struct Lines {
+    runs: BTreeMap<String, RunAcc>,
+    step_key: Option<&'static str>,
+    has_run_key: bool,
+    /// Non-blank lines.
+    count: u64,
+}
+
+fn read_into(
+    path: &str,
+    counting: &mut Counting<'_>,
+    report: &mut FileReport,
+) -> Result<Vec<Run>, TableError> {
+    let mut log = WarningLog::default();
+    let mut decoder = StreamDecoder::default();
+    let mut lines = Lines::default();
+    {
+        let (text, start) = stream::open(counting).map_err(|e| TableError::Io(e.to_string()))?;
+        let mut text = BufReader::new(text);
+        let mut buf = Vec::new();
+        let mut offset = start;
+        for line_no in 1u64.. {
+            buf.clear();
+            let n = match text.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let message = format!("I/O error: {e}");
+                    if lines.count == 0 {
+                        return Err(TableError::Io(message));
+                    }
+                    log.push(format!("{message}; kept the lines read before it"));
+                    break;
+                }
+            };
+            let line = decoder.decode(&buf, offset, line_no);
+            offset += n as u64;
+            read_line(line.trim(), line_no, &mut lines, &mut log, report);
+        }
     }
-    let decoded = text::decode(bytes);
-    if let Some(w) = decoded.warning {
+    if let Some(w) = decoder.into_warning() {
         report.warnings.push(w);
     }
-    let mut log = WarningLog::default();
-    let mut runs: BTreeMap<String, RunAcc> = BTreeMap::new();
-    let mut step_key: Option<&'static str> = None;
-    let mut has_run_key = false;
-    let mut lines = 0u64;
-    for (index, line) in decoded.text.lines().enumerate() {
-        let line_no = index + 1;
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        lines += 1;
-        let object = match serde_json::from_str::<Value>(&quote_non_finite(trimmed)) {
-            Ok(Value::Object(o)) => o,
-            Ok(other) => {
-                log.push(format!(
-                    "line {line_no}: a JSON {}, not an object: skipped",
-                    kind(&other)
-                ));
-                report.skipped_records += 1;
-                continue;
-            }
-            Err(e) => {
-                log.push(format!("line {line_no}: not JSON ({e}): skipped"));
-                report.skipped_records += 1;
-                continue;
-            }
-        };
-        if step_key.is_none() {
-            step_key = STEP_NAMES
-                .iter()
-                .copied()
-                .find(|k| find_key(&object, k).is_some());
-        }
-        let step_field = step_key.and_then(|k| find_key(&object, k));
-        let wall_field = WALL_TIME_NAMES.iter().find_map(|k| find_key(&object, k));
-        let run_field = RUN_NAMES
-            .iter()
-            .find_map(|k| find_key(&object, k).filter(|(_, v)| v.is_string()));
-        has_run_key |= run_field.is_some();
-        let run_key = run_field
-            .and_then(|(_, v)| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let acc = runs.entry(run_key).or_default();
-
-        let step = match step_field.map(|(_, v)| v) {
-            None | Some(Value::Null) => acc.next_step,
-            Some(v) => match json_step(v) {
-                Some(s) => s,
-                None => {
-                    log.push(format!(
-                        "line {line_no}: step {v} is not an integer: skipped"
-                    ));
-                    report.skipped_records += 1;
-                    continue;
-                }
-            },
-        };
-        acc.next_step = step.saturating_add(1);
-        let wall_time = wall_field
-            .and_then(|(_, v)| match v {
-                Value::String(s) => cell::parse_wall_time(s),
-                v => json_number(v).and_then(|t| cell::parse_wall_time(&t.to_string())),
-            })
-            .unwrap_or(f64::NAN);
-        report.records += 1;
-
-        let skip: Vec<&str> = [step_field, wall_field, run_field]
-            .into_iter()
-            .flatten()
-            .map(|(k, _)| k)
-            .collect();
-        let mut flat = Vec::new();
-        for (k, v) in &object {
-            if !skip.contains(&k.as_str()) {
-                flatten(k.clone(), v, &mut flat);
-            }
-        }
-        for (key, value) in flat {
-            match value {
-                Leaf::Number(v) => acc.series.push(&key, Step(step), WallTime(wall_time), v),
-                Leaf::Param(p) => {
-                    let slot = acc.params.entry(key).or_insert_with(|| Some(p.clone()));
-                    if slot.as_ref().is_some_and(|old| *old != p) {
-                        *slot = None;
-                    }
-                }
-                Leaf::Other => report.ignored_values += 1,
-            }
-        }
-    }
+    let Lines {
+        runs,
+        has_run_key,
+        count,
+        ..
+    } = lines;
     let base_name = paths::file_run_name(path);
     let mut out = Vec::new();
     for (key, acc) in runs {
@@ -177,16 +143,109 @@ fn read_into(path: &str, bytes: &[u8], report: &mut FileReport) -> Result<Vec<Ru
     }
     log.finish(report);
     if out.is_empty() {
-        return Err(if lines == 0 {
+        return Err(if count == 0 {
             TableError::Empty
         } else {
             TableError::NoValues {
-                rows: lines,
+                rows: count,
                 skipped: report.skipped_records,
             }
         });
     }
     Ok(out)
+}
+
+/// Adds one line's object to its run.
+fn read_line(
+    line: &str,
+    line_no: u64,
+    lines: &mut Lines,
+    log: &mut WarningLog,
+    report: &mut FileReport,
+) {
+    if line.is_empty() {
+        return;
+    }
+    lines.count += 1;
+    let object = match serde_json::from_str::<Value>(&quote_non_finite(line)) {
+        Ok(Value::Object(o)) => o,
+        Ok(other) => {
+            log.push(format!(
+                "line {line_no}: a JSON {}, not an object: skipped",
+                kind(&other)
+            ));
+            report.skipped_records += 1;
+            return;
+        }
+        Err(e) => {
+            log.push(format!("line {line_no}: not JSON ({e}): skipped"));
+            report.skipped_records += 1;
+            return;
+        }
+    };
+    if lines.step_key.is_none() {
+        lines.step_key = STEP_NAMES
+            .iter()
+            .copied()
+            .find(|k| find_key(&object, k).is_some());
+    }
+    let step_field = lines.step_key.and_then(|k| find_key(&object, k));
+    let wall_field = WALL_TIME_NAMES.iter().find_map(|k| find_key(&object, k));
+    let run_field = RUN_NAMES
+        .iter()
+        .find_map(|k| find_key(&object, k).filter(|(_, v)| v.is_string()));
+    lines.has_run_key |= run_field.is_some();
+    let run_key = run_field
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let acc = lines.runs.entry(run_key).or_default();
+
+    let step = match step_field.map(|(_, v)| v) {
+        None | Some(Value::Null) => acc.next_step,
+        Some(v) => match json_step(v) {
+            Some(s) => s,
+            None => {
+                log.push(format!(
+                    "line {line_no}: step {v} is not an integer: skipped"
+                ));
+                report.skipped_records += 1;
+                return;
+            }
+        },
+    };
+    acc.next_step = step.saturating_add(1);
+    let wall_time = wall_field
+        .and_then(|(_, v)| match v {
+            Value::String(s) => cell::parse_wall_time(s),
+            v => json_number(v).and_then(|t| cell::parse_wall_time(&t.to_string())),
+        })
+        .unwrap_or(f64::NAN);
+    report.records += 1;
+
+    let skip: Vec<&str> = [step_field, wall_field, run_field]
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .collect();
+    let mut flat = Vec::new();
+    for (k, v) in &object {
+        if !skip.contains(&k.as_str()) {
+            flatten(k.clone(), v, &mut flat);
+        }
+    }
+    for (key, value) in flat {
+        match value {
+            Leaf::Number(v) => acc.series.push(&key, Step(step), WallTime(wall_time), v),
+            Leaf::Param(p) => {
+                let slot = acc.params.entry(key).or_insert_with(|| Some(p.clone()));
+                if slot.as_ref().is_some_and(|old| *old != p) {
+                    *slot = None;
+                }
+            }
+            Leaf::Other => report.ignored_values += 1,
+        }
+    }
 }
 
 /// A key of `object` equal to `name` ignoring ASCII case.

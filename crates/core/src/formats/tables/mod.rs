@@ -21,10 +21,11 @@ mod jsonl;
 mod layout;
 mod reader;
 mod sniff;
+mod stream;
 pub mod text;
 
-pub use delimited::{param_value, read_with_layout, run_id, TableImport};
-pub use jsonl::{json_number, non_finite, quote_non_finite, read_jsonl};
+pub use delimited::{param_value, read_table, read_with_layout, run_id, TableImport};
+pub use jsonl::{json_number, non_finite, quote_non_finite, read_jsonl, read_jsonl_from};
 pub use layout::{ColumnRole, TableLayout, TablePreview};
 pub use reader::TableReader;
 pub use sniff::{
@@ -51,4 +52,6 @@ pub enum TableError {
     NoRows,
     #[error("none of the {rows} data rows held a value ({skipped} skipped)")]
     NoValues { rows: u64, skipped: u64 },
+    #[error("{0}")]
+    Io(String),
 }

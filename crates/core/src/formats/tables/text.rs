@@ -6,7 +6,8 @@
 //! sequence at all is taken as Windows-1252 (what Excel on Windows writes; a superset of
 //! Latin-1's printable range), and a file that mixes valid UTF-8 with bad bytes is decoded
 //! lossily (bad bytes → U+FFFD). Either way the report gets one warning naming the first bad
-//! byte's offset and line.
+//! byte's offset and line. Streamed tables apply the same rule to each cell or line
+//! ([`StreamDecoder`]), so one stray Latin-1 cell in a UTF-8 file still reads right.
 
 use std::borrow::Cow;
 
@@ -67,6 +68,57 @@ pub fn decode_head(head: &[u8]) -> Cow<'_, str> {
     };
     decode(cut).text
 }
+
+/// Decodes a file piece by piece (cells, lines) as it streams, with the same policy as
+/// [`decode`] applied to each piece: a piece that is not UTF-8 is Windows-1252 unless it
+/// holds valid multi-byte UTF-8 (then U+FFFD replaces its bad bytes). The first bad piece
+/// gives the one warning, naming its offset and line.
+#[derive(Debug, Default)]
+pub struct StreamDecoder {
+    warning: Option<String>,
+}
+
+impl StreamDecoder {
+    /// Decodes `piece`, which starts at byte `offset` of the file, on `line` (1-based).
+    pub fn decode<'a>(&mut self, piece: &'a [u8], offset: u64, line: u64) -> Cow<'a, str> {
+        match std::str::from_utf8(piece) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(e) => {
+                let (text, how) = if has_multibyte_utf8(piece) {
+                    (
+                        String::from_utf8_lossy(piece).into_owned(),
+                        "invalid bytes replaced with U+FFFD",
+                    )
+                } else {
+                    (windows_1252(piece), "decoded as Windows-1252")
+                };
+                if self.warning.is_none() {
+                    let at = offset + e.valid_up_to() as u64;
+                    self.warning = Some(format!(
+                        "not valid UTF-8 (first bad byte at offset {at}, line {line}): {how}"
+                    ));
+                }
+                Cow::Owned(text)
+            }
+        }
+    }
+
+    pub fn into_warning(self) -> Option<String> {
+        self.warning
+    }
+}
+
+/// UTF-16 with a byte-order mark, whole, if `bytes` start with one.
+pub fn decode_utf16_file(bytes: &[u8]) -> Option<String> {
+    decode_utf16(bytes)
+}
+
+/// Whether a file starts with a UTF-16 byte-order mark.
+pub fn is_utf16(head: &[u8]) -> bool {
+    head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF])
+}
+
+pub const UTF8_BOM_BYTES: &[u8] = UTF8_BOM;
 
 fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes
@@ -159,6 +211,19 @@ mod tests {
         assert!(d.text.contains('\u{FFFD}'));
         let w = d.warning.expect("warning");
         assert!(w.contains("line 3") && w.contains("U+FFFD"), "{w}");
+    }
+
+    #[test]
+    fn stream_decoding_names_the_first_bad_piece() {
+        let mut d = StreamDecoder::default();
+        assert_eq!(d.decode(b"ok", 0, 1), "ok");
+        assert_eq!(d.decode(b"pr\xE9cision", 5, 1), "précision");
+        assert_eq!(d.decode(b"\xC3\xA9\xFF", 40, 3), "é\u{FFFD}");
+        let w = d.into_warning().expect("warning");
+        assert!(
+            w.contains("offset 7, line 1") && w.contains("Windows-1252"),
+            "{w}"
+        );
     }
 
     #[test]
