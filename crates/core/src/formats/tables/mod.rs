@@ -6,9 +6,12 @@
 //! entry is [`TableReader`], the fallback registered after every tracker-specific reader
 //! ([`claim`] keeps it off their files).
 //!
-//! For the app's import preview: [`sniff`] (or [`sniff_path`]) → [`preview`] shows the first
-//! rows with the guessed [`ColumnRole`]s → the user corrects the layout → the layout goes to
-//! [`TableReader::with_layouts`] (or straight to [`read_with_layout`]).
+//! For the app's import preview: [`inspect`] (= [`sniff_path`] + [`preview`]) gives the
+//! guessed [`TableLayout`] and the first rows as text → the user corrects the roles (or picks
+//! another delimiter / header flag: [`sniff_as`] guesses the roles again for that) → the
+//! layout goes to [`TableReader::with_layouts`] through
+//! [`Registry::standard_with_table_layouts`](crate::import::Registry::standard_with_table_layouts)
+//! (or straight to [`read_table`] / [`read_with_layout`]).
 //!
 //! Run naming follows TensorBoard's: the path without the dropped folder, extension dropped
 //! (`logs/exp1/metrics.csv` → run `exp1/metrics`, id `csv:exp1/metrics.csv`). A run column
@@ -29,8 +32,8 @@ pub use jsonl::{json_number, non_finite, quote_non_finite, read_jsonl, read_json
 pub use layout::{ColumnRole, TableLayout, TablePreview};
 pub use reader::TableReader;
 pub use sniff::{
-    preview, sniff, sniff_path, METRIC_NAME_NAMES, PREVIEW_ROWS, RUN_NAMES, SNIFF_BYTES,
-    STEP_NAMES, VALUE_NAME, WALL_TIME_NAMES,
+    inspect, preview, sniff, sniff_as, sniff_path, TableInspection, METRIC_NAME_NAMES,
+    PREVIEW_ROWS, RUN_NAMES, SNIFF_BYTES, STEP_NAMES, VALUE_NAME, WALL_TIME_NAMES,
 };
 
 /// Why a table could not be read at all (problems with single rows are report warnings).

@@ -57,7 +57,42 @@ pub fn sniff_path(path: &str, head: &[u8]) -> Result<TableLayout, TableError> {
     sniff_with_hint(head, hint)
 }
 
+/// [`sniff`] with the delimiter (and, if given, the header flag) chosen by the user: the
+/// roles are guessed again for that reading. For the preview's delimiter and header
+/// controls.
+pub fn sniff_as(
+    head: &[u8],
+    delimiter: u8,
+    has_header: Option<bool>,
+) -> Result<TableLayout, TableError> {
+    sniff_inner(head, None, Some(delimiter), has_header)
+}
+
+/// A sniffed layout and the preview of the rows it was guessed from: what the app shows
+/// before an import, for the user to correct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInspection {
+    pub layout: TableLayout,
+    pub preview: TablePreview,
+}
+
+/// [`sniff_path`] and [`preview`] (of [`PREVIEW_ROWS`] rows) in one call.
+pub fn inspect(path: &str, head: &[u8]) -> Result<TableInspection, TableError> {
+    let layout = sniff_path(path, head)?;
+    let preview = preview(head, &layout, PREVIEW_ROWS);
+    Ok(TableInspection { layout, preview })
+}
+
 fn sniff_with_hint(head: &[u8], hint: Option<u8>) -> Result<TableLayout, TableError> {
+    sniff_inner(head, hint, None, None)
+}
+
+fn sniff_inner(
+    head: &[u8],
+    hint: Option<u8>,
+    forced_delimiter: Option<u8>,
+    forced_header: Option<bool>,
+) -> Result<TableLayout, TableError> {
     let head = head.get(..SNIFF_BYTES).unwrap_or(head);
     if head.contains(&0) && !head.starts_with(&[0xFF, 0xFE]) && !head.starts_with(&[0xFE, 0xFF]) {
         return Err(TableError::Binary);
@@ -70,9 +105,12 @@ fn sniff_with_hint(head: &[u8], hint: Option<u8>) -> Result<TableLayout, TableEr
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Err(TableError::LooksLikeJson);
     }
-    let (delimiter, records) = choose_delimiter(&text, hint);
+    let (delimiter, records) = match forced_delimiter {
+        Some(d) => (d, records_for(&text, d)),
+        None => choose_delimiter(&text, hint),
+    };
     let width = modal_width(&records).max(1);
-    let has_header = detect_header(&records, delimiter);
+    let has_header = forced_header.unwrap_or_else(|| detect_header(&records, delimiter));
     let (names, body) = match records.split_first() {
         Some((first, rest)) if has_header => (Some(first.as_slice()), rest),
         _ => (None, records.as_slice()),
@@ -137,19 +175,29 @@ pub(crate) fn parse_records(text: &str, delimiter: u8, limit: usize) -> Vec<Vec<
         .collect()
 }
 
+/// The first records with `delimiter`, without a last line cut short by the end of the
+/// head (one whose length is not the usual one).
+fn records_for(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    let mut records = parse_records(text, delimiter, SNIFF_RECORDS + 1);
+    let width = modal_width(&records);
+    if !text.ends_with('\n')
+        && records.len() > 1
+        && records.last().is_some_and(|r| r.len() != width)
+    {
+        records.pop();
+    }
+    records.truncate(SNIFF_RECORDS);
+    records
+}
+
 fn choose_delimiter(text: &str, hint: Option<u8>) -> (u8, Vec<Vec<String>>) {
     let complete = text.ends_with('\n');
     /// (consistency, hinted, delimiter, records) of the best candidate so far.
     type Candidate = (f64, bool, u8, Vec<Vec<String>>);
     let mut best: Option<Candidate> = None;
     for d in DELIMITERS {
-        let mut records = parse_records(text, d, SNIFF_RECORDS + 1);
+        let records = records_for(text, d);
         let width = modal_width(&records);
-        // A last line cut short by the end of the head.
-        if !complete && records.len() > 1 && records.last().is_some_and(|r| r.len() != width) {
-            records.pop();
-        }
-        records.truncate(SNIFF_RECORDS);
         if width < 2 || records.is_empty() {
             continue;
         }
@@ -479,6 +527,28 @@ mod tests {
             sniff(b"{\"a\": 1}\n"),
             Err(TableError::LooksLikeJson)
         ));
+    }
+
+    #[test]
+    fn user_choices_re_guess_the_roles() {
+        let text = b"step;loss,acc\n0;1,2\n1;3,4\n";
+        let layout = sniff(text).expect("sniff");
+        assert_eq!(layout.delimiter, b',');
+        let layout = sniff_as(text, b';', None).expect("sniff");
+        // With `;` between cells, `1,2` is a decimal comma.
+        assert_eq!(layout.columns, vec![Step, m("loss,acc")]);
+        let layout = sniff_as(text, b';', Some(false)).expect("sniff");
+        assert!(!layout.has_header);
+        assert_eq!(layout.columns.len(), 2);
+    }
+
+    #[test]
+    fn inspection_is_layout_and_preview() {
+        let text = b"step,loss\n0,1\n";
+        let i = inspect("d/m.csv", text).expect("inspect");
+        assert_eq!(i.layout.columns, vec![Step, m("loss")]);
+        assert_eq!(i.preview.headers, vec!["step", "loss"]);
+        assert_eq!(i.preview.rows, vec![vec!["0", "1"]]);
     }
 
     #[test]
