@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::cell::{self, CellValue};
-use super::layout::TableLayout;
+use super::layout::{Shape, TableLayout};
 use super::stream::{self, Counting};
 use super::text::StreamDecoder;
 use super::TableError;
@@ -126,16 +126,10 @@ fn read_into(
     layout: &TableLayout,
     report: &mut FileReport,
 ) -> Result<Vec<Run>, TableError> {
-    let shape = layout.shape()?;
+    let mut builder = Builder::new(layout)?;
     let width = layout.columns.len();
-    let decimal_comma = layout.delimiter != b',';
-
-    let mut log = WarningLog::default();
     let mut decoder = StreamDecoder::default();
-    let mut runs: BTreeMap<String, RunAcc> = BTreeMap::new();
-    let mut bad: BTreeMap<usize, BadCells> = BTreeMap::new();
     let mut header_seen = !layout.has_header;
-    let mut data_rows = 0u64;
     let mut any_record = false;
     {
         let (text, start) = stream::open(counting).map_err(|e| TableError::Io(e.to_string()))?;
@@ -152,15 +146,16 @@ fn read_into(
                 Err(e) => {
                     if let csv::ErrorKind::Io(io) = e.kind() {
                         let message = format!("I/O error: {io}");
-                        if any_record {
-                            log.push(format!("{message}; kept the rows read before it"));
-                            break;
+                        if !any_record {
+                            return Err(TableError::Io(message));
                         }
-                        return Err(TableError::Io(message));
+                        builder
+                            .log
+                            .push(format!("{message}; kept the rows read before it"));
+                        break;
                     }
                     let line = e.position().map_or(0, |p| p.line());
-                    log.push(format!("line {line}: {e}: row skipped"));
-                    report.skipped_records += 1;
+                    builder.skip(line, &e.to_string());
                     continue;
                 }
             }
@@ -177,87 +172,12 @@ fn read_into(
                 }
                 continue;
             }
-            data_rows += 1;
-            if record.len() != width {
-                log.push(format!(
-                    "line {line}: {} cells where the table has {width}: row skipped",
-                    record.len()
-                ));
-                report.skipped_records += 1;
-                continue;
-            }
-            let cell_at = |i: Option<usize>| i.and_then(|i| record.get(i)).map(|c| c.as_ref());
-            let run_key = cell_at(shape.run)
-                .filter(|c| !cell::is_missing(c))
-                .map_or_else(String::new, |c| c.trim().to_string());
-            let explicit_step = match cell_at(shape.step) {
-                None => None,
-                Some(c) => match cell::parse_step(c) {
-                    Some(s) => Some(s),
-                    None => {
-                        let why = if cell::is_missing(c) {
-                            "no step".to_string()
-                        } else {
-                            format!("step `{}` is not an integer", c.trim())
-                        };
-                        log.push(format!("line {line}: {why}: row skipped"));
-                        report.skipped_records += 1;
-                        continue;
-                    }
-                },
-            };
-            let wall_time = match cell_at(shape.wall_time) {
-                Some(c) if !cell::is_missing(c) => match cell::parse_wall_time(c) {
-                    Some(t) => t,
-                    None => {
-                        note_bad(&mut bad, shape.wall_time.unwrap_or_default(), line, c);
-                        f64::NAN
-                    }
-                },
-                _ => f64::NAN,
-            };
-            let acc = runs.entry(run_key).or_default();
-
-            if let Some((name_col, value_col)) = shape.long {
-                let metric = cell_at(Some(name_col)).map(str::trim).unwrap_or_default();
-                if metric.is_empty() {
-                    log.push(format!("line {line}: no metric name: row skipped"));
-                    report.skipped_records += 1;
-                    continue;
-                }
-                let raw_value = cell_at(Some(value_col)).unwrap_or_default();
-                match cell::classify(raw_value, decimal_comma) {
-                    CellValue::Number(v) => {
-                        let step = explicit_step.unwrap_or_else(|| {
-                            let next = acc.next_step.entry(metric.to_string()).or_insert(0);
-                            *next += 1;
-                            *next - 1
-                        });
-                        acc.series.push(metric, Step(step), WallTime(wall_time), v);
-                    }
-                    CellValue::Missing => {}
-                    CellValue::Text => note_bad(&mut bad, value_col, line, raw_value),
-                }
+            builder.data_rows += 1;
+            if record.len() == width {
+                builder.row(&record, line);
             } else {
-                let step = explicit_step.unwrap_or(acc.rows);
-                for (col, tag) in &shape.metrics {
-                    let raw_value = cell_at(Some(*col)).unwrap_or_default();
-                    match cell::classify(raw_value, decimal_comma) {
-                        CellValue::Number(v) => {
-                            acc.series.push(tag, Step(step), WallTime(wall_time), v)
-                        }
-                        CellValue::Missing => {}
-                        CellValue::Text => note_bad(&mut bad, *col, line, raw_value),
-                    }
-                }
-            }
-            acc.rows += 1;
-            report.records += 1;
-            for (col, _) in &shape.params {
-                let raw_value = cell_at(Some(*col)).unwrap_or_default();
-                if !cell::is_missing(raw_value) {
-                    note_param(acc.params.entry(*col), raw_value.trim(), line);
-                }
+                let why = format!("{} cells where the table has {width}", record.len());
+                builder.skip(line, &why);
             }
         }
     }
@@ -267,68 +187,178 @@ fn read_into(
     if !counting.saw_content {
         return Err(TableError::Empty);
     }
+    builder.finish(path, report)
+}
 
-    let labels = super::sniff::column_names(None, width);
-    for (col, b) in &bad {
-        let name = column_label(layout, *col)
-            .unwrap_or_else(|| labels.get(*col).cloned().unwrap_or_default());
-        let what = if Some(*col) == shape.wall_time {
-            "times"
-        } else {
-            "numbers"
+/// Rows → runs for one file, following a validated layout.
+struct Builder<'l> {
+    layout: &'l TableLayout,
+    shape: Shape,
+    decimal_comma: bool,
+    /// By run-column value (`""` without a run column).
+    runs: BTreeMap<String, RunAcc>,
+    bad: BTreeMap<usize, BadCells>,
+    log: WarningLog,
+    /// Data rows seen, kept or not.
+    data_rows: u64,
+    kept: u64,
+    skipped: u64,
+}
+
+impl<'l> Builder<'l> {
+    fn new(layout: &'l TableLayout) -> Result<Self, TableError> {
+        Ok(Builder {
+            layout,
+            shape: layout.shape()?,
+            decimal_comma: layout.delimiter != b',',
+            runs: BTreeMap::new(),
+            bad: BTreeMap::new(),
+            log: WarningLog::default(),
+            data_rows: 0,
+            kept: 0,
+            skipped: 0,
+        })
+    }
+
+    fn skip(&mut self, line: u64, why: &str) {
+        self.log.push(format!("line {line}: {why}: row skipped"));
+        self.skipped += 1;
+    }
+
+    /// One data row with as many cells as the layout has columns.
+    fn row(&mut self, record: &[Cow<'_, str>], line: u64) {
+        let cell_at = |i: Option<usize>| i.and_then(|i| record.get(i)).map(|c| c.as_ref());
+        let shape = &self.shape;
+        let run_key = cell_at(shape.run)
+            .filter(|c| !cell::is_missing(c))
+            .map_or_else(String::new, |c| c.trim().to_string());
+        let explicit_step = match cell_at(shape.step) {
+            None => None,
+            Some(c) => match cell::parse_step(c) {
+                Some(s) => Some(s),
+                None if cell::is_missing(c) => return self.skip(line, "no step"),
+                None => {
+                    let why = format!("step `{}` is not an integer", c.trim());
+                    return self.skip(line, &why);
+                }
+            },
         };
-        log.push(format!(
-            "column `{name}`: {} cells are not {what} (first on line {}: `{}`): left out",
-            b.count, b.line, b.sample
-        ));
-    }
-    let mut varying: BTreeMap<usize, String> = BTreeMap::new();
-    let has_run_column = shape.run.is_some();
-    let base_name = paths::file_run_name(path);
-    let mut out = Vec::new();
-    for (key, acc) in runs {
-        let mut hparams = BTreeMap::new();
-        for (col, key_name) in &shape.params {
-            match acc.params.get(col) {
-                Some(ParamState::Constant(v)) => {
-                    hparams.insert(key_name.clone(), param_value(v));
-                }
-                Some(ParamState::Varies { line, first, other }) => {
-                    varying.entry(*col).or_insert_with(|| {
-                        format!(
-                            "column `{key_name}` varies within a run (line {line}: `{other}` after `{first}`): not a param, skipped"
-                        )
+        let wall_time = match (shape.wall_time, cell_at(shape.wall_time)) {
+            (Some(col), Some(c)) if !cell::is_missing(c) => cell::parse_wall_time(c)
+                .unwrap_or_else(|| {
+                    note_bad(&mut self.bad, col, line, c);
+                    f64::NAN
+                }),
+            _ => f64::NAN,
+        };
+        let acc = self.runs.entry(run_key).or_default();
+        if let Some((name_col, value_col)) = shape.long {
+            let metric = cell_at(Some(name_col)).map(str::trim).unwrap_or_default();
+            if metric.is_empty() {
+                return self.skip(line, "no metric name");
+            }
+            let raw = cell_at(Some(value_col)).unwrap_or_default();
+            match cell::classify(raw, self.decimal_comma) {
+                CellValue::Number(v) => {
+                    let step = explicit_step.unwrap_or_else(|| {
+                        let next = acc.next_step.entry(metric.to_string()).or_insert(0);
+                        *next += 1;
+                        *next - 1
                     });
+                    acc.series.push(metric, Step(step), WallTime(wall_time), v);
                 }
-                None => {}
+                CellValue::Missing => {}
+                CellValue::Text => note_bad(&mut self.bad, value_col, line, raw),
             }
-        }
-        if acc.series.is_empty() && hparams.is_empty() {
-            continue;
-        }
-        report.points += acc.series.point_count();
-        let run_value = (has_run_column && !key.is_empty()).then_some(key.as_str());
-        let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
-        let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
-        run.series = acc.series.into_series();
-        run.hparams = hparams;
-        out.push(run);
-    }
-    for w in varying.into_values() {
-        log.push(w);
-    }
-    log.finish(report);
-    if out.is_empty() && report.error.is_none() {
-        return Err(if data_rows == 0 {
-            TableError::NoRows
         } else {
-            TableError::NoValues {
-                rows: data_rows,
-                skipped: report.skipped_records,
+            let step = explicit_step.unwrap_or(acc.rows);
+            for (col, tag) in &shape.metrics {
+                let raw = cell_at(Some(*col)).unwrap_or_default();
+                match cell::classify(raw, self.decimal_comma) {
+                    CellValue::Number(v) => {
+                        acc.series.push(tag, Step(step), WallTime(wall_time), v)
+                    }
+                    CellValue::Missing => {}
+                    CellValue::Text => note_bad(&mut self.bad, *col, line, raw),
+                }
             }
-        });
+        }
+        for (col, _) in &shape.params {
+            let raw = cell_at(Some(*col)).unwrap_or_default();
+            if !cell::is_missing(raw) {
+                note_param(acc.params.entry(*col), raw.trim(), line);
+            }
+        }
+        acc.rows += 1;
+        self.kept += 1;
     }
-    Ok(out)
+
+    /// The runs, and the report's counts and column warnings.
+    fn finish(mut self, path: &str, report: &mut FileReport) -> Result<Vec<Run>, TableError> {
+        report.records += self.kept;
+        report.skipped_records += self.skipped;
+        let labels = super::sniff::column_names(None, self.layout.columns.len());
+        for (col, b) in &self.bad {
+            let name = column_label(self.layout, *col)
+                .unwrap_or_else(|| labels.get(*col).cloned().unwrap_or_default());
+            let what = if Some(*col) == self.shape.wall_time {
+                "times"
+            } else {
+                "numbers"
+            };
+            self.log.push(format!(
+                "column `{name}`: {} cells are not {what} (first on line {}: `{}`): left out",
+                b.count, b.line, b.sample
+            ));
+        }
+        let mut varying: BTreeMap<usize, String> = BTreeMap::new();
+        let has_run_column = self.shape.run.is_some();
+        let base_name = paths::file_run_name(path);
+        let mut out = Vec::new();
+        for (key, acc) in self.runs {
+            let mut hparams = BTreeMap::new();
+            for (col, name) in &self.shape.params {
+                match acc.params.get(col) {
+                    Some(ParamState::Constant(v)) => {
+                        hparams.insert(name.clone(), param_value(v));
+                    }
+                    Some(ParamState::Varies { line, first, other }) => {
+                        varying.entry(*col).or_insert_with(|| {
+                            format!(
+                                "column `{name}` varies within a run (line {line}: `{other}` after `{first}`): not a param, skipped"
+                            )
+                        });
+                    }
+                    None => {}
+                }
+            }
+            if acc.series.is_empty() && hparams.is_empty() {
+                continue;
+            }
+            report.points += acc.series.point_count();
+            let run_value = (has_run_column && !key.is_empty()).then_some(key.as_str());
+            let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
+            let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
+            run.series = acc.series.into_series();
+            run.hparams = hparams;
+            out.push(run);
+        }
+        for w in varying.into_values() {
+            self.log.push(w);
+        }
+        self.log.finish(report);
+        if out.is_empty() {
+            return Err(if self.data_rows == 0 {
+                TableError::NoRows
+            } else {
+                TableError::NoValues {
+                    rows: self.data_rows,
+                    skipped: self.skipped,
+                }
+            });
+        }
+        Ok(out)
+    }
 }
 
 fn column_label(layout: &TableLayout, col: usize) -> Option<String> {
