@@ -4,7 +4,8 @@
 use proptest::prelude::*;
 use runlens_core::formats::dvc::DvcReader;
 use runlens_core::formats::tables::{
-    preview, read_jsonl, read_with_layout, sniff, ColumnRole, TableLayout, PREVIEW_ROWS,
+    inspect, preview, read_jsonl, read_with_layout, sniff, sniff_as, ColumnRole, TableLayout,
+    PREVIEW_ROWS,
 };
 use runlens_core::formats::tensorboard_downloads::TensorBoardDownloadReader;
 
@@ -80,6 +81,14 @@ fn exercise(bytes: &[u8]) {
             "{:?}",
             out.report
         );
+    }
+    if let Ok(i) = inspect("d/x.tsv", bytes) {
+        assert_eq!(i.preview.headers.len(), i.layout.columns.len());
+    }
+    for d in [b';', b'\n', b'"'] {
+        if let Ok(layout) = sniff_as(bytes, d, Some(true)) {
+            let _ = read_with_layout("d/x.csv", bytes, &layout);
+        }
     }
     let out = read_jsonl("d/x.jsonl", bytes);
     assert!(

@@ -80,9 +80,9 @@ pub fn parse_datetime(cell: &str) -> Option<f64> {
         i: 0,
     };
     let year = p.digits(4)?;
-    p.expect(b'-')?;
+    p.eat(b'-')?;
     let month = p.digits(2)?;
-    p.expect(b'-')?;
+    p.eat(b'-')?;
     let day = p.digits(2)?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
@@ -94,7 +94,7 @@ pub fn parse_datetime(cell: &str) -> Option<f64> {
     {
         p.i += 1;
         let h = p.digits(2)?;
-        p.expect(b':')?;
+        p.eat(b':')?;
         let m = p.digits(2)?;
         let mut s = 0.0;
         if p.peek() == Some(b':') {
@@ -139,7 +139,7 @@ impl Parser<'_> {
         self.s.get(self.i + ahead).is_some_and(u8::is_ascii_digit)
     }
 
-    fn expect(&mut self, c: u8) -> Option<()> {
+    fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
