@@ -1,6 +1,6 @@
 //! The page's side of the import worker: starts it once, sends jobs, hands events back.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
@@ -21,9 +21,41 @@ pub struct PickedFile {
 }
 
 pub struct Importer {
-    worker: Worker,
+    link: Rc<Link>,
     next_job: RefCell<u32>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// The worker and the jobs sent before it said [`WorkerEvent::Ready`] (a worker drops
+/// messages that arrive while its wasm is still loading).
+struct Link {
+    worker: Worker,
+    ready: Cell<bool>,
+    queued: RefCell<Vec<Object>>,
+}
+
+impl Link {
+    fn send(&self, msg: Object) -> Result<(), String> {
+        if !self.ready.get() {
+            self.queued.borrow_mut().push(msg);
+            return Ok(());
+        }
+        self.worker.post_message(&msg).map_err(|e| {
+            format!(
+                "could not reach the import worker: {}",
+                crate::js_message(&e)
+            )
+        })
+    }
+
+    fn set_ready(&self) {
+        self.ready.set(true);
+        for msg in self.queued.take() {
+            if let Err(e) = self.worker.post_message(&msg) {
+                web_sys::console::error_1(&e);
+            }
+        }
+    }
 }
 
 impl Importer {
@@ -34,18 +66,26 @@ impl Importer {
                 crate::js_message(&e)
             )
         })?;
+        let link = Rc::new(Link {
+            worker,
+            ready: Cell::new(false),
+            queued: RefCell::default(),
+        });
+        let on_message_link = link.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
             };
             match serde_json::from_str::<WorkerEvent>(&text) {
+                Ok(WorkerEvent::Ready) => on_message_link.set_ready(),
                 Ok(e) => on_event.emit(e),
                 Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
             }
         });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        link.worker
+            .set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         Ok(Rc::new(Importer {
-            worker,
+            link,
             next_job: RefCell::new(1),
             _onmessage: onmessage,
         }))
@@ -100,18 +140,13 @@ impl Importer {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"job".into(), &text.into());
         let _ = Reflect::set(&msg, &"files".into(), &files);
-        self.worker.post_message(&msg).map_err(|e| {
-            format!(
-                "could not reach the import worker: {}",
-                crate::js_message(&e)
-            )
-        })?;
+        self.link.send(msg)?;
         Ok((job.id, total))
     }
 }
 
 impl Drop for Importer {
     fn drop(&mut self) {
-        self.worker.terminate();
+        self.link.worker.terminate();
     }
 }

@@ -25,6 +25,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
+pub mod url_source;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 /// The message of a JS error value, for user-facing text.

@@ -24,6 +24,8 @@ pub struct ImportJob {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerEvent {
+    /// The worker has started and listens: messages sent before this would be lost.
+    Ready,
     /// `bytes_total` is 0 when sizes are unknown up front (files fetched by URL).
     Progress {
         job: u32,

@@ -10,7 +10,10 @@ use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen_test::*;
 
 use runlens::storage::{codec, schema, Store, CHUNK_POINTS};
-use runlens_core::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use runlens_core::import::ImportOutput;
+use runlens_core::model::{
+    Artifact, DataEntry, DataRole, DataVersion, HParamValue, Run, Series, Source, Step, WallTime,
+};
 use runlens_core::report::{FileReport, ImportReport};
 use runlens_core::summary::RunMeta;
 
@@ -51,6 +54,13 @@ fn report(runs: &[Run]) -> ImportReport {
     }
 }
 
+fn out(runs: &[Run]) -> ImportOutput {
+    ImportOutput {
+        runs: runs.to_vec(),
+        ..Default::default()
+    }
+}
+
 async fn fresh(name: &str) -> Store {
     Database::delete_by_name(name)
         .expect("delete request")
@@ -85,7 +95,7 @@ async fn round_trip_keeps_every_point_across_chunks() {
     let small = run("small", 5, 1.0);
     let runs = vec![big.clone(), small.clone()];
     store
-        .save_import(&runs, &report(&runs))
+        .save_import(&out(&runs), &report(&runs))
         .await
         .expect("save");
 
@@ -103,12 +113,12 @@ async fn reimport_replaces_a_run_without_leftover_chunks() {
     let store = fresh("test-reimport").await;
     let first = run("a", CHUNK_POINTS + 10, 0.0);
     store
-        .save_import(std::slice::from_ref(&first), &report(&[]))
+        .save_import(&out(std::slice::from_ref(&first)), &report(&[]))
         .await
         .unwrap();
     let second = run("a", 20, 5.0);
     store
-        .save_import(std::slice::from_ref(&second), &report(&[]))
+        .save_import(&out(std::slice::from_ref(&second)), &report(&[]))
         .await
         .unwrap();
 
@@ -122,7 +132,7 @@ async fn failed_import_leaves_the_store_unchanged() {
     let store = fresh("test-failed-import").await;
     let original = run("a", 100, 0.0);
     store
-        .save_import(std::slice::from_ref(&original), &report(&[]))
+        .save_import(&out(std::slice::from_ref(&original)), &report(&[]))
         .await
         .unwrap();
     let chunks_before = store.chunk_count().await.unwrap();
@@ -131,7 +141,7 @@ async fn failed_import_leaves_the_store_unchanged() {
     let replacement = run("a", 3, 9.0);
     let added = run("b", 50, 1.0);
     let result = store
-        .save_import_failing_after(&[replacement, added.clone(), added], &report(&[]), 2)
+        .save_import_failing_after(&out(&[replacement, added.clone(), added]), &report(&[]), 2)
         .await;
     assert!(result.is_err(), "the injected failure must surface");
 
@@ -153,7 +163,7 @@ async fn delete_run_and_clear() {
     let store = fresh("test-delete").await;
     let (a, b) = (run("a", 10, 0.0), run("b", 10, 1.0));
     store
-        .save_import(&[a.clone(), b.clone()], &report(&[]))
+        .save_import(&out(&[a.clone(), b.clone()]), &report(&[]))
         .await
         .unwrap();
 
@@ -214,8 +224,68 @@ async fn schema_upgrade_from_version_1_keeps_data() {
     assert_stored(&store, &old).await;
     let new = run("new", 4, 2.0);
     store
-        .save_import(std::slice::from_ref(&new), &report(&[]))
+        .save_import(&out(std::slice::from_ref(&new)), &report(&[]))
         .await
         .expect("import after upgrade");
     assert_eq!(store.load_runs().await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
+    let store = fresh("test-artifacts").await;
+    let mut a = run("a", 3, 0.0);
+    a.artifacts = vec![
+        Artifact {
+            path: "confusion_matrix.json".into(),
+            size: 30,
+            text: Some("{\"labels\":[1,2]}".into()),
+        },
+        Artifact {
+            path: "model.pt".into(),
+            size: 1 << 30,
+            text: None,
+        },
+    ];
+    let version = DataVersion {
+        id: "dvc:data.dvc".into(),
+        origin: "proj/data.dvc".into(),
+        stage: None,
+        entries: vec![DataEntry {
+            role: DataRole::Out,
+            path: "data".into(),
+            md5: Some("abc.dir".into()),
+            size: Some(10),
+            nfiles: Some(2),
+            value: None,
+        }],
+    };
+    let mut output = out(std::slice::from_ref(&a));
+    output.data_versions = vec![version.clone()];
+    store.save_import(&output, &report(&[])).await.unwrap();
+
+    let meta = &store.load_runs().await.unwrap()[0];
+    assert_eq!(meta.artifacts.len(), 2);
+    assert!(meta.artifacts[0].has_text && !meta.artifacts[1].has_text);
+    assert_eq!(
+        store
+            .load_artifact_text(&a.id, "confusion_matrix.json")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"labels\":[1,2]}")
+    );
+    assert_eq!(
+        store.load_artifact_text(&a.id, "model.pt").await.unwrap(),
+        None
+    );
+    assert_eq!(store.load_data_versions().await.unwrap(), vec![version]);
+
+    store.delete_run(&a.id).await.unwrap();
+    assert_eq!(
+        store
+            .load_artifact_text(&a.id, "confusion_matrix.json")
+            .await
+            .unwrap(),
+        None
+    );
 }

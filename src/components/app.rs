@@ -75,6 +75,8 @@ pub fn app() -> Html {
                             imp.dispatch(ImportAction::Done(report));
                             reload_runs(store.clone(), ws.clone());
                         }
+                        // Handled by the importer itself.
+                        WorkerEvent::Ready => {}
                         WorkerEvent::Failed { message, .. } => {
                             imp.dispatch(ImportAction::Failed(message))
                         }
@@ -128,6 +130,7 @@ pub fn app() -> Html {
                     <Toolbar />
                 </header>
                 <ImportStatus />
+                if services.is_some() && workspace.loaded { <LoadPageSources /> }
                 <main>{ body }</main>
             </DropZone>
         </ContextProvider<ViewContext>>
@@ -145,7 +148,11 @@ pub fn app() -> Html {
 #[function_component(EmptyState)]
 fn empty_state() -> Html {
     let start = crate::hooks::use_start_import();
-    let demo = Callback::from(move |_| start.emit(crate::hooks::ImportRequest::Demo));
+    let demo = Callback::from(move |_| {
+        start.emit(crate::hooks::ImportRequest::Urls(vec![
+            crate::hooks::DEMO_MANIFEST.into(),
+        ]))
+    });
     html! {
         <section class="empty">
             <h2>{ "Drop a TensorBoard logdir anywhere on this page" }</h2>
@@ -153,4 +160,17 @@ fn empty_state() -> Html {
             <button class="primary" onclick={demo}>{ "Load the demo workspace" }</button>
         </section>
     }
+}
+
+/// Imports the page's `?src=` URLs once, when the workspace is ready.
+#[function_component(LoadPageSources)]
+fn load_page_sources() -> Html {
+    let start = crate::hooks::use_start_import();
+    use_effect_with((), move |_| {
+        let sources = crate::url_source::page_sources();
+        if !sources.is_empty() {
+            start.emit(crate::hooks::ImportRequest::Urls(sources));
+        }
+    });
+    html! {}
 }

@@ -27,30 +27,40 @@ pub fn chart_panel() -> Html {
             workspace.hidden.clone(),
             view.tag_filter.to_lowercase(),
         );
-        use_memo((runs, hidden, filter), |(runs, hidden, filter)| {
-            let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
-            for (i, run) in runs.iter().enumerate() {
-                for s in &run.series {
-                    if !filter.is_empty() && !s.tag.to_lowercase().contains(filter.as_str()) {
+        let (sources, query) = (view.hidden_sources.clone(), view.run_filter.clone());
+        let view = view.clone();
+        use_memo(
+            (runs, hidden, filter, sources, query),
+            move |(runs, hidden, filter, _, _)| {
+                let visible: std::collections::BTreeSet<String> =
+                    view.visible_runs(runs).into_iter().map(|r| r.id).collect();
+                let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
+                for (i, run) in runs.iter().enumerate() {
+                    if !visible.contains(&run.id) {
                         continue;
                     }
-                    let entry = by_tag.entry(s.tag.clone()).or_default();
-                    if !hidden.contains(&run.id) {
-                        entry.push(ChartRun {
-                            id: run.id.clone(),
-                            name: run.name.clone(),
-                            color: run_color(i),
-                        });
+                    for s in &run.series {
+                        if !filter.is_empty() && !s.tag.to_lowercase().contains(filter.as_str()) {
+                            continue;
+                        }
+                        let entry = by_tag.entry(s.tag.clone()).or_default();
+                        if !hidden.contains(&run.id) {
+                            entry.push(ChartRun {
+                                id: run.id.clone(),
+                                name: run.name.clone(),
+                                color: run_color(i),
+                            });
+                        }
                     }
                 }
-            }
-            let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
-            for (tag, runs) in by_tag {
-                let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
-                groups.entry(group).or_default().push((tag, Rc::new(runs)));
-            }
-            groups
-        })
+                let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
+                for (tag, runs) in by_tag {
+                    let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
+                    groups.entry(group).or_default().push((tag, Rc::new(runs)));
+                }
+                groups
+            },
+        )
     };
 
     let on_smoothing = {

@@ -3,11 +3,12 @@
 
 use yew::prelude::*;
 
+use runlens_core::model::Source;
 use runlens_core::transform::table::{short_number, Cell, Column, RunsTable as Table, Sort};
 
 use crate::plot::run_color;
 use crate::services::Services;
-use crate::state::{WorkspaceAction, WorkspaceContext};
+use crate::state::{ViewAction, ViewContext, WorkspaceAction, WorkspaceContext};
 
 use super::app::reload_runs;
 
@@ -17,9 +18,14 @@ pub fn runs_table() -> Html {
     let services = use_context::<Services>();
     let sort = use_state(|| None::<Sort>);
 
+    let view = use_context::<ViewContext>().expect("view context");
     let table = {
         let runs = workspace.runs.clone();
-        use_memo((runs, *sort), |(runs, sort)| Table::build(runs, *sort))
+        let (sources, query) = (view.hidden_sources.clone(), view.run_filter.clone());
+        let view = view.clone();
+        use_memo((runs, *sort, sources, query), move |(runs, sort, _, _)| {
+            Table::build(&view.visible_runs(runs), *sort)
+        })
     };
 
     let on_sort = |column: usize| {
@@ -92,7 +98,7 @@ pub fn runs_table() -> Html {
             <tr key={id.clone()} class={classes!((!drawn).then_some("undrawn"))} data-run={id.clone()}>
                 <td class="select"><input type="checkbox" checked={drawn} onchange={toggle} aria-label="draw this run" /></td>
                 <td class="swatch"><span class="swatch" style={format!("background:{}", run_color(index))}></span></td>
-                { for row.cells.iter().zip(&table.columns).map(|(cell, col)| cell_html(cell, col)) }
+                { for row.cells.iter().zip(&table.columns).map(|(cell, col)| cell_html(cell, col, row.depth)) }
                 <td class="actions"><button class="link danger" title="Delete this run" onclick={delete}>{ "✕" }</button></td>
             </tr>
         }
@@ -101,7 +107,9 @@ pub fn runs_table() -> Html {
     html! {
         <section class="runs">
             <div class="section-head">
-                <h2>{ format!("Runs ({})", workspace.runs.len()) }</h2>
+                <h2>{ format!("Runs ({})", table.rows.len()) }</h2>
+                <SourceFilter />
+                <RunFilter />
                 <button id="export-csv" onclick={on_export}>{ "Export CSV" }</button>
             </div>
             <div class="table-scroll">
@@ -129,7 +137,7 @@ pub fn runs_table() -> Html {
     }
 }
 
-fn cell_html(cell: &Cell, column: &Column) -> Html {
+fn cell_html(cell: &Cell, column: &Column, depth: usize) -> Html {
     let class = match cell {
         Cell::Number(_) => "num",
         _ => "text",
@@ -138,7 +146,44 @@ fn cell_html(cell: &Cell, column: &Column) -> Html {
         (Cell::Number(n), Column::LastValue(_) | Column::Param(_)) => short_number(*n),
         _ => cell.display(),
     };
-    html! { <td class={class} title={cell.display()}>{ text }</td> }
+    // Child runs (MLflow nested runs) are indented under their parent.
+    let style = (matches!(column, Column::Name) && depth > 0)
+        .then(|| format!("padding-left:{}rem", 0.6 + 1.2 * depth as f64));
+    let marker = if matches!(column, Column::Name) && depth > 0 {
+        "↳ "
+    } else {
+        ""
+    };
+    html! { <td class={class} {style} title={cell.display()}>{ marker }{ text }</td> }
+}
+
+/// Chips that filter the table and the charts by source, with run counts.
+#[function_component(SourceFilter)]
+fn source_filter() -> Html {
+    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_context::<ViewContext>().expect("view context");
+    let counts: Vec<(Source, usize)> = Source::ALL
+        .into_iter()
+        .map(|s| (s, workspace.runs.iter().filter(|r| r.source == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    if counts.len() < 2 && view.hidden_sources.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="source-filter" role="group" aria-label="Filter by source">
+            { for counts.into_iter().map(|(source, n)| {
+                let shown = view.shows_source(source);
+                let view = view.clone();
+                let onclick = Callback::from(move |_| view.dispatch(ViewAction::ToggleSource(source)));
+                html! {
+                    <button class={classes!("chip", shown.then_some("on"))} aria-pressed={shown.to_string()} {onclick}>
+                        { format!("{} ({n})", source.label()) }
+                    </button>
+                }
+            }) }
+        </div>
+    }
 }
 
 /// Saves `text` as a file through a temporary object URL.
@@ -163,4 +208,40 @@ pub fn download(name: &str, mime: &str, text: &str) {
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The filter query input, with key autocompletion and the parse error's column.
+#[function_component(RunFilter)]
+fn run_filter() -> Html {
+    use runlens_core::transform::filter::{keys, Filter};
+    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_context::<ViewContext>().expect("view context");
+    let suggestions = {
+        let runs = workspace.runs.clone();
+        use_memo(runs, |runs| keys(runs))
+    };
+    let error = Filter::parse(&view.run_filter).err();
+    let oninput = {
+        let view = view.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            view.dispatch(ViewAction::RunFilter(input.value()));
+        })
+    };
+    html! {
+        <div class="run-filter">
+            <input id="run-filter" type="search" list="filter-keys" spellcheck="false"
+                class={classes!(error.is_some().then_some("invalid"))}
+                placeholder="Filter runs: metrics.loss < 0.5 and params.lr = 0.01"
+                value={view.run_filter.clone()} {oninput} />
+            <datalist id="filter-keys">
+                { for suggestions.iter().map(|k| html! { <option value={k.clone()} /> }) }
+            </datalist>
+            if let Some(e) = error {
+                <span class="filter-error" role="alert">
+                    { format!("column {}: {}", e.column + 1, e.message) }
+                </span>
+            }
+        </div>
+    }
 }

@@ -31,7 +31,11 @@ pub fn toolbar() -> Html {
     };
     let on_demo = {
         let start = start.clone();
-        Callback::from(move |_| start.emit(ImportRequest::Demo))
+        Callback::from(move |_| {
+            start.emit(ImportRequest::Urls(
+                vec![crate::hooks::DEMO_MANIFEST.into()],
+            ))
+        })
     };
     let on_clear = {
         let (services, ws) = (services.clone(), workspace.dispatcher());

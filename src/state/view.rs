@@ -1,6 +1,11 @@
 //! How charts are drawn. Kept in localStorage so a reload shows the same view.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
+
+use runlens_core::model::Source;
+use runlens_core::summary::RunMeta;
+use runlens_core::transform::filter::Filter;
 
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
@@ -43,6 +48,12 @@ pub struct ViewState {
     pub log_y: bool,
     /// Case-insensitive substring that chart tags must contain.
     pub tag_filter: String,
+    /// Sources whose runs are filtered out of the table and the charts.
+    #[serde(default)]
+    pub hidden_sources: BTreeSet<Source>,
+    /// The runs filter query (core's filter language); invalid queries filter nothing.
+    #[serde(default)]
+    pub run_filter: String,
 }
 
 impl Default for ViewState {
@@ -52,11 +63,27 @@ impl Default for ViewState {
             x_axis: XAxis::Step,
             log_y: false,
             tag_filter: String::new(),
+            hidden_sources: BTreeSet::new(),
+            run_filter: String::new(),
         }
     }
 }
 
 impl ViewState {
+    pub fn shows_source(&self, source: Source) -> bool {
+        !self.hidden_sources.contains(&source)
+    }
+
+    /// The runs the table and charts show: source chips and the filter query applied.
+    /// An invalid query shows every run (its error is shown beside the input).
+    pub fn visible_runs(&self, runs: &[RunMeta]) -> Vec<RunMeta> {
+        let filter = Filter::parse(&self.run_filter).ok().flatten();
+        runs.iter()
+            .filter(|r| self.shows_source(r.source) && filter.as_ref().is_none_or(|f| f.matches(r)))
+            .cloned()
+            .collect()
+    }
+
     pub fn load() -> Self {
         gloo::storage::LocalStorage::get::<ViewState>(STORAGE_KEY).unwrap_or_default()
     }
@@ -74,6 +101,8 @@ pub enum ViewAction {
     XAxis(XAxis),
     LogY(bool),
     TagFilter(String),
+    ToggleSource(Source),
+    RunFilter(String),
 }
 
 impl Reducible for ViewState {
@@ -86,6 +115,12 @@ impl Reducible for ViewState {
             ViewAction::XAxis(x) => next.x_axis = x,
             ViewAction::LogY(on) => next.log_y = on,
             ViewAction::TagFilter(f) => next.tag_filter = f,
+            ViewAction::RunFilter(f) => next.run_filter = f,
+            ViewAction::ToggleSource(s) => {
+                if !next.hidden_sources.remove(&s) {
+                    next.hidden_sources.insert(s);
+                }
+            }
         }
         next.save();
         Rc::new(next)

@@ -19,7 +19,13 @@ pub fn chunk_key(run_id: &str, tag: &str, chunk: usize) -> String {
     format!("{run_id}{SEP}{tag}{SEP}{chunk:08}")
 }
 
-/// Key range `[lo, hi)` covering every chunk of every series of a run.
+/// `run ␁ artifact path`: a run's artifacts share the run's key range.
+pub fn artifact_key(run_id: &str, path: &str) -> String {
+    format!("{run_id}{SEP}{path}")
+}
+
+/// Key range `[lo, hi)` covering every chunk of every series of a run (and, in the
+/// artifacts store, every artifact of the run).
 pub fn run_range(run_id: &str) -> (String, String) {
     (format!("{run_id}{SEP}"), format!("{run_id}\u{2}"))
 }

@@ -13,12 +13,16 @@ use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
 use wasm_bindgen::JsValue;
 
-use runlens_core::model::{Run, Series};
+use runlens_core::import::ImportOutput;
+use runlens_core::model::{DataVersion, Series};
 use runlens_core::report::ImportReport;
 use runlens_core::summary::RunMeta;
 
 pub use codec::CHUNK_POINTS;
-use schema::{IMPORTS, RUNS, SERIES};
+use schema::{ARTIFACTS, DATA_VERSIONS, IMPORTS, RUNS, SERIES};
+
+/// Every store an import writes to.
+const IMPORT_STORES: [&str; 5] = [RUNS, SERIES, ARTIFACTS, DATA_VERSIONS, IMPORTS];
 
 /// The database the app uses. Tests use their own names.
 pub const DB_NAME: &str = "runlens";
@@ -76,14 +80,14 @@ impl Store {
         self.db.close();
     }
 
-    /// Writes every run of one import (replacing runs with the same id, series and all)
-    /// and its report, in one transaction.
+    /// Writes everything one import produced (replacing runs and data versions with the
+    /// same ids, series and artifacts included) and its report, in one transaction.
     pub async fn save_import(
         &self,
-        runs: &[Run],
+        output: &ImportOutput,
         report: &ImportReport,
     ) -> Result<(), StorageError> {
-        self.write_import(runs, report, None).await
+        self.write_import(output, report, None).await
     }
 
     /// [`Store::save_import`] that fails after writing `fail_after` runs, for the test that a
@@ -91,38 +95,43 @@ impl Store {
     #[doc(hidden)]
     pub async fn save_import_failing_after(
         &self,
-        runs: &[Run],
+        output: &ImportOutput,
         report: &ImportReport,
         fail_after: usize,
     ) -> Result<(), StorageError> {
-        self.write_import(runs, report, Some(fail_after)).await
+        self.write_import(output, report, Some(fail_after)).await
     }
 
     async fn write_import(
         &self,
-        runs: &[Run],
+        output: &ImportOutput,
         report: &ImportReport,
         fail_after: Option<usize>,
     ) -> Result<(), StorageError> {
         let tx = self
             .db
-            .transaction([RUNS, SERIES, IMPORTS])
+            .transaction(IMPORT_STORES)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let metas = tx.object_store(RUNS)?;
         let series = tx.object_store(SERIES)?;
-        for (i, run) in runs.iter().enumerate() {
+        let artifacts = tx.object_store(ARTIFACTS)?;
+        for (i, run) in output.runs.iter().enumerate() {
             if fail_after == Some(i) {
                 // Dropping `tx` uncommitted rolls back everything written so far.
                 return Err(StorageError::Injected(i));
             }
             let (lo, hi) = codec::run_range(&run.id);
             series
+                .delete::<String, _>(string_range(lo.clone(), hi.clone()))
+                .primitive()?;
+            artifacts
                 .delete::<String, _>(string_range(lo, hi))
                 .primitive()?;
-            let meta = serde_json::to_string(&RunMeta::of(run))
-                .map_err(|e| StorageError::Idb(e.to_string()))?;
-            metas.put(meta).with_key(run.id.clone()).primitive()?;
+            metas
+                .put(to_json(&RunMeta::of(run))?)
+                .with_key(run.id.clone())
+                .primitive()?;
             for s in &run.series {
                 for (chunk, value) in codec::encode_chunks(s).into_iter().enumerate() {
                     series
@@ -131,20 +140,69 @@ impl Store {
                         .primitive()?;
                 }
             }
+            for a in &run.artifacts {
+                if let Some(text) = &a.text {
+                    artifacts
+                        .put(text.clone())
+                        .with_key(codec::artifact_key(&run.id, &a.path))
+                        .primitive()?;
+                }
+            }
         }
-        let report_json =
-            serde_json::to_string(report).map_err(|e| StorageError::Idb(e.to_string()))?;
+        let versions = tx.object_store(DATA_VERSIONS)?;
+        for v in &output.data_versions {
+            versions
+                .put(to_json(v)?)
+                .with_key(v.id.clone())
+                .primitive()?;
+        }
         let key = format!(
             "{}-{:06}",
             js_sys::Date::new_0().to_iso_string(),
-            runs.len()
+            output.runs.len()
         );
         tx.object_store(IMPORTS)?
-            .put(report_json)
+            .put(to_json(report)?)
             .with_key(key)
             .primitive()?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The kept text of a run's artifact, if it was stored.
+    pub async fn load_artifact_text(
+        &self,
+        run_id: &str,
+        path: &str,
+    ) -> Result<Option<String>, StorageError> {
+        let tx = self.db.transaction(ARTIFACTS).build()?;
+        Ok(tx
+            .object_store(ARTIFACTS)?
+            .get(codec::artifact_key(run_id, path))
+            .primitive()?
+            .await?)
+    }
+
+    /// Every stored data version (DVC files and lock stages), sorted by id.
+    pub async fn load_data_versions(&self) -> Result<Vec<DataVersion>, StorageError> {
+        let tx = self.db.transaction(DATA_VERSIONS).build()?;
+        let values: Vec<String> = tx
+            .object_store(DATA_VERSIONS)?
+            .get_all::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(values.len());
+        for text in values {
+            out.push(serde_json::from_str::<DataVersion>(&text).map_err(|e| {
+                StorageError::Damaged {
+                    key: format!("data_versions/{}", head(&text)),
+                    message: e.to_string(),
+                }
+            })?);
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
     }
 
     /// Every stored run's metadata, sorted by name. Damaged records are reported, not skipped
@@ -208,7 +266,7 @@ impl Store {
     pub async fn delete_run(&self, run_id: &str) -> Result<(), StorageError> {
         let tx = self
             .db
-            .transaction([RUNS, SERIES])
+            .transaction([RUNS, SERIES, ARTIFACTS])
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         tx.object_store(RUNS)?
@@ -216,20 +274,23 @@ impl Store {
             .primitive()?;
         let (lo, hi) = codec::run_range(run_id);
         tx.object_store(SERIES)?
+            .delete::<String, _>(string_range(lo.clone(), hi.clone()))
+            .primitive()?;
+        tx.object_store(ARTIFACTS)?
             .delete::<String, _>(string_range(lo, hi))
             .primitive()?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Empties the workspace: every run, series and import report.
+    /// Empties the workspace: every run, series, artifact, data version and import report.
     pub async fn clear(&self) -> Result<(), StorageError> {
         let tx = self
             .db
-            .transaction([RUNS, SERIES, IMPORTS])
+            .transaction(IMPORT_STORES)
             .with_mode(TransactionMode::Readwrite)
             .build()?;
-        for name in [RUNS, SERIES, IMPORTS] {
+        for name in IMPORT_STORES {
             tx.object_store(name)?.clear()?;
         }
         tx.commit().await?;
@@ -246,6 +307,10 @@ impl Store {
 /// The half-open key range `[lo, hi)`.
 fn string_range(lo: String, hi: String) -> KeyRange<String> {
     KeyRange::Bound(lo, false, hi, true)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|e| StorageError::Idb(e.to_string()))
 }
 
 fn head(text: &str) -> String {

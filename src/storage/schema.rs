@@ -4,6 +4,10 @@
 //! - 1: `runs` (key: run id, value: [`RunMeta`](runlens_core::summary::RunMeta) as JSON text)
 //!   and `series` (key: `run id ␁ tag ␁ chunk`, value: `{steps, walls, values}` Float64Arrays).
 //! - 2: `imports` (key: ISO time + counter, value: the import's report as JSON text).
+//! - 3: `artifacts` (key: `run id ␁ artifact path`, value: the artifact's kept text) and
+//!   `data_versions` (key: data version id, value: [`DataVersion`] as JSON text).
+//!
+//! [`DataVersion`]: runlens_core::model::DataVersion
 
 use indexed_db_futures::database::{Database, VersionChangeEvent};
 use indexed_db_futures::prelude::*;
@@ -11,9 +15,11 @@ use indexed_db_futures::prelude::*;
 pub const RUNS: &str = "runs";
 pub const SERIES: &str = "series";
 pub const IMPORTS: &str = "imports";
+pub const ARTIFACTS: &str = "artifacts";
+pub const DATA_VERSIONS: &str = "data_versions";
 
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Applies every upgrade step from `old` (exclusive) to `new` (inclusive).
 pub fn upgrade(old: u32, new: u32, db: &Database) -> Result<(), indexed_db_futures::error::Error> {
@@ -25,6 +31,10 @@ pub fn upgrade(old: u32, new: u32, db: &Database) -> Result<(), indexed_db_futur
             }
             2 => {
                 db.create_object_store(IMPORTS).build()?;
+            }
+            3 => {
+                db.create_object_store(ARTIFACTS).build()?;
+                db.create_object_store(DATA_VERSIONS).build()?;
             }
             _ => {}
         }

@@ -4,9 +4,7 @@
 
 mod blob_reader;
 
-use std::cell::Cell;
-use std::io::Cursor;
-use std::rc::Rc;
+use std::io::{Cursor, Read};
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -14,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-use runlens_core::formats::tensorboard::{self, LogdirReader};
+use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
 use runlens_core::report::{FileReport, ImportReport};
 
 use crate::protocol::{ImportJob, JobFile, WorkerEvent};
@@ -45,6 +43,7 @@ pub fn start() {
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    post(&WorkerEvent::Ready);
 }
 
 fn post(event: &WorkerEvent) {
@@ -58,56 +57,41 @@ fn post(event: &WorkerEvent) {
 async fn run_job(job: ImportJob, files: Array) {
     let total: u64 = job.files.iter().map(|f| f.size).sum();
     let files_total = job.files.len() as u32;
-    let done_before = Rc::new(Cell::new(0u64));
-    let mut logdir = LogdirReader::new();
+    let mut done_before = 0u64;
+    let mut registry = Registry::standard();
     let mut reports = Vec::with_capacity(job.files.len());
 
     for (index, file) in job.files.iter().enumerate() {
-        post(&WorkerEvent::Progress {
+        let at = Position {
             job: job.id,
-            bytes_done: done_before.get(),
-            bytes_total: total,
+            total,
+            done_before,
             files_done: index as u32,
             files_total,
-            file: file.path.clone(),
-        });
-        let report = if !tensorboard::is_event_file(&file.path) {
-            let mut r = FileReport::new(&file.path);
-            r.bytes = file.size;
-            r.skipped_reason =
-                Some("not a TensorBoard event file (name has no \"tfevents\")".into());
-            r
-        } else {
-            let at = Position {
-                job: job.id,
-                total,
-                done_before: done_before.get(),
-                files_done: index as u32,
-                files_total,
-            };
-            read_one(&mut logdir, at, file, files.get(index as u32)).await
         };
-        done_before.set(done_before.get() + report.bytes.max(file.size));
+        at.post(0, &file.path);
+        let report = read_one(&mut registry, &at, file, files.get(index as u32)).await;
+        done_before += report.bytes.max(file.size);
         reports.push(report);
     }
 
-    let runs = logdir.finish();
+    let output = registry.finish(&mut reports);
     let report = ImportReport {
-        points: runs.iter().map(|r| r.point_count() as u64).sum(),
-        runs: runs.len() as u64,
+        points: output.runs.iter().map(|r| r.point_count() as u64).sum(),
+        runs: output.runs.len() as u64,
         files: reports,
     };
-    post(&WorkerEvent::Progress {
+    Position {
         job: job.id,
-        bytes_done: total,
-        bytes_total: total,
+        total,
+        done_before: total,
         files_done: files_total,
         files_total,
-        file: "saving…".into(),
-    });
+    }
+    .post(0, "saving…");
     let saved = match Store::open(DB_NAME).await {
         Ok(store) => {
-            let r = store.save_import(&runs, &report).await;
+            let r = store.save_import(&output, &report).await;
             store.close();
             r
         }
@@ -134,10 +118,24 @@ struct Position {
     files_total: u32,
 }
 
-/// Reads one event file from a dropped `File` or a URL. Every failure ends up in the report.
+impl Position {
+    fn post(&self, bytes_in_file: u64, file: &str) {
+        post(&WorkerEvent::Progress {
+            job: self.job,
+            bytes_done: self.done_before + bytes_in_file,
+            bytes_total: self.total,
+            files_done: self.files_done,
+            files_total: self.files_total,
+            file: file.to_owned(),
+        });
+    }
+}
+
+/// Reads one file from a dropped `File` or a URL: its first bytes choose the reader, then
+/// the whole file streams into it. Every failure ends up in the report.
 async fn read_one(
-    logdir: &mut LogdirReader,
-    at: Position,
+    registry: &mut Registry,
+    at: &Position,
     file: &JobFile,
     blob: JsValue,
 ) -> FileReport {
@@ -145,30 +143,46 @@ async fn read_one(
     let mut progress = |bytes: u64| {
         if bytes >= last_posted + PROGRESS_EVERY {
             last_posted = bytes;
-            post(&WorkerEvent::Progress {
-                job: at.job,
-                bytes_done: at.done_before + bytes,
-                bytes_total: at.total,
-                files_done: at.files_done,
-                files_total: at.files_total,
-                file: file.path.clone(),
-            });
+            at.post(bytes, &file.path);
         }
     };
     if let Some(url) = &file.url {
-        match fetch_bytes(url).await {
-            Ok(bytes) => logdir.read_file(&file.path, Cursor::new(bytes), &mut progress),
-            Err(message) => failed(file, message),
-        }
-    } else {
-        match blob
-            .dyn_into::<Blob>()
-            .map_err(|_| "the browser gave no file".to_owned())
-            .and_then(|b| BlobReader::new(b).map_err(|e| e.to_string()))
-        {
-            Ok(reader) => logdir.read_file(&file.path, reader, &mut progress),
-            Err(message) => failed(file, message),
-        }
+        let bytes = match fetch_bytes(url).await {
+            Ok(bytes) => bytes,
+            Err(message) => return failed(file, message),
+        };
+        let info = FileInfo {
+            path: &file.path,
+            size: bytes.len() as u64,
+        };
+        return match registry.claim(&file.path, &bytes) {
+            Some(reader) => registry.read(reader, info, &mut Cursor::new(&bytes), &mut progress),
+            None => Registry::unrecognised(info),
+        };
+    }
+    let Ok(blob) = blob.dyn_into::<Blob>() else {
+        return failed(file, "the browser gave no file".into());
+    };
+    let mut reader = match BlobReader::new(blob) {
+        Ok(r) => r,
+        Err(e) => return failed(file, e.to_string()),
+    };
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    if let Err(e) = (&mut reader).take(HEAD_LEN as u64).read_to_end(&mut head) {
+        return failed(file, format!("could not read the file: {e}"));
+    }
+    let info = FileInfo {
+        path: &file.path,
+        size: file.size,
+    };
+    match registry.claim(&file.path, &head) {
+        Some(index) => registry.read(
+            index,
+            info,
+            &mut Cursor::new(head).chain(reader),
+            &mut progress,
+        ),
+        None => Registry::unrecognised(info),
     }
 }
 

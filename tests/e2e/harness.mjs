@@ -15,13 +15,20 @@ const TYPES = {
   '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
 };
 
-/** Serves `dir` on 127.0.0.1 at a free port, under `prefix` (to check sub-path hosting). */
-export async function serve(dir = DIST, prefix = '/') {
+/**
+ * Serves folders on 127.0.0.1 at a free port: `mounts` maps URL prefixes to folders, e.g.
+ * `{ '/app/': DIST, '/data/': FIXTURES }` (a sub-path checks relative asset URLs).
+ * The returned `url` is the first mount's.
+ */
+export async function serve(mounts = { '/': DIST }) {
+  const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x');
-      if (!url.pathname.startsWith(prefix)) { res.writeHead(404).end(); return; }
-      let path = normalize(decodeURIComponent(url.pathname.slice(prefix.length)));
+      const mount = entries.find(([prefix]) => url.pathname.startsWith(prefix));
+      if (!mount) { res.writeHead(404).end(); return; }
+      const [prefix, dir] = mount;
+      const path = normalize(decodeURIComponent(url.pathname.slice(prefix.length)));
       if (path.startsWith('..')) { res.writeHead(403).end(); return; }
       let file = join(dir, path);
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
@@ -34,7 +41,12 @@ export async function serve(dir = DIST, prefix = '/') {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((ok) => server.close(ok)) };
+  const first = Object.keys(mounts)[0];
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${first}`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 }
 
 export async function launch() {

@@ -118,6 +118,18 @@ test('after a reload every run and chart is still there', async () => {
   await page.locator('figure.chart[data-tag="accuracy"] .scatterlayer .trace').first().waitFor();
 });
 
+test('the filter query narrows the table and charts, and points at errors', async () => {
+  await page.fill('#run-filter', "params.lr = 0.01 and metrics.accuracy > 0.5");
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length === 1);
+  assert.deepEqual(await tableRuns(), ['run_a']);
+  await page.waitForFunction(() => document.querySelectorAll('figure.chart[data-tag="loss/train"] .scatterlayer .trace').length === 2);
+  await page.fill('#run-filter', 'params.lr = ');
+  assert.match(await page.locator('.filter-error').innerText(), /column 13/);
+  assert.equal(await page.locator('#runs-table tbody tr').count(), 4, 'an invalid query filters nothing');
+  await page.fill('#run-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length === 4);
+});
+
 test('unticking a run removes it from the charts, and the choice survives a reload', async () => {
   await page.locator('tr[data-run="tensorboard:run_b"] input[type=checkbox]').uncheck();
   const traces = () => page.locator('figure.chart[data-tag="loss/train"] .scatterlayer .trace').count();

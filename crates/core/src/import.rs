@@ -14,6 +14,7 @@ use crate::formats::dvc::DvcReader;
 use crate::formats::tables::{TableLayout, TableReader};
 use crate::formats::tensorboard::{self, LogdirReader};
 use crate::formats::tensorboard_downloads::TensorBoardDownloadReader;
+use crate::formats::wandb::WandbReader;
 use crate::model::{DataVersion, Run};
 use crate::report::FileReport;
 
@@ -84,6 +85,7 @@ impl Registry {
         Registry {
             readers: vec![
                 Box::new(TensorBoardReader::default()),
+                Box::new(WandbReader::default()),
                 Box::new(DvcReader::new()),
                 Box::new(TensorBoardDownloadReader::new()),
                 Box::new(TableReader::with_layouts(layouts)),
@@ -251,10 +253,23 @@ mod tests {
                 b"{\"a\": 1}\n",
                 Some("table (CSV / TSV / JSON Lines)"),
             ),
-            ("d/runs.csv", b"run_id,metrics.loss,params.lr\n", None),
-            ("d/history.csv", b"_step,_runtime,loss\n", None),
         ] {
             assert_eq!(kind(path, head), want, "{path}");
+        }
+        // Tracker exports go to their own readers (or stay unclaimed), never to the tables.
+        for (path, head) in [
+            ("d/runs.csv", &b"run_id,metrics.loss,params.lr\n"[..]),
+            ("d/history.csv", b"_step,_runtime,loss\n"),
+            (
+                "d/chart.csv",
+                b"\"Run\",\"Run ID\",\"metric\",\"step\",\"timestamp\",\"value\"\n",
+            ),
+        ] {
+            assert_ne!(
+                kind(path, head),
+                Some("table (CSV / TSV / JSON Lines)"),
+                "{path}"
+            );
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{HParamValue, Run, Series, Source};
+use crate::model::{DatasetRef, HParamValue, Run, RunStatus, Series, Source};
 
 /// What is known about one series without its points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,7 +42,17 @@ impl SeriesMeta {
     }
 }
 
-/// A run without its points. Sorted series metas by tag, like [`Run::series`].
+/// An artifact without its content (storage keeps kept text apart).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArtifactMeta {
+    pub path: String,
+    pub size: u64,
+    /// Its text is stored and can be loaded by path.
+    pub has_text: bool,
+}
+
+/// A run without its points or artifact contents. Series metas sorted by tag, like
+/// [`Run::series`]. Fields after `series` default when reading metas stored before them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunMeta {
     pub id: String,
@@ -51,6 +61,28 @@ pub struct RunMeta {
     pub hparams: BTreeMap<String, HParamValue>,
     pub tags: BTreeMap<String, String>,
     pub series: Vec<SeriesMeta>,
+    #[serde(default)]
+    pub experiment: Option<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub status: Option<RunStatus>,
+    #[serde(default)]
+    pub start_time: Option<f64>,
+    #[serde(default)]
+    pub end_time: Option<f64>,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub summary: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub artifacts: Vec<ArtifactMeta>,
+    #[serde(default)]
+    pub datasets: Vec<DatasetRef>,
 }
 
 impl RunMeta {
@@ -62,6 +94,33 @@ impl RunMeta {
             hparams: run.hparams.clone(),
             tags: run.tags.clone(),
             series: run.series.iter().map(SeriesMeta::of).collect(),
+            experiment: run.experiment.clone(),
+            group: run.group.clone(),
+            status: run.status,
+            start_time: run.start_time,
+            end_time: run.end_time,
+            parent_id: run.parent_id.clone(),
+            notes: run.notes.clone(),
+            user: run.user.clone(),
+            summary: run.summary.clone(),
+            artifacts: run
+                .artifacts
+                .iter()
+                .map(|a| ArtifactMeta {
+                    path: a.path.clone(),
+                    size: a.size,
+                    has_text: a.text.is_some(),
+                })
+                .collect(),
+            datasets: run.datasets.clone(),
+        }
+    }
+
+    /// The final value of a metric: the series' last point, else the summary value.
+    pub fn last_value(&self, key: &str) -> Option<f64> {
+        match self.series(key) {
+            Some(s) => s.last,
+            None => self.summary.get(key).copied(),
         }
     }
 

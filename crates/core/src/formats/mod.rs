@@ -13,3 +13,4 @@ pub mod tensorboard;
 pub mod tensorboard_downloads;
 pub mod tfevents;
 pub mod tfrecord;
+pub mod wandb;

@@ -13,6 +13,10 @@ use crate::summary::RunMeta;
 pub enum Column {
     Name,
     Source,
+    /// MLflow experiment / W&B project / DVC repository (only when some run has one).
+    Experiment,
+    /// Run status (only when some run has one).
+    Status,
     Points,
     /// A hyperparameter, by name.
     Param(String),
@@ -27,6 +31,8 @@ impl Column {
         match self {
             Column::Name => "name".into(),
             Column::Source => "source".into(),
+            Column::Experiment => "experiment".into(),
+            Column::Status => "status".into(),
             Column::Points => "points".into(),
             Column::Param(k) => format!("params.{k}"),
             Column::LastValue(t) => format!("metrics.{t}"),
@@ -38,6 +44,8 @@ impl Column {
         match self {
             Column::Name => "Run",
             Column::Source => "Source",
+            Column::Experiment => "Experiment",
+            Column::Status => "Status",
             Column::Points => "Points",
             Column::Param(k) | Column::LastValue(k) => k,
         }
@@ -118,6 +126,8 @@ pub fn short_number(n: f64) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub run_id: String,
+    /// Nesting depth: 0 for top-level runs, 1 for a child run shown under its parent, …
+    pub depth: usize,
     pub cells: Vec<Cell>,
 }
 
@@ -134,33 +144,54 @@ pub struct RunsTable {
 }
 
 impl RunsTable {
-    /// Columns: name, source, points, every hparam (sorted), then every scalar tag's last
-    /// value (sorted). Rows sorted by `sort` (missing values last), else by run name.
+    /// Columns: name, source, experiment and status (when any run has them), points, every
+    /// hparam (sorted), then every metric's final value (series tags and summary keys,
+    /// sorted). Rows sorted by `sort` (missing values last), else by run name; a child run
+    /// (its parent in `runs`) comes right after its parent, its siblings sorted the same way.
     pub fn build(runs: &[RunMeta], sort: Option<Sort>) -> Self {
         let params: BTreeSet<&str> = runs
             .iter()
             .flat_map(|r| r.hparams.keys().map(String::as_str))
             .collect();
-        let tags: BTreeSet<&str> = runs
+        let metrics: BTreeSet<&str> = runs
             .iter()
-            .flat_map(|r| r.series.iter().map(|s| s.tag.as_str()))
+            .flat_map(|r| {
+                r.series
+                    .iter()
+                    .map(|s| s.tag.as_str())
+                    .chain(r.summary.keys().map(String::as_str))
+            })
             .collect();
-        let mut columns = vec![Column::Name, Column::Source, Column::Points];
+        let mut columns = vec![Column::Name, Column::Source];
+        if runs.iter().any(|r| r.experiment.is_some()) {
+            columns.push(Column::Experiment);
+        }
+        if runs.iter().any(|r| r.status.is_some()) {
+            columns.push(Column::Status);
+        }
+        columns.push(Column::Points);
         columns.extend(params.into_iter().map(|p| Column::Param(p.to_owned())));
-        columns.extend(tags.into_iter().map(|t| Column::LastValue(t.to_owned())));
+        columns.extend(metrics.into_iter().map(|t| Column::LastValue(t.to_owned())));
 
-        let mut rows: Vec<Row> = runs
+        let mut rows: Vec<(Option<&str>, Row)> = runs
             .iter()
-            .map(|run| Row {
-                run_id: run.id.clone(),
-                cells: columns.iter().map(|c| cell(run, c)).collect(),
+            .map(|run| {
+                let cells = columns.iter().map(|c| cell(run, c)).collect();
+                (
+                    run.parent_id.as_deref(),
+                    Row {
+                        run_id: run.id.clone(),
+                        depth: 0,
+                        cells,
+                    },
+                )
             })
             .collect();
         let sort = sort.filter(|s| s.column < columns.len()).unwrap_or(Sort {
             column: 0,
             descending: false,
         });
-        rows.sort_by(|a, b| {
+        rows.sort_by(|(_, a), (_, b)| {
             let (x, y) = (&a.cells[sort.column], &b.cells[sort.column]);
             match (x.is_missing(), y.is_missing()) {
                 (true, true) => Ordering::Equal,
@@ -170,7 +201,10 @@ impl RunsTable {
                 (false, false) => x.cmp_for_sort(y),
             }
         });
-        RunsTable { columns, rows }
+        RunsTable {
+            columns,
+            rows: nest(rows),
+        }
     }
 
     /// RFC 4180 CSV with CRLF line ends. Text cells that a spreadsheet would run as a
@@ -203,17 +237,60 @@ impl RunsTable {
     }
 }
 
+/// Orders sorted rows so that each child follows its parent (depth-first), keeping the
+/// sorted order among siblings. Rows whose parent is absent are top-level; a parent cycle
+/// (bad input) cannot loop: every row is emitted exactly once.
+fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
+    use std::collections::HashMap;
+    let present: BTreeSet<String> = rows.iter().map(|(_, r)| r.run_id.clone()).collect();
+    let mut children: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (i, (parent, row)) in rows.iter().enumerate() {
+        match parent {
+            Some(p) if present.contains(*p) && *p != row.run_id => {
+                children.entry((*p).to_owned()).or_default().push(i)
+            }
+            _ => roots.push(i),
+        }
+    }
+    let mut slots: Vec<Option<Row>> = rows.into_iter().map(|(_, r)| Some(r)).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|i| (i, 0)).collect();
+    loop {
+        while let Some((i, depth)) = stack.pop() {
+            let Some(mut row) = slots.get_mut(i).and_then(Option::take) else {
+                continue;
+            };
+            row.depth = depth;
+            if let Some(kids) = children.get(&row.run_id) {
+                stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
+            }
+            out.push(row);
+        }
+        // Rows only reachable through a cycle: emit them at top level.
+        match slots.iter().position(Option::is_some) {
+            Some(i) => stack.push((i, 0)),
+            None => break,
+        }
+    }
+    out
+}
+
 fn cell(run: &RunMeta, column: &Column) -> Cell {
     match column {
         Column::Name => Cell::Text(run.name.clone()),
         Column::Source => Cell::Text(run.source.label().to_owned()),
+        Column::Experiment => run.experiment.clone().map_or(Cell::Empty, Cell::Text),
+        Column::Status => run
+            .status
+            .map_or(Cell::Empty, |s| Cell::Text(s.label().to_owned())),
         Column::Points => Cell::Number(run.point_count() as f64),
         Column::Param(k) => match run.hparams.get(k) {
             None => Cell::Empty,
             Some(HParamValue::Number(n)) => Cell::Number(*n),
             Some(v) => Cell::Text(v.to_string()),
         },
-        Column::LastValue(t) => match run.series(t).and_then(|s| s.last) {
+        Column::LastValue(t) => match run.last_value(t) {
             Some(v) => Cell::Number(v),
             // A series whose last value is NaN is stored with `last: None` by JSON; a run
             // without the tag also lands here. Both show empty.
@@ -357,6 +434,42 @@ mod tests {
         assert_eq!(short_number(2.0), "2");
         assert_eq!(short_number(1e-7), "1e-7");
         assert_eq!(short_number(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn children_follow_their_parent_whatever_the_sort() {
+        let mut parent = run("parent", 0.5, &[9.0]);
+        parent.id = "p".into();
+        let mut kid_a = run("kid_a", 0.1, &[1.0]);
+        kid_a.parent_id = Some("p".into());
+        let mut kid_b = run("kid_b", 0.2, &[2.0]);
+        kid_b.parent_id = Some("p".into());
+        let lone = run("lone", 0.3, &[5.0]);
+        let runs = [kid_b.clone(), lone.clone(), parent.clone(), kid_a.clone()];
+        let t = RunsTable::build(&runs, None);
+        let order: Vec<(&str, usize)> = t
+            .rows
+            .iter()
+            .map(|r| (r.run_id.as_str(), r.depth))
+            .collect();
+        assert_eq!(
+            order,
+            [("tb:lone", 0), ("p", 0), ("tb:kid_a", 1), ("tb:kid_b", 1)]
+        );
+        // A cycle still lists every run once.
+        let (mut x, mut y) = (run("x", 1.0, &[1.0]), run("y", 1.0, &[1.0]));
+        x.parent_id = Some(y.id.clone());
+        y.parent_id = Some(x.id.clone());
+        assert_eq!(RunsTable::build(&[x, y], None).rows.len(), 2);
+    }
+
+    #[test]
+    fn summary_metrics_are_columns_too() {
+        let mut r = run("a", 1.0, &[1.0]);
+        r.summary.insert("final_auc".into(), 0.93);
+        let t = RunsTable::build(&[r], None);
+        assert!(t.to_csv().contains("metrics.final_auc"));
+        assert!(t.to_csv().contains(",0.93"));
     }
 
     #[test]

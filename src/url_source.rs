@@ -1,0 +1,120 @@
+//! Files to import by URL: `?src=<url>` (repeatable) and JSON manifests listing files.
+//!
+//! A manifest is `{"files": ["relative/path", …]}` (or entries `{"path": …, "url": …}`);
+//! relative paths resolve against the manifest's URL, and the path as written is what the
+//! readers see (so `sweep/run_a/events…` names the run `run_a`, as a dropped folder would).
+//! Plain file URLs are fetched by the import worker itself and read as if their folder had
+//! been dropped.
+
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[derive(Deserialize)]
+struct Manifest {
+    files: Vec<ManifestEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ManifestEntry {
+    Path(String),
+    Full { path: String, url: Option<String> },
+}
+
+/// `?src=` values of the page's URL, in order.
+pub fn page_sources() -> Vec<String> {
+    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else {
+        return Vec::new();
+    };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
+    params
+        .get_all("src")
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Expands manifests; returns `(path the readers see, absolute URL)` per file.
+pub async fn resolve(sources: &[String]) -> Result<Vec<(String, String)>, String> {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for src in sources {
+        let url = absolute(src, &base)?;
+        if looks_like_manifest(&url) {
+            if let Some(manifest) = fetch_manifest(&url).await? {
+                for entry in manifest.files {
+                    let (path, target) = match entry {
+                        ManifestEntry::Path(p) => (p.clone(), p),
+                        ManifestEntry::Full { path, url: target } => {
+                            (path.clone(), target.unwrap_or(path))
+                        }
+                    };
+                    out.push((path, absolute(&target, &url)?));
+                }
+                continue;
+            }
+        }
+        out.push((reader_path(&url), url));
+    }
+    Ok(out)
+}
+
+fn looks_like_manifest(url: &str) -> bool {
+    url.split(['?', '#'])
+        .next()
+        .is_some_and(|p| p.ends_with(".json"))
+}
+
+fn absolute(url: &str, base: &str) -> Result<String, String> {
+    web_sys::Url::new_with_base(url, base)
+        .map(|u| u.href())
+        .map_err(|_| format!("not a valid URL: {url}"))
+}
+
+/// The path readers see for a plain file URL: its folder and name, as if that folder had
+/// been dropped (`…/logs/run_a/events.out…` → `run_a/events.out…`, naming the run `run_a`).
+fn reader_path(url: &str) -> String {
+    web_sys::Url::new(url)
+        .map(|u| u.pathname())
+        .ok()
+        .and_then(|p| {
+            js_sys::decode_uri_component(&p)
+                .ok()
+                .and_then(|p| p.as_string())
+        })
+        .map(|p| {
+            let parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
+            parts[parts.len().saturating_sub(2)..].join("/")
+        })
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| url.to_owned())
+}
+
+/// `Ok(None)` when the JSON is not a manifest (e.g. a TensorBoard JSON download): the
+/// caller imports it as a file.
+async fn fetch_manifest(url: &str) -> Result<Option<Manifest>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let fail =
+        |e: wasm_bindgen::JsValue| format!("could not fetch {url}: {}", crate::js_message(&e));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(fail)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "could not fetch {url}: HTTP {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let text = JsFuture::from(response.text().map_err(fail)?)
+        .await
+        .map_err(fail)?;
+    Ok(serde_json::from_str::<Manifest>(&text.as_string().unwrap_or_default()).ok())
+}
