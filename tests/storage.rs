@@ -256,6 +256,7 @@ async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
             md5: Some("abc.dir".into()),
             size: Some(10),
             nfiles: Some(2),
+            value: None,
         }],
     };
     let mut output = out(std::slice::from_ref(&a));

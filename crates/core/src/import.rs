@@ -7,10 +7,14 @@
 //! asks every reader for what it built. Readers that need several files together (an
 //! MLflow run is a folder of small files) collect them in `read` and assemble in `finish`.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
+use crate::formats::dvc::DvcReader;
 use crate::formats::mlflow;
+use crate::formats::tables::{TableLayout, TableReader};
 use crate::formats::tensorboard::{self, LogdirReader};
+use crate::formats::tensorboard_downloads::TensorBoardDownloadReader;
 use crate::formats::wandb::WandbReader;
 use crate::model::{DataVersion, RegisteredModel, Run};
 use crate::report::FileReport;
@@ -77,6 +81,15 @@ impl Registry {
     /// store comes last: its artifact-only runs (an `mlartifacts/` folder dropped with an
     /// `mlflow.db`) fill in runs the database already built.
     pub fn standard() -> Self {
+        Self::standard_with_table_layouts(BTreeMap::new())
+    }
+
+    /// [`Registry::standard`], with user-corrected layouts (by dropped path) for the
+    /// generic table reader (see [`crate::formats::tables`]).
+    ///
+    /// Order: tracker-specific readers first; the generic table reader last, as the
+    /// fallback for CSV / TSV / JSON Lines nobody else claimed.
+    pub fn standard_with_table_layouts(layouts: BTreeMap<String, TableLayout>) -> Self {
         let mut readers: Vec<Box<dyn SourceReader>> =
             vec![Box::new(mlflow::CsvExportReader::default())];
         #[cfg(feature = "sqlite")]
@@ -84,6 +97,9 @@ impl Registry {
         readers.push(Box::new(mlflow::FileStoreReader::default()));
         readers.push(Box::new(TensorBoardReader::default()));
         readers.push(Box::new(WandbReader::default()));
+        readers.push(Box::new(DvcReader::new()));
+        readers.push(Box::new(TensorBoardDownloadReader::new()));
+        readers.push(Box::new(TableReader::with_layouts(layouts)));
         Registry { readers }
     }
 
@@ -196,11 +212,83 @@ mod tests {
             .claim("logs/run/events.out.tfevents.1.host", b"")
             .is_some());
         assert_eq!(registry.claim("logs/notes.txt", b"hello"), None);
+        assert_eq!(registry.claim("logs/requirements.txt", b"numpy\n"), None);
         let report = Registry::unrecognised(FileInfo {
             path: "logs/notes.txt",
             size: 5,
         });
         assert!(report.skipped_reason.is_some());
         assert_eq!(report.bytes, 5);
+    }
+
+    #[test]
+    fn specific_readers_claim_before_the_generic_tables() {
+        let registry = Registry::standard();
+        let kind = |path: &str, head: &[u8]| {
+            registry
+                .claim(path, head)
+                .and_then(|i| registry.readers.get(i))
+                .map(|r| r.kind())
+        };
+        for (path, head, want) in [
+            (
+                "p/dvclive/plots/metrics/acc.tsv",
+                &b"step\tacc\n0\t1\n"[..],
+                Some("DVC"),
+            ),
+            (
+                "p/results/plots/metrics/acc.tsv",
+                b"step\tacc\n0\t1\n",
+                Some("DVC"),
+            ),
+            ("p/dvc.lock", b"schema: '2.0'\n", Some("DVC")),
+            (
+                "p/exps.csv",
+                b"Experiment,rev,typ,Created,parent\n",
+                Some("DVC"),
+            ),
+            (
+                "d/run-train-tag-loss.csv",
+                b"Wall time,Step,Value\r\n",
+                Some("TensorBoard UI download"),
+            ),
+            (
+                "d/renamed.csv",
+                b"Wall time,Step,Value\r\n",
+                Some("TensorBoard UI download"),
+            ),
+            (
+                "d/run-train-tag-loss.json",
+                b"[[1, 2, 3]]",
+                Some("TensorBoard UI download"),
+            ),
+            (
+                "d/metrics.csv",
+                b"step,loss\n0,1\n",
+                Some("table (CSV / TSV / JSON Lines)"),
+            ),
+            (
+                "d/history.jsonl",
+                b"{\"a\": 1}\n",
+                Some("table (CSV / TSV / JSON Lines)"),
+            ),
+        ] {
+            assert_eq!(kind(path, head), want, "{path}");
+        }
+        // Tracker exports go to their own readers (or stay unclaimed), never to the tables.
+        for (path, head) in [
+            ("d/runs.csv", &b"run_id,metrics.loss,params.lr\n"[..]),
+            ("d/history.csv", b"_step,_runtime,loss\n"),
+            (
+                "d/chart.csv",
+                b"\"Run\",\"Run ID\",\"metric\",\"step\",\"timestamp\",\"value\"\n",
+            ),
+        ] {
+            assert_ne!(
+                kind(path, head),
+                Some("table (CSV / TSV / JSON Lines)"),
+                "{path}"
+            );
+        }
     }
 }

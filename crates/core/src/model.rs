@@ -345,4 +345,7 @@ pub struct DataEntry {
     /// Files in a directory output (`md5` then ends in `.dir`).
     #[serde(default)]
     pub nfiles: Option<u64>,
+    /// A [`DataRole::Param`]'s value as text (`path` is then `<params file>:<key>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }

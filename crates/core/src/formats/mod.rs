@@ -1,11 +1,17 @@
 //! Readers, one module per source format, layered like TensorBoard's data server:
 //! framing → records → messages → runs.
 
+pub mod dvc;
 pub mod event_view;
+pub mod input;
 pub mod masked_crc;
 pub mod mlflow;
+pub mod paths;
 pub mod proto_wire;
+pub mod series_set;
+pub mod tables;
 pub mod tensorboard;
+pub mod tensorboard_downloads;
 pub mod tfevents;
 pub mod tfrecord;
 pub mod wandb;

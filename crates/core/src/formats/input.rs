@@ -1,0 +1,146 @@
+//! Whole-file input for the text formats (tables, JSON, YAML) and capped warnings.
+//!
+//! Text formats are read into memory before parsing: their files are small next to event
+//! files, and having all bytes lets a decoding problem name its exact byte offset.
+
+use std::io::{self, Read};
+
+use crate::report::FileReport;
+
+/// `progress` is called at least this often (in bytes read).
+const PROGRESS_EVERY: u64 = 1024 * 1024;
+const CHUNK: usize = 64 * 1024;
+
+/// Reads `input` to its end, calling `progress(total_bytes)` at least once per MiB and once
+/// at the end, and recording the byte count in `report.bytes`.
+///
+/// On an I/O error the bytes read so far are returned with the error, so a caller can keep
+/// what it got (a cut network stream still holds good rows).
+pub fn read_all(
+    input: &mut dyn Read,
+    progress: &mut dyn FnMut(u64),
+    report: &mut FileReport,
+) -> (Vec<u8>, Option<io::Error>) {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; CHUNK];
+    let mut reported = 0u64;
+    let mut failure = None;
+    loop {
+        match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                let total = bytes.len() as u64;
+                if total >= reported + PROGRESS_EVERY {
+                    reported = total;
+                    progress(total);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    report.bytes = bytes.len() as u64;
+    progress(report.bytes);
+    (bytes, failure)
+}
+
+/// Records an I/O failure: an error when nothing was read, else a warning (what was read is
+/// still parsed).
+pub fn note_io_error(report: &mut FileReport, error: &io::Error) {
+    let message = format!("I/O error after {} bytes: {error}", report.bytes);
+    if report.bytes == 0 {
+        report.error = Some(message);
+    } else {
+        report
+            .warnings
+            .push(format!("{message}; read what came before it"));
+    }
+}
+
+/// Per-row warnings of one file, capped: the first [`WarningLog::MAX`] are kept word for
+/// word, the rest counted and summarised in one line by [`WarningLog::finish`].
+#[derive(Debug, Default)]
+pub struct WarningLog {
+    kept: Vec<String>,
+    dropped: u64,
+}
+
+impl WarningLog {
+    pub const MAX: usize = 20;
+
+    pub fn push(&mut self, warning: String) {
+        if self.kept.len() < Self::MAX {
+            self.kept.push(warning);
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// Appends the kept warnings (and the summary of the dropped ones) to the report.
+    pub fn finish(self, report: &mut FileReport) {
+        report.warnings.extend(self.kept);
+        if self.dropped > 0 {
+            report
+                .warnings
+                .push(format!("… and {} more warnings like these", self.dropped));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Failing {
+        sent: bool,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.sent {
+                return Err(io::Error::other("connection reset"));
+            }
+            self.sent = true;
+            let n = buf.len().min(3);
+            buf[..n].copy_from_slice(&b"abc"[..n]);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn keeps_bytes_before_an_io_error() {
+        let mut report = FileReport::new("x.csv");
+        let mut calls = Vec::new();
+        let (bytes, err) = read_all(
+            &mut Failing { sent: false },
+            &mut |b| calls.push(b),
+            &mut report,
+        );
+        assert_eq!(bytes, b"abc");
+        let err = err.expect("an error");
+        note_io_error(&mut report, &err);
+        assert!(report.error.is_none());
+        assert!(
+            report.warnings[0].contains("after 3 bytes"),
+            "{:?}",
+            report.warnings
+        );
+        assert_eq!(calls.last(), Some(&3));
+    }
+
+    #[test]
+    fn caps_warnings() {
+        let mut log = WarningLog::default();
+        for i in 0..25 {
+            log.push(format!("w{i}"));
+        }
+        let mut report = FileReport::new("x");
+        log.finish(&mut report);
+        assert_eq!(report.warnings.len(), WarningLog::MAX + 1);
+        assert!(report.warnings.last().is_some_and(|w| w.contains("5 more")));
+    }
+}
