@@ -13,7 +13,7 @@ cargo fmt --all -- --check
 
 step "clippy (native and wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p runlens --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p runlens -p runlens-web -p runlens-import-worker --all-targets -- -D warnings
 
 step "core and protocol tests (native)"
 cargo test --workspace

@@ -1,5 +1,8 @@
 //! Hooks shared by components.
 
+use std::collections::BTreeMap;
+
+use runlens_core::formats::tables::TableLayout;
 use yew::prelude::*;
 
 use crate::importer::PickedFile;
@@ -8,7 +11,8 @@ use crate::state::{ImportAction, ImportContext};
 
 /// What the user asked to import.
 pub enum ImportRequest {
-    Files(Vec<PickedFile>),
+    /// Picked or dropped files, with the table layouts the user confirmed by path.
+    Files(Vec<PickedFile>, BTreeMap<String, TableLayout>),
     /// URLs of files or of JSON manifests listing files (`?src=`, the demo workspace).
     Urls(Vec<String>),
 }
@@ -29,11 +33,11 @@ pub fn use_start_import() -> Callback<ImportRequest> {
             return;
         }
         match request {
-            ImportRequest::Files(files) => {
+            ImportRequest::Files(files, layouts) => {
                 if files.is_empty() {
                     return;
                 }
-                dispatch_start(&import, services.importer.import_files(files));
+                dispatch_start(&import, services.importer.import_files(files, layouts));
             }
             ImportRequest::Urls(urls) => {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -53,5 +57,61 @@ fn dispatch_start(import: &ImportContext, started: Result<(u32, u64), String>) {
     match started {
         Ok((job, bytes_total)) => import.dispatch(ImportAction::Started { job, bytes_total }),
         Err(e) => import.dispatch(ImportAction::Failed(e)),
+    }
+}
+
+/// Returns a callback for files the user picked or dropped: plain tables (CSV / TSV) are
+/// held for the preview dialog first; everything else imports at once.
+#[hook]
+pub fn use_prepare_import() -> Callback<Vec<PickedFile>> {
+    use crate::components::table_preview::{Pending, PendingContext, TableChoice};
+    use runlens_core::formats::tables::{claim, inspect, SNIFF_BYTES};
+    use std::rc::Rc;
+
+    let start = use_start_import();
+    let pending = use_context::<PendingContext>();
+    Callback::from(move |files: Vec<PickedFile>| {
+        let (start, pending) = (start.clone(), pending.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut tables = Vec::new();
+            for f in &files {
+                let lower = f.path.to_lowercase();
+                if ![".csv", ".tsv", ".txt"]
+                    .iter()
+                    .any(|ext| lower.ends_with(ext))
+                {
+                    continue;
+                }
+                let head = read_head(&f.file, SNIFF_BYTES).await;
+                if !claim::claims(&f.path, &head) {
+                    continue;
+                }
+                if let Ok(found) = inspect(&f.path, &head) {
+                    tables.push(TableChoice {
+                        path: f.path.clone(),
+                        head: Rc::new(head),
+                        layout: found.layout,
+                        preview: found.preview,
+                    });
+                }
+            }
+            match pending {
+                Some(pending) if !tables.is_empty() => {
+                    pending.set(Some(Rc::new(Pending { files, tables })))
+                }
+                _ => start.emit(ImportRequest::Files(files, BTreeMap::new())),
+            }
+        });
+    })
+}
+
+/// The first `len` bytes of a file (fewer if it is shorter; none if the browser refuses).
+async fn read_head(file: &web_sys::File, len: usize) -> Vec<u8> {
+    let Ok(slice) = file.slice_with_f64_and_f64(0.0, len as f64) else {
+        return Vec::new();
+    };
+    match wasm_bindgen_futures::JsFuture::from(slice.array_buffer()).await {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(_) => Vec::new(),
     }
 }

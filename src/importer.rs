@@ -1,6 +1,7 @@
 //! The page's side of the import worker: starts it once, sends jobs, hands events back.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
@@ -8,6 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 use yew::Callback;
+
+use runlens_core::formats::tables::TableLayout;
 
 use crate::protocol::{ImportJob, JobFile, WorkerEvent};
 
@@ -99,7 +102,12 @@ impl Importer {
     }
 
     /// Starts importing dropped or picked files. Returns the job id and total bytes.
-    pub fn import_files(&self, picked: Vec<PickedFile>) -> Result<(u32, u64), String> {
+    /// `table_layouts`: the layouts the user confirmed in the table preview, by path.
+    pub fn import_files(
+        &self,
+        picked: Vec<PickedFile>,
+        table_layouts: BTreeMap<String, TableLayout>,
+    ) -> Result<(u32, u64), String> {
         let files = Array::new();
         let mut job_files = Vec::with_capacity(picked.len());
         for p in picked {
@@ -110,7 +118,7 @@ impl Importer {
             });
             files.push(&p.file);
         }
-        self.send(job_files, files)
+        self.send(job_files, files, table_layouts)
     }
 
     /// Starts importing files the worker fetches by URL (the demo workspace).
@@ -127,14 +135,20 @@ impl Importer {
                 }
             })
             .collect();
-        self.send(job_files, files)
+        self.send(job_files, files, BTreeMap::new())
     }
 
-    fn send(&self, job_files: Vec<JobFile>, files: Array) -> Result<(u32, u64), String> {
+    fn send(
+        &self,
+        job_files: Vec<JobFile>,
+        files: Array,
+        table_layouts: BTreeMap<String, TableLayout>,
+    ) -> Result<(u32, u64), String> {
         let total = job_files.iter().map(|f| f.size).sum();
         let job = ImportJob {
             id: self.job_id(),
             files: job_files,
+            table_layouts,
         };
         let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
         let msg = Object::new();

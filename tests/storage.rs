@@ -9,13 +9,13 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen_test::*;
 
-use runlens::storage::{codec, schema, Store, CHUNK_POINTS};
 use runlens_core::import::ImportOutput;
 use runlens_core::model::{
     Artifact, DataEntry, DataRole, DataVersion, HParamValue, Run, Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
 use runlens_core::summary::RunMeta;
+use runlens_web::storage::{codec, schema, Store, CHUNK_POINTS};
 
 wasm_bindgen_test_configure!(run_in_browser);
 

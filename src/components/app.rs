@@ -17,6 +17,7 @@ use super::chart_panel::ChartPanel;
 use super::drop_zone::DropZone;
 use super::import_status::ImportStatus;
 use super::runs_table::RunsTable;
+use super::table_preview::{Pending, PendingContext, TablePreviewDialog};
 use super::toolbar::Toolbar;
 
 const HIDDEN_KEY: &str = "runlens.hidden.v1";
@@ -37,6 +38,7 @@ pub fn app() -> Html {
     let import = use_reducer(ImportState::default);
     let view = use_reducer(ViewState::load);
     let services = use_state(|| None::<Services>);
+    let pending = use_state(|| None::<Rc<Pending>>);
 
     {
         let (services, ws, imp) = (
@@ -124,15 +126,18 @@ pub fn app() -> Html {
         <ContextProvider<WorkspaceContext> context={workspace.clone()}>
         <ContextProvider<ImportContext> context={import.clone()}>
         <ContextProvider<ViewContext> context={view.clone()}>
+        <ContextProvider<PendingContext> context={pending.clone()}>
             <DropZone>
                 <header class="topbar">
                     <h1 class="brand">{ "runlens" }</h1>
                     <Toolbar />
                 </header>
                 <ImportStatus />
+                if services.is_some() { <TablePreviewDialog /> }
                 if services.is_some() && workspace.loaded { <LoadPageSources /> }
                 <main>{ body }</main>
             </DropZone>
+        </ContextProvider<PendingContext>>
         </ContextProvider<ViewContext>>
         </ContextProvider<ImportContext>>
         </ContextProvider<WorkspaceContext>>

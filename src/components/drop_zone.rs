@@ -3,7 +3,6 @@
 use yew::prelude::*;
 
 use crate::files;
-use crate::hooks::{use_start_import, ImportRequest};
 use crate::state::{ImportAction, ImportContext};
 
 #[derive(Properties, PartialEq)]
@@ -13,7 +12,7 @@ pub struct Props {
 
 #[function_component(DropZone)]
 pub fn drop_zone(props: &Props) -> Html {
-    let start = use_start_import();
+    let prepare = crate::hooks::use_prepare_import();
     let import = use_context::<ImportContext>().expect("import context");
     let over = use_state(|| false);
 
@@ -48,11 +47,11 @@ pub fn drop_zone(props: &Props) -> Html {
             if entries.is_empty() {
                 // No file-system entries (e.g. files dragged from some apps): plain files.
                 if let Some(list) = transfer.files() {
-                    start.emit(ImportRequest::Files(files::from_file_list(&list)));
+                    prepare.emit(files::from_file_list(&list));
                 }
                 return;
             }
-            let (start, import) = (start.clone(), import.clone());
+            let (prepare, import) = (prepare.clone(), import.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let (picked, errors) = files::collect_entries(entries).await;
                 if !errors.is_empty() {
@@ -61,7 +60,7 @@ pub fn drop_zone(props: &Props) -> Html {
                         errors.join("; ")
                     )));
                 }
-                start.emit(ImportRequest::Files(picked));
+                prepare.emit(picked);
             });
         })
     };

@@ -6,4 +6,5 @@ pub mod chart_panel;
 pub mod drop_zone;
 pub mod import_status;
 pub mod runs_table;
+pub mod table_preview;
 pub mod toolbar;

@@ -139,7 +139,7 @@ pub fn runs_table() -> Html {
 
 fn cell_html(cell: &Cell, column: &Column, depth: usize) -> Html {
     let class = match cell {
-        Cell::Number(_) => "num",
+        Cell::Number(_) | Cell::NumberText(..) => "num",
         _ => "text",
     };
     let text = match (cell, column) {

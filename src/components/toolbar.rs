@@ -18,12 +18,13 @@ pub fn toolbar() -> Html {
     let import = use_context::<ImportContext>().expect("import context");
     let busy = import.active.is_some() || services.is_none();
 
+    let prepare = crate::hooks::use_prepare_import();
     let on_pick = {
-        let start = start.clone();
+        let prepare = prepare.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(list) = input.files() {
-                start.emit(ImportRequest::Files(files::from_file_list(&list)));
+                prepare.emit(files::from_file_list(&list));
             }
             // Allow picking the same folder again (a re-import after training went on).
             input.set_value("");

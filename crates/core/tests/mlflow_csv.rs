@@ -30,7 +30,7 @@ fn search_runs_with_pandas_index_column_and_sub_second_times() {
     assert_eq!(a.status, Some(RunStatus::Finished));
     assert_eq!(a.summary.get("loss"), Some(&0.5));
     assert_eq!(a.summary.get("acc"), Some(&f64::INFINITY));
-    assert_eq!(a.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+    assert_eq!(a.hparams.get("lr"), Some(&HParamValue::Text("0.01".into())));
     assert_eq!(a.notes.as_deref(), Some("two\nlines"));
     let b = out.runs.iter().find(|r| r.name == "beta").expect("beta");
     assert_eq!(b.end_time, None, "an empty end time (NaT) is no end time");
@@ -111,7 +111,7 @@ fn ui_runs_undo_the_injection_guard_and_split_keys() {
     assert_eq!(a.user.as_deref(), Some("alice"));
     assert_eq!(
         a.hparams.get("lr"),
-        Some(&HParamValue::Number(-0.5)),
+        Some(&HParamValue::Text("-0.5".into())),
         "'-0.5 → -0.5"
     );
     assert_eq!(

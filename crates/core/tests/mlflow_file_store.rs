@@ -72,7 +72,10 @@ fn a_store_becomes_runs() {
         (Some(1.7e9), Some(1.7e9 + 60.0))
     );
     assert_eq!(run.user.as_deref(), Some("alice"));
-    assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+    assert_eq!(
+        run.hparams.get("lr"),
+        Some(&HParamValue::Text("0.01".into()))
+    );
     let loss = run.series("train/loss").expect("nested key");
     assert_eq!(loss.steps, vec![0, 1]);
     assert_eq!(loss.wall_times, vec![1_700_000_001.0, 1_700_000_002.0]);
@@ -330,7 +333,10 @@ fn nested_runs_notes_users_and_names_from_tags() {
         child.hparams.get("optimizer"),
         Some(&HParamValue::Text("adam".into()))
     );
-    assert_eq!(child.hparams.get("use_bn"), Some(&HParamValue::Bool(true)));
+    assert_eq!(
+        child.hparams.get("use_bn"),
+        Some(&HParamValue::Text("True".into()))
+    );
 }
 
 #[test]

@@ -57,6 +57,9 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
+    /// Text that reads as a number (an MLflow param such as `1e-05`): sorts as the number,
+    /// shows and exports as the text that was logged.
+    NumberText(f64, String),
 }
 
 impl Cell {
@@ -64,19 +67,31 @@ impl Cell {
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) | Cell::NumberText(_, s) => s.clone(),
             Cell::Number(n) => format_number(*n),
         }
     }
 
     fn cmp_for_sort(&self, other: &Cell) -> Ordering {
         // Empty cells and NaN always sort last, whatever the direction is handled by caller.
+        match (self.as_number(), other.as_number()) {
+            (Some(a), Some(b)) => return a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+            (Some(_), None) if matches!(other, Cell::Text(_)) => return Ordering::Less,
+            (None, Some(_)) if matches!(self, Cell::Text(_)) => return Ordering::Greater,
+            _ => {}
+        }
         match (self, other) {
-            (Cell::Number(a), Cell::Number(b)) => a.partial_cmp(b).unwrap_or(Ordering::Equal),
             (Cell::Text(a), Cell::Text(b)) => natural_cmp(a, b),
             (Cell::Number(_), Cell::Text(_)) => Ordering::Less,
             (Cell::Text(_), Cell::Number(_)) => Ordering::Greater,
             _ => Ordering::Equal,
+        }
+    }
+
+    fn as_number(&self) -> Option<f64> {
+        match self {
+            Cell::Number(n) | Cell::NumberText(n, _) => Some(*n),
+            _ => None,
         }
     }
 
@@ -288,6 +303,10 @@ fn cell(run: &RunMeta, column: &Column) -> Cell {
         Column::Param(k) => match run.hparams.get(k) {
             None => Cell::Empty,
             Some(HParamValue::Number(n)) => Cell::Number(*n),
+            Some(HParamValue::Text(t)) => match t.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Cell::NumberText(n, t.clone()),
+                _ => Cell::Text(t.clone()),
+            },
             Some(v) => Cell::Text(v.to_string()),
         },
         Column::LastValue(t) => match run.last_value(t) {
@@ -470,6 +489,27 @@ mod tests {
         let t = RunsTable::build(&[r], None);
         assert!(t.to_csv().contains("metrics.final_auc"));
         assert!(t.to_csv().contains(",0.93"));
+    }
+
+    #[test]
+    fn numeric_text_sorts_as_a_number_and_exports_as_written() {
+        let mut runs = Vec::new();
+        for (name, lr) in [("a", "1e-05"), ("b", "0.001"), ("c", "1.0"), ("d", "adam")] {
+            let mut r = run(name, 0.0, &[1.0]);
+            r.hparams.insert("lr".into(), HParamValue::Text(lr.into()));
+            runs.push(r);
+        }
+        let t = RunsTable::build(
+            &runs,
+            Some(Sort {
+                column: 3,
+                descending: false,
+            }),
+        );
+        let order: Vec<&str> = t.rows.iter().map(|r| r.run_id.as_str()).collect();
+        assert_eq!(order, ["tb:a", "tb:b", "tb:c", "tb:d"]);
+        assert!(t.to_csv().contains(",1.0,"), "{}", t.to_csv());
+        assert!(t.to_csv().contains(",1e-05,"));
     }
 
     #[test]

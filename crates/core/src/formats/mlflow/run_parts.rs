@@ -196,7 +196,10 @@ mod tests {
         assert_eq!(run.parent_id.as_deref(), Some("mlflow:parent"));
         assert_eq!(run.notes.as_deref(), Some("# notes"));
         assert_eq!(run.start_time, Some(1_700_000_000.5));
-        assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+        assert_eq!(
+            run.hparams.get("lr"),
+            Some(&HParamValue::Text("0.01".into()))
+        );
         assert_eq!(
             run.hparams.get("opt"),
             Some(&HParamValue::Text("adam".into()))

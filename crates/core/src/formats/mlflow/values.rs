@@ -2,26 +2,12 @@
 
 use crate::model::{HParamValue, RunStatus};
 
-/// A parameter value as runlens keeps it.
-///
-/// MLflow params are strings (`log_param` stores `str(value)`). A param becomes a
-/// [`HParamValue::Number`] only when nothing is lost by doing so: the text is a finite f64
-/// written the way Python writes it (`str(int)`, `repr(float)`: `32`, `0.001`, `3.0`,
-/// `1e-05`) or as its shortest decimal form (`0.00001`), so the original text can be
-/// recovered exactly and sweeps sort numerically. Anything else stays [`HParamValue::Text`]:
-/// `007` (an id), `1.50` (formatting the user chose), `1E5`, `nan`, `inf`, a 20-digit integer
-/// that f64 cannot hold. Python's `True` / `False` become [`HParamValue::Bool`] (what
-/// `str(bool)` writes; lowercase `true` / `false` too).
+/// A parameter value as runlens keeps it: the exact text MLflow stored (`log_param` stores
+/// `str(value)`), so what the table shows and exports is what was logged (`1.0` stays
+/// `1.0`, `1e-05` stays `1e-05`). Numbers still sort and filter as numbers: the runs table
+/// and the filter language read numeric text as a number.
 pub fn param_value(text: &str) -> HParamValue {
-    match text {
-        "True" | "true" => return HParamValue::Bool(true),
-        "False" | "false" => return HParamValue::Bool(false),
-        _ => {}
-    }
-    match canonical_number(text) {
-        Some(n) => HParamValue::Number(n),
-        None => HParamValue::Text(text.to_owned()),
-    }
+    HParamValue::Text(text.to_owned())
 }
 
 /// `Some(v)` when `text` is a finite number in one of the canonical spellings of
@@ -253,33 +239,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn params_become_numbers_only_when_nothing_is_lost() {
-        for (text, want) in [
-            ("32", HParamValue::Number(32.0)),
-            ("0.001", HParamValue::Number(0.001)),
-            ("3.0", HParamValue::Number(3.0)),
-            ("1e-05", HParamValue::Number(1e-5)),
-            ("0.00001", HParamValue::Number(1e-5)),
-            ("-2.5", HParamValue::Number(-2.5)),
-            ("1e+16", HParamValue::Number(1e16)),
-            ("True", HParamValue::Bool(true)),
-            ("false", HParamValue::Bool(false)),
-            ("007", HParamValue::Text("007".into())),
-            ("1.50", HParamValue::Text("1.50".into())),
-            ("1E5", HParamValue::Text("1E5".into())),
-            ("+1", HParamValue::Text("+1".into())),
-            (" 1", HParamValue::Text(" 1".into())),
-            ("nan", HParamValue::Text("nan".into())),
-            ("inf", HParamValue::Text("inf".into())),
-            (
-                "12345678901234567890",
-                HParamValue::Text("12345678901234567890".into()),
-            ),
-            ("adam", HParamValue::Text("adam".into())),
-            ("", HParamValue::Text(String::new())),
-            ("[1, 2]", HParamValue::Text("[1, 2]".into())),
+    fn params_keep_the_text_mlflow_stored() {
+        for text in [
+            "32", "0.001", "3.0", "1e-05", "True", "007", "1.50", "nan", "adam", "",
         ] {
-            assert_eq!(param_value(text), want, "{text:?}");
+            assert_eq!(
+                param_value(text),
+                HParamValue::Text(text.into()),
+                "{text:?}"
+            );
         }
     }
 

@@ -84,6 +84,12 @@ pub(crate) struct Shape {
 
 impl TableLayout {
     /// Whether this is a long table (one row per run, step and metric).
+    /// Whether the layout can be read: at most one step, wall-time and run column, and a
+    /// metric-name column only with a value column. The error says what is wrong.
+    pub fn validate(&self) -> Result<(), TableError> {
+        self.shape().map(|_| ())
+    }
+
     pub fn is_long(&self) -> bool {
         self.columns.contains(&ColumnRole::MetricName) && self.columns.contains(&ColumnRole::Value)
     }

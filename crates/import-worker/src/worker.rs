@@ -2,8 +2,6 @@
 //! and stores them in one IndexedDB transaction. The page only hears progress and the
 //! final report, so it stays responsive however large the logdir is.
 
-mod blob_reader;
-
 use std::io::{Cursor, Read};
 
 use js_sys::{Array, Reflect, Uint8Array};
@@ -15,9 +13,10 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Response};
 use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
 use runlens_core::report::{FileReport, ImportReport};
 
-use crate::protocol::{ImportJob, JobFile, WorkerEvent};
-use crate::storage::{Store, DB_NAME};
-use blob_reader::BlobReader;
+use crate::blob_reader::BlobReader;
+use runlens_web::js_message;
+use runlens_web::protocol::{ImportJob, JobFile, WorkerEvent};
+use runlens_web::storage::{Store, DB_NAME};
 
 /// Minimum bytes between two progress messages (plus one at every file boundary).
 const PROGRESS_EVERY: u64 = 1 << 20;
@@ -58,7 +57,7 @@ async fn run_job(job: ImportJob, files: Array) {
     let total: u64 = job.files.iter().map(|f| f.size).sum();
     let files_total = job.files.len() as u32;
     let mut done_before = 0u64;
-    let mut registry = Registry::standard();
+    let mut registry = Registry::standard_with_table_layouts(job.table_layouts.clone());
     let mut reports = Vec::with_capacity(job.files.len());
 
     for (index, file) in job.files.iter().enumerate() {
@@ -198,7 +197,7 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let response: Response = JsFuture::from(scope.fetch_with_str(url))
         .await
-        .map_err(|e| format!("could not fetch {url}: {}", crate::js_message(&e)))?
+        .map_err(|e| format!("could not fetch {url}: {}", js_message(&e)))?
         .unchecked_into();
     if !response.ok() {
         return Err(format!(
@@ -209,9 +208,9 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     }
     let buffer = response
         .array_buffer()
-        .map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
+        .map_err(|e| format!("could not read {url}: {}", js_message(&e)))?;
     let buffer = JsFuture::from(buffer)
         .await
-        .map_err(|e| format!("could not read {url}: {}", crate::js_message(&e)))?;
+        .map_err(|e| format!("could not read {url}: {}", js_message(&e)))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }

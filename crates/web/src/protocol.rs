@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use runlens_core::formats::tables::TableLayout;
 use runlens_core::report::ImportReport;
 
 /// One file to import: either the `File` at the same index of the message's `files`
@@ -19,6 +22,10 @@ pub struct JobFile {
 pub struct ImportJob {
     pub id: u32,
     pub files: Vec<JobFile>,
+    /// Table layouts the user confirmed or corrected in the preview, by path; tables not
+    /// listed are read with the sniffed layout.
+    #[serde(default)]
+    pub table_layouts: BTreeMap<String, TableLayout>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

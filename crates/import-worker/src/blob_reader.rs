@@ -67,5 +67,5 @@ impl Read for BlobReader {
 }
 
 fn js_io_error(context: &str, e: &wasm_bindgen::JsValue) -> io::Error {
-    io::Error::other(format!("{context}: {}", crate::js_message(e)))
+    io::Error::other(format!("{context}: {}", runlens_web::js_message(e)))
 }
