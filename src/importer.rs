@@ -1,4 +1,4 @@
-//! The page's side of the import worker: starts it once, sends jobs, hands events back.
+//! The page's side of the import worker: starts it on first use, sends jobs, hands events back.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -23,10 +23,12 @@ pub struct PickedFile {
     pub file: web_sys::File,
 }
 
+/// Starts the worker on the first import (so a page that only shows stored runs never
+/// downloads the worker's wasm, which carries every reader and SQLite).
 pub struct Importer {
-    link: Rc<Link>,
+    on_event: Callback<WorkerEvent>,
+    link: RefCell<Option<Rc<Link>>>,
     next_job: RefCell<u32>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
 }
 
 /// The worker and the jobs sent before it said [`WorkerEvent::Ready`] (a worker drops
@@ -35,9 +37,45 @@ struct Link {
     worker: Worker,
     ready: Cell<bool>,
     queued: RefCell<Vec<Object>>,
+    onmessage: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>>,
 }
 
 impl Link {
+    fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
+        let worker = Worker::new(WORKER_URL).map_err(|e| {
+            format!(
+                "could not start the import worker: {}",
+                crate::js_message(&e)
+            )
+        })?;
+        let link = Rc::new(Link {
+            worker,
+            ready: Cell::new(false),
+            queued: RefCell::default(),
+            onmessage: RefCell::default(),
+        });
+        // A weak reference: the closure lives in the link, and must not keep it alive.
+        let weak = Rc::downgrade(&link);
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            match serde_json::from_str::<WorkerEvent>(&text) {
+                Ok(WorkerEvent::Ready) => {
+                    if let Some(link) = weak.upgrade() {
+                        link.set_ready();
+                    }
+                }
+                Ok(e) => on_event.emit(e),
+                Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
+            }
+        });
+        link.worker
+            .set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        *link.onmessage.borrow_mut() = Some(onmessage);
+        Ok(link)
+    }
+
     fn send(&self, msg: Object) -> Result<(), String> {
         if !self.ready.get() {
             self.queued.borrow_mut().push(msg);
@@ -61,37 +99,28 @@ impl Link {
     }
 }
 
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
 impl Importer {
-    pub fn new(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| {
-            format!(
-                "could not start the import worker: {}",
-                crate::js_message(&e)
-            )
-        })?;
-        let link = Rc::new(Link {
-            worker,
-            ready: Cell::new(false),
-            queued: RefCell::default(),
-        });
-        let on_message_link = link.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(text) = event.data().as_string() else {
-                return;
-            };
-            match serde_json::from_str::<WorkerEvent>(&text) {
-                Ok(WorkerEvent::Ready) => on_message_link.set_ready(),
-                Ok(e) => on_event.emit(e),
-                Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
-            }
-        });
-        link.worker
-            .set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        Ok(Rc::new(Importer {
-            link,
+    pub fn new(on_event: Callback<WorkerEvent>) -> Rc<Self> {
+        Rc::new(Importer {
+            on_event,
+            link: RefCell::default(),
             next_job: RefCell::new(1),
-            _onmessage: onmessage,
-        }))
+        })
+    }
+
+    fn link(&self) -> Result<Rc<Link>, String> {
+        if let Some(link) = self.link.borrow().as_ref() {
+            return Ok(link.clone());
+        }
+        let link = Link::start(self.on_event.clone())?;
+        *self.link.borrow_mut() = Some(link.clone());
+        Ok(link)
     }
 
     fn job_id(&self) -> u32 {
@@ -154,13 +183,7 @@ impl Importer {
         let msg = Object::new();
         let _ = Reflect::set(&msg, &"job".into(), &text.into());
         let _ = Reflect::set(&msg, &"files".into(), &files);
-        self.link.send(msg)?;
+        self.link()?.send(msg)?;
         Ok((job.id, total))
-    }
-}
-
-impl Drop for Importer {
-    fn drop(&mut self) {
-        self.link.worker.terminate();
     }
 }

@@ -84,17 +84,13 @@ pub fn app() -> Html {
                         }
                     })
                 };
-                match Importer::new(on_event) {
-                    Ok(importer) => {
-                        reload_runs(store.clone(), ws.clone());
-                        services.set(Some(Services {
-                            store,
-                            importer,
-                            series: Rc::default(),
-                        }));
-                    }
-                    Err(e) => ws.dispatch(WorkspaceAction::Failed(e)),
-                }
+                let importer = Importer::new(on_event);
+                reload_runs(store.clone(), ws.clone());
+                services.set(Some(Services {
+                    store,
+                    importer,
+                    series: Rc::default(),
+                }));
             });
         });
     }
