@@ -11,7 +11,8 @@ use wasm_bindgen_test::*;
 
 use runlens_core::import::ImportOutput;
 use runlens_core::model::{
-    Artifact, DataEntry, DataRole, DataVersion, HParamValue, Run, Series, Source, Step, WallTime,
+    Artifact, DataEntry, DataRole, DataVersion, HParamValue, ModelVersion, RegisteredModel, Run,
+    Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
 use runlens_core::summary::RunMeta;
@@ -231,7 +232,7 @@ async fn schema_upgrade_from_version_1_keeps_data() {
 }
 
 #[wasm_bindgen_test]
-async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
+async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_their_run() {
     let store = fresh("test-artifacts").await;
     let mut a = run("a", 3, 0.0);
     a.artifacts = vec![
@@ -261,6 +262,19 @@ async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
     };
     let mut output = out(std::slice::from_ref(&a));
     output.data_versions = vec![version.clone()];
+    let model = RegisteredModel {
+        name: "classifier".into(),
+        versions: vec![ModelVersion {
+            version: 1,
+            run_id: Some(a.id.clone()),
+            source: Some("runs:/a/model".into()),
+            status: Some("READY".into()),
+            stage: None,
+            aliases: vec!["champion".into()],
+        }],
+        tags: BTreeMap::new(),
+    };
+    output.models = vec![model.clone()];
     store.save_import(&output, &report(&[])).await.unwrap();
 
     let meta = &store.load_runs().await.unwrap()[0];
@@ -279,6 +293,7 @@ async fn artifacts_text_and_data_versions_round_trip_and_go_with_their_run() {
         None
     );
     assert_eq!(store.load_data_versions().await.unwrap(), vec![version]);
+    assert_eq!(store.load_models().await.unwrap(), vec![model]);
 
     store.delete_run(&a.id).await.unwrap();
     assert_eq!(
