@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (native): runlens core's TensorBoard reader on synthetic files, then side by
 # side with TensorBoard's Python loader on one real tensorboardX file of 500k scalars.
-# Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt).
+# Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt); the
+# browser part runs the built dist/ in headless Chromium (scripts/setup.sh installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench -p runlens-core --bench tfevents
@@ -11,3 +12,6 @@ if [ ! -x bench/.venv/bin/python ]; then
 fi
 file=$(bench/.venv/bin/python bench/peer_tensorboard.py | tee /dev/stderr | tail -n 1)
 cargo bench -p runlens-core --bench tfevents -- "$file"
+# In the browser: the built app (trunk build --release) imports the same file.
+[ -f dist/index.html ] || { source scripts/env.sh; trunk build --release; }
+node bench/browser_import.mjs "$file" 3
