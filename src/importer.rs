@@ -31,13 +31,15 @@ pub struct Importer {
     next_job: RefCell<u32>,
 }
 
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
 /// The worker and the jobs sent before it said [`WorkerEvent::Ready`] (a worker drops
 /// messages that arrive while its wasm is still loading).
 struct Link {
     worker: Worker,
     ready: Cell<bool>,
     queued: RefCell<Vec<Object>>,
-    onmessage: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>>,
+    onmessage: RefCell<Option<MessageHandler>>,
 }
 
 impl Link {
@@ -56,7 +58,7 @@ impl Link {
         });
         // A weak reference: the closure lives in the link, and must not keep it alive.
         let weak = Rc::downgrade(&link);
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let onmessage = MessageHandler::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
             };
