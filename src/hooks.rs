@@ -115,3 +115,25 @@ async fn read_head(file: &web_sys::File, len: usize) -> Vec<u8> {
         Err(_) => Vec::new(),
     }
 }
+
+/// The runs the table and the charts show, as the user arranged them: hidden runs left out,
+/// renamed, then the source chips and the filter query applied. Memoised.
+#[hook]
+pub fn use_visible_runs() -> std::rc::Rc<Vec<runlens_core::summary::RunMeta>> {
+    use crate::state::{PrefsContext, ViewContext, WorkspaceContext};
+    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_context::<ViewContext>().expect("view context");
+    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let deps = (
+        workspace.runs.clone(),
+        prefs.renamed.clone(),
+        prefs.hidden_runs.clone(),
+        prefs.show_hidden,
+        view.hidden_sources.clone(),
+        view.run_filter.clone(),
+    );
+    let (view, prefs) = (view.clone(), prefs.clone());
+    use_memo(deps, move |(runs, ..)| {
+        view.visible_runs(&prefs.present(runs))
+    })
+}

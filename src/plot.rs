@@ -23,7 +23,7 @@ pub fn run_color(index: usize) -> &'static str {
 /// One run's line in a chart, already transformed and downsampled.
 pub struct ChartLine {
     pub name: String,
-    pub color: &'static str,
+    pub color: String,
     pub xs: Vec<f64>,
     /// Smoothed values (or raw values when smoothing is off).
     pub ys: Vec<f64>,
@@ -50,7 +50,7 @@ pub fn figure(spec: &ChartSpec) -> Plot {
                     .show_legend(false)
                     .opacity(0.25)
                     .hover_info(HoverInfo::Skip)
-                    .line(Line::new().color(line.color).width(1.0)),
+                    .line(Line::new().color(line.color.clone()).width(1.0)),
             );
         }
         // A lone point has no line to draw: show it as a marker.
@@ -63,7 +63,7 @@ pub fn figure(spec: &ChartSpec) -> Plot {
             .mode(mode)
             .name(&line.name)
             .legend_group(&line.name)
-            .line(Line::new().color(line.color).width(1.8));
+            .line(Line::new().color(line.color.clone()).width(1.8));
         trace = match &line.raw {
             Some(raw) => trace
                 .custom_data(raw.iter().map(|v| short_number(*v)).collect::<Vec<_>>())

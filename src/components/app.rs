@@ -37,6 +37,7 @@ pub fn app() -> Html {
     let workspace = use_reducer(WorkspaceState::default);
     let import = use_reducer(ImportState::default);
     let view = use_reducer(ViewState::load);
+    let prefs = use_reducer(PrefsState::load);
     let services = use_state(|| None::<Services>);
     let pending = use_state(|| None::<Rc<Pending>>);
 
@@ -122,6 +123,7 @@ pub fn app() -> Html {
         <ContextProvider<WorkspaceContext> context={workspace.clone()}>
         <ContextProvider<ImportContext> context={import.clone()}>
         <ContextProvider<ViewContext> context={view.clone()}>
+        <ContextProvider<PrefsContext> context={prefs.clone()}>
         <ContextProvider<PendingContext> context={pending.clone()}>
             <DropZone>
                 <header class="topbar">
@@ -134,6 +136,7 @@ pub fn app() -> Html {
                 <main>{ body }</main>
             </DropZone>
         </ContextProvider<PendingContext>>
+        </ContextProvider<PrefsContext>>
         </ContextProvider<ViewContext>>
         </ContextProvider<ImportContext>>
         </ContextProvider<WorkspaceContext>>

@@ -22,7 +22,7 @@ const BUCKETS: usize = 1200;
 pub struct ChartRun {
     pub id: String,
     pub name: String,
-    pub color: &'static str,
+    pub color: String,
 }
 
 #[derive(Properties, PartialEq)]
@@ -158,7 +158,7 @@ fn line(run: &ChartRun, series: &Series, view: &ViewState) -> ChartLine {
     };
     ChartLine {
         name: run.name.clone(),
-        color: run.color,
+        color: run.color.clone(),
         xs: pick(&xs),
         ys,
         raw,

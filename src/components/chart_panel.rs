@@ -7,8 +7,10 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::plot::run_color;
-use crate::state::{ViewAction, ViewContext, WorkspaceContext, XAxis};
+use runlens_core::transform::filter::tag_matcher;
+
+use crate::hooks::use_visible_runs;
+use crate::state::{PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
 
 use super::chart::{Chart, ChartRun};
 
@@ -19,48 +21,41 @@ type TagRuns = (String, Rc<Vec<ChartRun>>);
 pub fn chart_panel() -> Html {
     let workspace = use_context::<WorkspaceContext>().expect("workspace context");
     let view = use_context::<ViewContext>().expect("view context");
+    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let visible = use_visible_runs();
 
-    // tag → the drawn runs that have it, in workspace order (so colours match the table).
+    // tag → the drawn runs that have it, in workspace order (colours match the table).
     let groups = {
-        let (runs, hidden, filter) = (
-            workspace.runs.clone(),
+        let deps = (
+            visible,
             workspace.hidden.clone(),
-            view.tag_filter.to_lowercase(),
+            view.tag_filter.clone(),
+            prefs.colors.clone(),
         );
-        let (sources, query) = (view.hidden_sources.clone(), view.run_filter.clone());
-        let view = view.clone();
-        use_memo(
-            (runs, hidden, filter, sources, query),
-            move |(runs, hidden, filter, _, _)| {
-                let visible: std::collections::BTreeSet<String> =
-                    view.visible_runs(runs).into_iter().map(|r| r.id).collect();
-                let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
-                for (i, run) in runs.iter().enumerate() {
-                    if !visible.contains(&run.id) {
-                        continue;
-                    }
-                    for s in &run.series {
-                        if !filter.is_empty() && !s.tag.to_lowercase().contains(filter.as_str()) {
-                            continue;
-                        }
-                        let entry = by_tag.entry(s.tag.clone()).or_default();
-                        if !hidden.contains(&run.id) {
-                            entry.push(ChartRun {
-                                id: run.id.clone(),
-                                name: run.name.clone(),
-                                color: run_color(i),
-                            });
-                        }
+        let (all, prefs) = (workspace.runs.clone(), prefs.clone());
+        use_memo(deps, move |(visible, undrawn, tag_filter, _)| {
+            let matches = tag_matcher(tag_filter);
+            let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
+            for run in visible.iter() {
+                let index = all.iter().position(|r| r.id == run.id).unwrap_or(0);
+                for s in run.series.iter().filter(|s| matches(&s.tag)) {
+                    let entry = by_tag.entry(s.tag.clone()).or_default();
+                    if !undrawn.contains(&run.id) {
+                        entry.push(ChartRun {
+                            id: run.id.clone(),
+                            name: run.name.clone(),
+                            color: prefs.color(&run.id, index),
+                        });
                     }
                 }
-                let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
-                for (tag, runs) in by_tag {
-                    let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
-                    groups.entry(group).or_default().push((tag, Rc::new(runs)));
-                }
-                groups
-            },
-        )
+            }
+            let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
+            for (tag, runs) in by_tag {
+                let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
+                groups.entry(group).or_default().push((tag, Rc::new(runs)));
+            }
+            groups
+        })
     };
 
     let on_smoothing = {
@@ -112,7 +107,7 @@ pub fn chart_panel() -> Html {
                     </select>
                 </label>
                 <label><input id="log-y" type="checkbox" checked={view.log_y} onchange={on_log} />{ " Log-scale y" }</label>
-                <input id="tag-filter" type="search" placeholder="Filter tags" value={view.tag_filter.clone()} oninput={on_filter} />
+                <input id="tag-filter" type="search" placeholder="Search tags (regex)" value={view.tag_filter.clone()} oninput={on_filter} />
             </div>
             { for groups.iter().map(|(group, tags)| html! {
                 <details class="chart-group" open=true key={group.clone()}>

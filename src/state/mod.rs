@@ -2,13 +2,16 @@
 //! dispatching actions. No reducer talks to IndexedDB or parses anything.
 
 pub mod import;
+pub mod prefs;
 pub mod view;
 pub mod workspace;
 
 pub use import::{ImportAction, ImportState};
+pub use prefs::{PrefsAction, PrefsState};
 pub use view::{ViewAction, ViewState, XAxis};
 pub use workspace::{WorkspaceAction, WorkspaceState};
 
 pub type WorkspaceContext = yew::UseReducerHandle<WorkspaceState>;
 pub type ImportContext = yew::UseReducerHandle<ImportState>;
 pub type ViewContext = yew::UseReducerHandle<ViewState>;
+pub type PrefsContext = yew::UseReducerHandle<PrefsState>;

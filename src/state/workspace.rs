@@ -35,8 +35,8 @@ pub enum WorkspaceAction {
     Loaded(Vec<RunMeta>),
     SetHidden(BTreeSet<String>),
     Toggle(String),
-    ShowAll,
-    HideAll,
+    /// Draws (or stops drawing) these runs, leaving the others as they are.
+    SetDrawn(Vec<String>, bool),
     Failed(String),
 }
 
@@ -68,9 +68,16 @@ impl Reducible for WorkspaceState {
                 }
                 next.hidden = Rc::new(hidden);
             }
-            WorkspaceAction::ShowAll => next.hidden = Rc::default(),
-            WorkspaceAction::HideAll => {
-                next.hidden = Rc::new(self.runs.iter().map(|r| r.id.clone()).collect())
+            WorkspaceAction::SetDrawn(ids, drawn) => {
+                let mut hidden = (*self.hidden).clone();
+                for id in ids {
+                    if drawn {
+                        hidden.remove(&id);
+                    } else {
+                        hidden.insert(id);
+                    }
+                }
+                next.hidden = Rc::new(hidden);
             }
             WorkspaceAction::Failed(message) => {
                 next.error = Some(message);

@@ -115,6 +115,23 @@ impl Filter {
     }
 }
 
+/// Which chart tags a tag search shows: every tag when blank; else the pattern as a
+/// case-insensitive regular expression (`^train/`, `loss|acc`), or, when it is not a valid
+/// one, as a case-insensitive substring.
+pub fn tag_matcher(pattern: &str) -> Box<dyn Fn(&str) -> bool> {
+    let pattern = pattern.trim();
+    if pattern.is_empty() {
+        return Box::new(|_| true);
+    }
+    match Regex::new(&format!("(?i){pattern}")) {
+        Ok(re) => Box::new(move |tag| re.is_match(tag)),
+        Err(_) => {
+            let needle = pattern.to_lowercase();
+            Box::new(move |tag| tag.to_lowercase().contains(&needle))
+        }
+    }
+}
+
 /// Every key the runs have, for autocompletion, sorted: fixed keys, then `params.`,
 /// `metrics.` and `tags.` keys (backquoted when they need it).
 pub fn keys(runs: &[RunMeta]) -> Vec<String> {
@@ -779,6 +796,18 @@ mod tests {
                 .unwrap_or_else(|| panic!("{query} should fail"));
             assert_eq!(e.column, column, "{query}: {e}");
         }
+    }
+
+    #[test]
+    fn tag_search_is_a_regex_or_a_substring() {
+        assert!(tag_matcher("")("anything"));
+        assert!(tag_matcher("^train/")("train/loss"));
+        assert!(!tag_matcher("^train/")("val/train/loss"));
+        assert!(tag_matcher("LOSS|acc")("val/loss"));
+        assert!(
+            tag_matcher("loss(")("loss(x)"),
+            "an invalid regex is a substring"
+        );
     }
 
     #[test]

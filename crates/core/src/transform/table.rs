@@ -4,7 +4,7 @@
 //! same value, so the file always matches the screen (same rows, same order, same columns).
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
@@ -20,8 +20,31 @@ pub enum Column {
     Points,
     /// A hyperparameter, by name.
     Param(String),
-    /// The last value of a scalar tag.
-    LastValue(String),
+    /// A metric's final, lowest or highest value (series tags and summary keys).
+    Metric(String, MetricStat),
+}
+
+/// Which value of a metric a column shows.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum MetricStat {
+    #[default]
+    Last,
+    Min,
+    Max,
+}
+
+impl MetricStat {
+    pub const ALL: [MetricStat; 3] = [MetricStat::Last, MetricStat::Min, MetricStat::Max];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MetricStat::Last => "last",
+            MetricStat::Min => "min",
+            MetricStat::Max => "max",
+        }
+    }
 }
 
 impl Column {
@@ -35,7 +58,17 @@ impl Column {
             Column::Status => "status".into(),
             Column::Points => "points".into(),
             Column::Param(k) => format!("params.{k}"),
-            Column::LastValue(t) => format!("metrics.{t}"),
+            Column::Metric(t, MetricStat::Last) => format!("metrics.{t}"),
+            Column::Metric(t, stat) => format!("metrics.{t}:{}", stat.label()),
+        }
+    }
+
+    /// Stable identity of the column, whatever it shows (`metrics.loss` for its last, min
+    /// or max): the key options refer to.
+    pub fn key(&self) -> String {
+        match self {
+            Column::Metric(t, _) => format!("metrics.{t}"),
+            other => other.csv_header(),
         }
     }
 
@@ -47,7 +80,7 @@ impl Column {
             Column::Experiment => "Experiment",
             Column::Status => "Status",
             Column::Points => "Points",
-            Column::Param(k) | Column::LastValue(k) => k,
+            Column::Param(k) | Column::Metric(k, _) => k,
         }
     }
 }
@@ -141,15 +174,37 @@ pub fn short_number(n: f64) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub run_id: String,
+    pub pinned: bool,
     /// Nesting depth: 0 for top-level runs, 1 for a child run shown under its parent, …
     pub depth: usize,
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Sort by the column with this [`Column::key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Sort {
-    pub column: usize,
+    pub key: String,
     pub descending: bool,
+}
+
+/// How the user arranged the table. Keys are [`Column::key`]s; unknown keys are ignored, so
+/// options survive runs coming and going.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableOptions {
+    #[serde(default)]
+    pub sort: Option<Sort>,
+    /// Per metric key: the value its column shows (default: last).
+    #[serde(default)]
+    pub stats: BTreeMap<String, MetricStat>,
+    /// Columns not shown (the run name is always shown).
+    #[serde(default)]
+    pub hidden: BTreeSet<String>,
+    /// Column keys in the user's order; columns not listed follow in their default order.
+    #[serde(default)]
+    pub order: Vec<String>,
+    /// Run ids shown first, before all others (a pinned parent brings its children).
+    #[serde(default)]
+    pub pinned: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -159,11 +214,10 @@ pub struct RunsTable {
 }
 
 impl RunsTable {
-    /// Columns: name, source, experiment and status (when any run has them), points, every
-    /// hparam (sorted), then every metric's final value (series tags and summary keys,
-    /// sorted). Rows sorted by `sort` (missing values last), else by run name; a child run
-    /// (its parent in `runs`) comes right after its parent, its siblings sorted the same way.
-    pub fn build(runs: &[RunMeta], sort: Option<Sort>) -> Self {
+    /// Every column the runs have, in default order: name, source, experiment and status
+    /// (when any run has them), points, every param (sorted), then every metric (series
+    /// tags and summary keys, sorted), each metric showing its `options.stats` value.
+    pub fn all_columns(runs: &[RunMeta], options: &TableOptions) -> Vec<Column> {
         let params: BTreeSet<&str> = runs
             .iter()
             .flat_map(|r| r.hparams.keys().map(String::as_str))
@@ -186,35 +240,70 @@ impl RunsTable {
         }
         columns.push(Column::Points);
         columns.extend(params.into_iter().map(|p| Column::Param(p.to_owned())));
-        columns.extend(metrics.into_iter().map(|t| Column::LastValue(t.to_owned())));
+        columns.extend(metrics.into_iter().map(|t| {
+            let stat = options
+                .stats
+                .get(&format!("metrics.{t}"))
+                .copied()
+                .unwrap_or_default();
+            Column::Metric(t.to_owned(), stat)
+        }));
+        columns
+    }
+
+    /// The table as arranged by `options`: visible columns in the user's order (the name
+    /// first), pinned runs first, then rows sorted by `options.sort` (missing values last),
+    /// else by run name; a child run (its parent in `runs`) comes right after its parent,
+    /// its siblings sorted the same way.
+    pub fn build(runs: &[RunMeta], options: &TableOptions) -> Self {
+        let mut columns: Vec<Column> = Self::all_columns(runs, options)
+            .into_iter()
+            .filter(|c| *c == Column::Name || !options.hidden.contains(&c.key()))
+            .collect();
+        let position = |c: &Column| match c {
+            Column::Name => 0,
+            other => options
+                .order
+                .iter()
+                .position(|k| *k == other.key())
+                .map_or(usize::MAX, |p| p + 1),
+        };
+        columns.sort_by_key(position);
 
         let mut rows: Vec<(Option<&str>, Row)> = runs
             .iter()
             .map(|run| {
                 let cells = columns.iter().map(|c| cell(run, c)).collect();
+                let pinned = options.pinned.contains(&run.id);
                 (
                     run.parent_id.as_deref(),
                     Row {
                         run_id: run.id.clone(),
+                        pinned,
                         depth: 0,
                         cells,
                     },
                 )
             })
             .collect();
-        let sort = sort.filter(|s| s.column < columns.len()).unwrap_or(Sort {
-            column: 0,
-            descending: false,
+        let sort_column = options.sort.as_ref().and_then(|s| {
+            columns
+                .iter()
+                .position(|c| c.key() == s.key)
+                .map(|i| (i, s.descending))
         });
+        let (column, descending) = sort_column.unwrap_or((0, false));
         rows.sort_by(|(_, a), (_, b)| {
-            let (x, y) = (&a.cells[sort.column], &b.cells[sort.column]);
-            match (x.is_missing(), y.is_missing()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) if sort.descending => y.cmp_for_sort(x),
-                (false, false) => x.cmp_for_sort(y),
-            }
+            let (x, y) = (&a.cells[column], &b.cells[column]);
+            b.pinned
+                .cmp(&a.pinned)
+                .then_with(|| match (x.is_missing(), y.is_missing()) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    (false, false) if descending => y.cmp_for_sort(x),
+                    (false, false) => x.cmp_for_sort(y),
+                })
         });
         RunsTable {
             columns,
@@ -309,12 +398,20 @@ fn cell(run: &RunMeta, column: &Column) -> Cell {
             },
             Some(v) => Cell::Text(v.to_string()),
         },
-        Column::LastValue(t) => match run.last_value(t) {
+        Column::Metric(t, stat) => match metric_value(run, t, *stat) {
             Some(v) => Cell::Number(v),
             // A series whose last value is NaN is stored with `last: None` by JSON; a run
             // without the tag also lands here. Both show empty.
             None => Cell::Empty,
         },
+    }
+}
+
+fn metric_value(run: &RunMeta, key: &str, stat: MetricStat) -> Option<f64> {
+    match (stat, run.series(key)) {
+        (MetricStat::Last, _) | (_, None) => run.last_value(key),
+        (MetricStat::Min, Some(s)) => s.min,
+        (MetricStat::Max, Some(s)) => s.max,
     }
 }
 
@@ -366,6 +463,16 @@ mod tests {
     use super::*;
     use crate::model::{Run, Series, Source, Step, WallTime};
 
+    fn sorted(key: &str, descending: bool) -> TableOptions {
+        TableOptions {
+            sort: Some(Sort {
+                key: key.into(),
+                descending,
+            }),
+            ..Default::default()
+        }
+    }
+
     fn run(name: &str, lr: f64, losses: &[f64]) -> RunMeta {
         let mut s = Series::new("loss");
         for (i, v) in losses.iter().enumerate() {
@@ -386,7 +493,7 @@ mod tests {
             run("run_10", 0.1, &[3.0, 0.1]),
             run("run_2", 0.01, &[2.0, 0.30000000000000004]),
         ];
-        let t = RunsTable::build(&runs, None);
+        let t = RunsTable::build(&runs, &TableOptions::default());
         let headers: Vec<String> = t.columns.iter().map(Column::csv_header).collect();
         assert_eq!(
             headers,
@@ -403,13 +510,7 @@ mod tests {
             t.rows[0].run_id, "tb:run_2",
             "natural order puts run_2 first"
         );
-        let by_loss_desc = RunsTable::build(
-            &runs,
-            Some(Sort {
-                column: 5,
-                descending: true,
-            }),
-        );
+        let by_loss_desc = RunsTable::build(&runs, &sorted("metrics.loss", true));
         assert_eq!(by_loss_desc.rows[0].run_id, "tb:run_2");
         let csv = t.to_csv();
         assert_eq!(
@@ -426,13 +527,7 @@ mod tests {
         a.hparams.clear();
         let b = run("b", 2.0, &[1.0]);
         for descending in [false, true] {
-            let t = RunsTable::build(
-                &[a.clone(), b.clone()],
-                Some(Sort {
-                    column: 3,
-                    descending,
-                }),
-            );
+            let t = RunsTable::build(&[a.clone(), b.clone()], &sorted("params.lr", descending));
             assert_eq!(t.rows[1].run_id, "tb:a", "descending={descending}");
         }
     }
@@ -465,7 +560,7 @@ mod tests {
         kid_b.parent_id = Some("p".into());
         let lone = run("lone", 0.3, &[5.0]);
         let runs = [kid_b.clone(), lone.clone(), parent.clone(), kid_a.clone()];
-        let t = RunsTable::build(&runs, None);
+        let t = RunsTable::build(&runs, &TableOptions::default());
         let order: Vec<(&str, usize)> = t
             .rows
             .iter()
@@ -479,14 +574,19 @@ mod tests {
         let (mut x, mut y) = (run("x", 1.0, &[1.0]), run("y", 1.0, &[1.0]));
         x.parent_id = Some(y.id.clone());
         y.parent_id = Some(x.id.clone());
-        assert_eq!(RunsTable::build(&[x, y], None).rows.len(), 2);
+        assert_eq!(
+            RunsTable::build(&[x, y], &TableOptions::default())
+                .rows
+                .len(),
+            2
+        );
     }
 
     #[test]
     fn summary_metrics_are_columns_too() {
         let mut r = run("a", 1.0, &[1.0]);
         r.summary.insert("final_auc".into(), 0.93);
-        let t = RunsTable::build(&[r], None);
+        let t = RunsTable::build(&[r], &TableOptions::default());
         assert!(t.to_csv().contains("metrics.final_auc"));
         assert!(t.to_csv().contains(",0.93"));
     }
@@ -499,13 +599,7 @@ mod tests {
             r.hparams.insert("lr".into(), HParamValue::Text(lr.into()));
             runs.push(r);
         }
-        let t = RunsTable::build(
-            &runs,
-            Some(Sort {
-                column: 3,
-                descending: false,
-            }),
-        );
+        let t = RunsTable::build(&runs, &sorted("params.lr", false));
         let order: Vec<&str> = t.rows.iter().map(|r| r.run_id.as_str()).collect();
         assert_eq!(order, ["tb:a", "tb:b", "tb:c", "tb:d"]);
         assert!(t.to_csv().contains(",1.0,"), "{}", t.to_csv());
@@ -513,10 +607,42 @@ mod tests {
     }
 
     #[test]
+    fn options_hide_reorder_pin_and_pick_min_or_max() {
+        let runs = vec![
+            run("a", 0.1, &[3.0, 1.0, 2.0]),
+            run("b", 0.2, &[0.5, 4.0, 5.0]),
+        ];
+        let mut options = TableOptions::default();
+        options.hidden.insert("source".into());
+        options.hidden.insert("name".into()); // the name cannot be hidden
+        options.order = vec!["metrics.loss".into(), "params.lr".into()];
+        options.stats.insert("metrics.loss".into(), MetricStat::Min);
+        options.pinned.insert("tb:b".into());
+        let t = RunsTable::build(&runs, &options);
+        let keys: Vec<String> = t.columns.iter().map(Column::key).collect();
+        assert_eq!(
+            keys,
+            ["name", "metrics.loss", "params.lr", "points", "params.opt"]
+        );
+        assert_eq!(t.rows[0].run_id, "tb:b", "pinned first");
+        assert!(t.rows[0].pinned);
+        assert_eq!(t.rows[1].cells[1], Cell::Number(1.0), "min of a's loss");
+        assert!(t.to_csv().starts_with("name,metrics.loss:min,params.lr,"));
+        options.stats.insert("metrics.loss".into(), MetricStat::Max);
+        options.sort = Some(Sort {
+            key: "metrics.loss".into(),
+            descending: false,
+        });
+        options.pinned.clear();
+        let t = RunsTable::build(&runs, &options);
+        assert_eq!(t.rows[0].run_id, "tb:a", "max 3 < max 5");
+    }
+
+    #[test]
     fn csv_quotes_special_text() {
         let mut r = run("a,\"b\"", 1.0, &[f64::NAN]);
         r.hparams.clear();
-        let csv = RunsTable::build(&[r], None).to_csv();
+        let csv = RunsTable::build(&[r], &TableOptions::default()).to_csv();
         assert!(csv.contains("\"a,\"\"b\"\"\""), "{csv}");
     }
 }
