@@ -36,6 +36,10 @@ pub struct ChartSpec {
     pub lines: Vec<ChartLine>,
     pub x_axis: XAxis,
     pub log_y: bool,
+    /// The zoomed x range (in the axis' units; ms for wall time), `None` = autorange.
+    pub x_range: Option<(f64, f64)>,
+    /// Draw with WebGL (`scattergl`): for large series, within the live-context budget.
+    pub webgl: bool,
 }
 
 pub fn figure(spec: &ChartSpec) -> Plot {
@@ -44,6 +48,7 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         if let Some(raw) = &line.raw {
             plot.add_trace(
                 Scatter::new(line.xs.clone(), raw.clone())
+                    .web_gl_mode(spec.webgl)
                     .mode(Mode::Lines)
                     .name(&line.name)
                     .legend_group(&line.name)
@@ -70,12 +75,15 @@ pub fn figure(spec: &ChartSpec) -> Plot {
                 .hover_template("%{y:.6g} (raw %{customdata})"),
             None => trace.hover_template("%{y:.6g}"),
         };
-        plot.add_trace(trace);
+        plot.add_trace(trace.web_gl_mode(spec.webgl));
     }
-    let x_axis = match spec.x_axis {
+    let mut x_axis = match spec.x_axis {
         XAxis::Wall => Axis::new().type_(AxisType::Date).title("wall time"),
         other => Axis::new().title(other.label()),
     };
+    if let Some((lo, hi)) = spec.x_range {
+        x_axis = x_axis.range(vec![lo, hi]);
+    }
     let y_axis = if spec.log_y {
         Axis::new().type_(AxisType::Log)
     } else {
@@ -99,4 +107,156 @@ pub fn figure(spec: &ChartSpec) -> Plot {
 /// Draws (or redraws) into the element with id `div_id`.
 pub async fn draw(div_id: &str, spec: &ChartSpec) {
     plotly::bindings::react(div_id, &figure(spec)).await;
+}
+
+/// Frees a chart's resources (its WebGL context) before its element goes away.
+pub fn purge(div_id: &str) {
+    use wasm_bindgen::JsCast;
+    let purge = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"purge".into()))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(purge) = purge {
+        let _ = purge.call1(&wasm_bindgen::JsValue::NULL, &div_id.into());
+    }
+}
+
+thread_local! {
+    /// Set while one chart's hover is being mirrored on the others (no echo back).
+    static MIRRORING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wires a drawn chart into the others, once per chart element: zooming it reports the new
+/// x range to `on_zoom` (the app then redraws every chart, downsampled anew from full data
+/// for that range), and hovering it shows the same x in every other chart.
+pub fn attach_sync(div_id: &str, on_zoom: yew::Callback<Option<(f64, f64)>>) {
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(div_id))
+    else {
+        return;
+    };
+    if el.has_attribute("data-synced") {
+        return;
+    }
+    let Ok(on) =
+        js_sys::Reflect::get(&el, &"on".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return;
+    };
+    let _ = el.set_attribute("data-synced", "");
+
+    let relayout = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if let Some(range) = zoom_from_relayout(&event) {
+            on_zoom.emit(range);
+        }
+    });
+    let own_id = div_id.to_owned();
+    let hover = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let x = js_sys::Reflect::get(&event, &"points".into())
+            .ok()
+            .and_then(|p| js_sys::Reflect::get(&p, &0.into()).ok())
+            .and_then(|p| js_sys::Reflect::get(&p, &"x".into()).ok());
+        if let Some(x) = x {
+            mirror(&own_id, |fx, div| {
+                let spec = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&spec, &"xval".into(), &x);
+                let hover = js_sys::Reflect::get(fx, &"hover".into())
+                    .ok()?
+                    .dyn_into::<js_sys::Function>()
+                    .ok()?;
+                hover.call2(fx, div, &spec).ok()
+            });
+        }
+    });
+    let own_id = div_id.to_owned();
+    let unhover = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        mirror(&own_id, |fx, div| {
+            let unhover = js_sys::Reflect::get(fx, &"unhover".into())
+                .ok()?
+                .dyn_into::<js_sys::Function>()
+                .ok()?;
+            unhover.call1(fx, div).ok()
+        });
+    });
+    for (name, handler) in [
+        ("plotly_relayout", &relayout),
+        ("plotly_hover", &hover),
+        ("plotly_unhover", &unhover),
+    ] {
+        let _ = on.call2(&el, &name.into(), handler.as_ref());
+    }
+    // The handlers live as long as the chart element; plotly holds them.
+    relayout.forget();
+    hover.forget();
+    unhover.forget();
+}
+
+/// Calls `f(Plotly.Fx, div)` for every drawn chart but `own_id`, unless already mirroring.
+fn mirror(
+    own_id: &str,
+    f: impl Fn(&wasm_bindgen::JsValue, &wasm_bindgen::JsValue) -> Option<wasm_bindgen::JsValue>,
+) {
+    if MIRRORING.with(|m| m.replace(true)) {
+        return;
+    }
+    let fx = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"Fx".into()))
+        .ok();
+    let charts = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all(".plot.js-plotly-plot").ok());
+    if let (Some(fx), Some(charts)) = (fx, charts) {
+        for i in 0..charts.length() {
+            if let Some(div) = charts.item(i) {
+                let id = js_sys::Reflect::get(&div, &"id".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                if id.as_deref() != Some(own_id) {
+                    let _ = f(&fx, &div);
+                }
+            }
+        }
+    }
+    MIRRORING.with(|m| m.set(false));
+}
+
+/// The x range a `plotly_relayout` event set: `Some(Some(range))` after a zoom,
+/// `Some(None)` after a reset (double-click), `None` when the event is about something else.
+fn zoom_from_relayout(event: &wasm_bindgen::JsValue) -> Option<Option<(f64, f64)>> {
+    let get = |k: &str| {
+        js_sys::Reflect::get(event, &k.into())
+            .ok()
+            .filter(|v| !v.is_undefined())
+    };
+    if get("xaxis.autorange").is_some() {
+        return Some(None);
+    }
+    let (lo, hi) = match (
+        get("xaxis.range[0]"),
+        get("xaxis.range[1]"),
+        get("xaxis.range"),
+    ) {
+        (Some(lo), Some(hi), _) => (lo, hi),
+        (_, _, Some(range)) => (
+            js_sys::Reflect::get(&range, &0.into()).ok()?,
+            js_sys::Reflect::get(&range, &1.into()).ok()?,
+        ),
+        _ => return None,
+    };
+    Some(Some((axis_number(&lo)?, axis_number(&hi)?)))
+}
+
+/// A range end as a number: numbers as they are, date strings (wall-time axes) as ms.
+fn axis_number(v: &wasm_bindgen::JsValue) -> Option<f64> {
+    if let Some(n) = v.as_f64() {
+        return Some(n);
+    }
+    // plotly writes dates as "2026-11-23 12:00:00.5" in UTC.
+    let text = v.as_string()?.replace(' ', "T");
+    let ms = js_sys::Date::parse(&format!("{text}Z"));
+    ms.is_finite().then_some(ms)
 }

@@ -13,10 +13,39 @@ use runlens_core::transform::{downsample, smoothing};
 
 use crate::plot::{self, ChartLine, ChartSpec};
 use crate::services::Services;
-use crate::state::{ViewContext, ViewState, WorkspaceContext, XAxis};
+use crate::state::{ChartView, ViewAction, ViewContext, WorkspaceContext, XAxis};
 
 /// Horizontal resolution of the downsampling: about one bucket per pixel column.
 const BUCKETS: usize = 1200;
+/// Charts with at least this many source points draw with WebGL (within the budget).
+const WEBGL_FROM_POINTS: usize = 50_000;
+
+/// Browsers keep about 16 live WebGL contexts per page and drop the oldest beyond that:
+/// at most [`gl_budget::MAX`] charts use WebGL at once; the others draw with SVG.
+mod gl_budget {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    pub const MAX: usize = 8;
+
+    thread_local! {
+        static HOLDERS: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    }
+
+    /// Whether `chart` may (still) use WebGL.
+    pub fn claim(chart: &str) -> bool {
+        HOLDERS.with(|h| {
+            let mut h = h.borrow_mut();
+            h.contains(chart) || (h.len() < MAX && h.insert(chart.to_owned()))
+        })
+    }
+
+    pub fn release(chart: &str) {
+        if HOLDERS.with(|h| h.borrow_mut().remove(chart)) {
+            super::plot::purge(chart);
+        }
+    }
+}
 
 #[derive(Clone, PartialEq)]
 pub struct ChartRun {
@@ -44,40 +73,56 @@ pub fn chart(props: &Props) -> Html {
     let visible = use_visible(figure.clone());
 
     {
-        let (div_id, error) = (div_id.clone(), error.clone());
+        let (div_id, error, view_handle) = (div_id.clone(), error.clone(), view.clone());
         let deps = (
             props.tag.clone(),
             props.runs.clone(),
-            (*view).clone(),
+            view.chart_view(),
             revision,
             visible,
         );
-        use_effect_with(deps, move |(tag, runs, view, revision, visible)| {
-            if !*visible {
-                return;
-            }
-            let (tag, runs, view, revision) = (tag.clone(), runs.clone(), view.clone(), *revision);
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut lines = Vec::with_capacity(runs.len());
-                for run in runs.iter() {
-                    match services
-                        .series
-                        .get(&services.store, revision, &run.id, &tag)
-                        .await
-                    {
-                        Ok(series) => lines.push(line(run, &series, &view)),
-                        Err(e) => return error.set(Some(e.to_string())),
+        use_effect_with(deps, move |(tag, runs, chart_view, revision, visible)| {
+            if *visible {
+                let (tag, runs, cv, revision) = (tag.clone(), runs.clone(), *chart_view, *revision);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let mut lines = Vec::with_capacity(runs.len());
+                    let mut points = 0;
+                    for run in runs.iter() {
+                        match services
+                            .series
+                            .get(&services.store, revision, &run.id, &tag)
+                            .await
+                        {
+                            Ok(series) => {
+                                points += series.len();
+                                lines.push(line(run, &series, &cv));
+                            }
+                            Err(e) => return error.set(Some(e.to_string())),
+                        }
                     }
-                }
-                let spec = ChartSpec {
-                    tag: tag.to_string(),
-                    lines,
-                    x_axis: view.x_axis,
-                    log_y: view.log_y,
-                };
-                plot::draw(&div_id, &spec).await;
-            });
+                    let webgl = points >= WEBGL_FROM_POINTS && gl_budget::claim(&div_id);
+                    let spec = ChartSpec {
+                        tag: tag.to_string(),
+                        lines,
+                        x_axis: cv.x_axis,
+                        log_y: cv.log_y,
+                        x_range: cv.x_range,
+                        webgl,
+                    };
+                    plot::draw(&div_id, &spec).await;
+                    let view = view_handle.clone();
+                    plot::attach_sync(
+                        &div_id,
+                        Callback::from(move |range| view.dispatch(ViewAction::XRange(range))),
+                    );
+                });
+            }
         });
+    }
+    {
+        // Gives the chart's WebGL context back when it leaves the page.
+        let div_id = div_id.clone();
+        use_effect_with((), move |_| move || gl_budget::release(&div_id));
     }
 
     html! {
@@ -136,8 +181,8 @@ fn use_visible(node: NodeRef) -> bool {
     *visible
 }
 
-/// Smooths on every point, then keeps every extreme per pixel column for drawing.
-fn line(run: &ChartRun, series: &Series, view: &ViewState) -> ChartLine {
+/// Smooths on every point, then keeps every extreme per pixel column of the shown x range.
+fn line(run: &ChartRun, series: &Series, view: &ChartView) -> ChartLine {
     let xs: Vec<f64> = match view.x_axis {
         XAxis::Step => series.steps.iter().map(|&s| s as f64).collect(),
         XAxis::Relative => {
@@ -147,7 +192,7 @@ fn line(run: &ChartRun, series: &Series, view: &ViewState) -> ChartLine {
         // plotly's date axes take milliseconds since the epoch.
         XAxis::Wall => series.wall_times.iter().map(|t| t * 1000.0).collect(),
     };
-    let keep = downsample::min_max_indices(&xs, &series.values, None, BUCKETS);
+    let keep = downsample::min_max_indices(&xs, &series.values, view.x_range, BUCKETS);
     let pick =
         |col: &[f64]| -> Vec<f64> { keep.iter().filter_map(|&i| col.get(i).copied()).collect() };
     let (ys, raw) = if view.smoothing > 0.0 {

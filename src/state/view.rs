@@ -54,6 +54,18 @@ pub struct ViewState {
     /// The runs filter query (core's filter language); invalid queries filter nothing.
     #[serde(default)]
     pub run_filter: String,
+    /// The zoomed x range every chart shows (zoom is synced across charts); `None` = all.
+    #[serde(default)]
+    pub x_range: Option<(f64, f64)>,
+}
+
+/// What a chart's drawing depends on (so typing a filter does not redraw every chart).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartView {
+    pub smoothing: f64,
+    pub x_axis: XAxis,
+    pub log_y: bool,
+    pub x_range: Option<(f64, f64)>,
 }
 
 impl Default for ViewState {
@@ -65,11 +77,21 @@ impl Default for ViewState {
             tag_filter: String::new(),
             hidden_sources: BTreeSet::new(),
             run_filter: String::new(),
+            x_range: None,
         }
     }
 }
 
 impl ViewState {
+    pub fn chart_view(&self) -> ChartView {
+        ChartView {
+            smoothing: self.smoothing,
+            x_axis: self.x_axis,
+            log_y: self.log_y,
+            x_range: self.x_range,
+        }
+    }
+
     pub fn shows_source(&self, source: Source) -> bool {
         !self.hidden_sources.contains(&source)
     }
@@ -103,6 +125,8 @@ pub enum ViewAction {
     TagFilter(String),
     ToggleSource(Source),
     RunFilter(String),
+    /// Zoom (from any chart) or `None` to show everything.
+    XRange(Option<(f64, f64)>),
 }
 
 impl Reducible for ViewState {
@@ -112,7 +136,13 @@ impl Reducible for ViewState {
         let mut next = (*self).clone();
         match action {
             ViewAction::Smoothing(w) => next.smoothing = w.clamp(0.0, 0.999),
-            ViewAction::XAxis(x) => next.x_axis = x,
+            ViewAction::XAxis(x) => {
+                next.x_axis = x;
+                next.x_range = None;
+            }
+            ViewAction::XRange(r) => {
+                next.x_range = r.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
+            }
             ViewAction::LogY(on) => next.log_y = on,
             ViewAction::TagFilter(f) => next.tag_filter = f,
             ViewAction::RunFilter(f) => next.run_filter = f,

@@ -1,0 +1,86 @@
+// Charts a user relies on: a spike in 200,000 points is never hidden by downsampling,
+// zooming one chart zooms every chart and redraws it from full data for the new range,
+// hover shows the same x in every chart.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, openApp } from './harness.mjs';
+
+let server, browser, page, errors;
+const POINTS = 200_000;
+const SPIKE_AT = 123_457;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  ({ page, errors } = await openApp(context, server.url));
+  const dir = await mkdtemp(join(tmpdir(), 'runlens-spike-'));
+  const rows = ['step,loss,accuracy'];
+  for (let s = 0; s < POINTS; s++) {
+    const loss = s === SPIKE_AT ? 100 : 1 + Math.sin(s / 500) * 0.1;
+    rows.push(`${s},${loss},${(s / POINTS).toFixed(6)}`);
+  }
+  await writeFile(join(dir, 'long_run.csv'), rows.join('\n'));
+  await page.setInputFiles('#file-input', join(dir, 'long_run.csv'));
+  await page.waitForSelector('.table-preview');
+  await page.click('#preview-import');
+  await page.waitForSelector('#import-summary');
+  await page.locator('#smoothing').fill('0');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** x and y arrays of the first trace of a chart, as plotly holds them. */
+const traceData = (tag) => page.$eval(`figure.chart[data-tag="${tag}"] .js-plotly-plot`, (d) => ({
+  x: Array.from(d.data[0].x), y: Array.from(d.data[0].y), range: d.layout.xaxis.range,
+}));
+
+test('downsampling for drawing keeps the one spike among 200,000 points', async () => {
+  await page.waitForFunction(() => document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot')?.data?.length === 1);
+  const { x, y } = await traceData('loss');
+  assert.ok(x.length < 10_000, `${x.length} points drawn, not all 200,000`);
+  assert.equal(Math.max(...y), 100, 'the spike is drawn');
+  assert.ok(x.includes(SPIKE_AT));
+});
+
+test('zooming one chart zooms every chart, redrawn from full data for the range', async () => {
+  const before = (await traceData('loss')).x.filter((v) => v >= 120_000 && v <= 126_000).length;
+  await page.evaluate(() => {
+    const div = document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot');
+    return window.Plotly.relayout(div, { 'xaxis.range[0]': 120000, 'xaxis.range[1]': 126000 });
+  });
+  await page.waitForFunction(() => {
+    const d = document.querySelector('figure.chart[data-tag="accuracy"] .js-plotly-plot');
+    return d?.layout?.xaxis?.range?.[0] === 120000;
+  });
+  await page.waitForFunction(() => {
+    const d = document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot');
+    return d.data[0].x.filter((v) => v >= 120000 && v <= 126000).length > 2000;
+  });
+  const after = (await traceData('loss')).x.filter((v) => v >= 120_000 && v <= 126_000).length;
+  assert.ok(after > before * 3, `more detail in the range after zoom: ${before} → ${after}`);
+  assert.equal(Math.max(...(await traceData('loss')).y), 100, 'the spike is still there');
+  // Double-click resets every chart.
+  await page.evaluate(() => {
+    const div = document.querySelector('figure.chart[data-tag="accuracy"] .js-plotly-plot');
+    return window.Plotly.relayout(div, { 'xaxis.autorange': true });
+  });
+  await page.waitForFunction(() => {
+    const d = document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot');
+    return d.layout.xaxis.range[1] > 190000;
+  });
+});
+
+test('hovering one chart shows the same step in the others', async () => {
+  const plot = page.locator('figure.chart[data-tag="loss"] .nsewdrag');
+  const box = await plot.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelectorAll('figure.chart[data-tag="accuracy"] .hoverlayer *').length > 0);
+  assert.deepEqual(errors, []);
+});
