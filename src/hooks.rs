@@ -117,9 +117,21 @@ async fn read_head(file: &web_sys::File, len: usize) -> Vec<u8> {
 }
 
 /// The runs the table and the charts show, as the user arranged them: hidden runs left out,
-/// renamed, then the source chips and the filter query applied. Memoised.
+/// renamed, then the source chips, the filter query and the parallel-coordinates selection
+/// applied. Memoised.
 #[hook]
 pub fn use_visible_runs() -> std::rc::Rc<Vec<runlens_core::summary::RunMeta>> {
+    use_shown_runs(true)
+}
+
+/// [`use_visible_runs`] before the parallel-coordinates selection (what that view brushes).
+#[hook]
+pub fn use_candidate_runs() -> std::rc::Rc<Vec<runlens_core::summary::RunMeta>> {
+    use_shown_runs(false)
+}
+
+#[hook]
+fn use_shown_runs(brush: bool) -> std::rc::Rc<Vec<runlens_core::summary::RunMeta>> {
     use crate::state::{PrefsContext, ViewContext, WorkspaceContext};
     let workspace = use_context::<WorkspaceContext>().expect("workspace context");
     let view = use_context::<ViewContext>().expect("view context");
@@ -131,9 +143,10 @@ pub fn use_visible_runs() -> std::rc::Rc<Vec<runlens_core::summary::RunMeta>> {
         prefs.show_hidden,
         view.hidden_sources.clone(),
         view.run_filter.clone(),
+        brush.then(|| view.brushed.clone()),
     );
     let (view, prefs) = (view.clone(), prefs.clone());
     use_memo(deps, move |(runs, ..)| {
-        view.visible_runs(&prefs.present(runs))
+        view.visible_runs(&prefs.present(runs), brush)
     })
 }

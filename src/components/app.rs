@@ -13,7 +13,6 @@ use crate::state::import::Progress;
 use crate::state::*;
 use crate::storage::{Store, DB_NAME};
 
-use super::chart_panel::ChartPanel;
 use super::drop_zone::DropZone;
 use super::import_status::ImportStatus;
 use super::runs_table::RunsTable;
@@ -113,7 +112,7 @@ pub fn app() -> Html {
         (Some(_), true) => html! {
             <>
                 <RunsTable />
-                <ChartPanel />
+                <super::views::Views />
             </>
         },
         _ => html! { <p class="loading">{ "Opening workspace…" }</p> },

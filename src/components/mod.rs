@@ -5,6 +5,8 @@ pub mod chart;
 pub mod chart_panel;
 pub mod drop_zone;
 pub mod import_status;
+pub mod relations;
 pub mod runs_table;
 pub mod table_preview;
 pub mod toolbar;
+pub mod views;

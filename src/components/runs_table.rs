@@ -97,8 +97,9 @@ pub fn runs_table() -> Html {
         <section class="runs">
             <div class="section-head">
                 <h2>{ format!("Runs ({})", table.rows.len()) }</h2>
-                <SourceFilter />
+                                <SourceFilter />
                 <RunFilter />
+                <BrushChip />
                 <label class="small"><input type="checkbox" id="show-hidden" checked={prefs.show_hidden} onchange={on_show_hidden} />
                     { format!(" Show hidden ({})", prefs.hidden_runs.len()) }</label>
                 <button id="choose-columns" onclick={on_chooser} aria-expanded={chooser_open.to_string()}>{ "Columns" }</button>
@@ -464,4 +465,22 @@ pub fn download(name: &str, mime: &str, text: &str) {
         let _ = web_sys::Url::revoke_object_url(&url);
     })
     .forget();
+}
+
+/// Shows that a parallel-coordinates selection narrows the table, with a way to clear it.
+#[function_component(BrushChip)]
+fn brush_chip() -> Html {
+    let view = use_context::<ViewContext>().expect("view context");
+    let Some(brushed) = view.brushed.as_ref() else {
+        return html! {};
+    };
+    let clear = {
+        let view = view.clone();
+        Callback::from(move |_| view.dispatch(ViewAction::Brushed(None)))
+    };
+    html! {
+        <button class="chip on" id="clear-brush" title="Clear the parallel-coordinates selection" onclick={clear}>
+            { format!("Selected by axes: {} ✕", brushed.len()) }
+        </button>
+    }
 }

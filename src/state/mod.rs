@@ -8,7 +8,7 @@ pub mod workspace;
 
 pub use import::{ImportAction, ImportState};
 pub use prefs::{PrefsAction, PrefsState};
-pub use view::{ChartView, ViewAction, ViewState, XAxis};
+pub use view::{ChartView, Tab, ViewAction, ViewState, XAxis};
 pub use workspace::{WorkspaceAction, WorkspaceState};
 
 pub type WorkspaceContext = yew::UseReducerHandle<WorkspaceState>;

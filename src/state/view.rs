@@ -57,6 +57,42 @@ pub struct ViewState {
     /// The zoomed x range every chart shows (zoom is synced across charts); `None` = all.
     #[serde(default)]
     pub x_range: Option<(f64, f64)>,
+    /// Runs selected by brushing the parallel-coordinates axes (not kept across reloads).
+    #[serde(skip)]
+    pub brushed: Option<BTreeSet<String>>,
+    /// Which comparison view is open under the table.
+    #[serde(default)]
+    pub tab: Tab,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Charts,
+    Diff,
+    Parallel,
+    Scatter,
+    Importance,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Charts,
+        Tab::Diff,
+        Tab::Parallel,
+        Tab::Scatter,
+        Tab::Importance,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Charts => "Charts",
+            Tab::Diff => "Params diff",
+            Tab::Parallel => "Parallel coordinates",
+            Tab::Scatter => "Scatter",
+            Tab::Importance => "Importance",
+        }
+    }
 }
 
 /// What a chart's drawing depends on (so typing a filter does not redraw every chart).
@@ -78,6 +114,8 @@ impl Default for ViewState {
             hidden_sources: BTreeSet::new(),
             run_filter: String::new(),
             x_range: None,
+            brushed: None,
+            tab: Tab::Charts,
         }
     }
 }
@@ -96,12 +134,14 @@ impl ViewState {
         !self.hidden_sources.contains(&source)
     }
 
-    /// The runs the table and charts show: source chips and the filter query applied.
-    /// An invalid query shows every run (its error is shown beside the input).
-    pub fn visible_runs(&self, runs: &[RunMeta]) -> Vec<RunMeta> {
+    /// The runs the table and charts show: source chips, the filter query and (with
+    /// `brush`) the parallel-coordinates selection applied. An invalid query shows every
+    /// run (its error is shown beside the input).
+    pub fn visible_runs(&self, runs: &[RunMeta], brush: bool) -> Vec<RunMeta> {
         let filter = Filter::parse(&self.run_filter).ok().flatten();
         runs.iter()
             .filter(|r| self.shows_source(r.source) && filter.as_ref().is_none_or(|f| f.matches(r)))
+            .filter(|r| !brush || self.brushed.as_ref().is_none_or(|b| b.contains(&r.id)))
             .cloned()
             .collect()
     }
@@ -127,6 +167,8 @@ pub enum ViewAction {
     RunFilter(String),
     /// Zoom (from any chart) or `None` to show everything.
     XRange(Option<(f64, f64)>),
+    Brushed(Option<BTreeSet<String>>),
+    Tab(Tab),
 }
 
 impl Reducible for ViewState {
@@ -146,6 +188,8 @@ impl Reducible for ViewState {
             ViewAction::LogY(on) => next.log_y = on,
             ViewAction::TagFilter(f) => next.tag_filter = f,
             ViewAction::RunFilter(f) => next.run_filter = f,
+            ViewAction::Brushed(b) => next.brushed = b,
+            ViewAction::Tab(t) => next.tab = t,
             ViewAction::ToggleSource(s) => {
                 if !next.hidden_sources.remove(&s) {
                     next.hidden_sources.insert(s);

@@ -1,0 +1,38 @@
+//! The comparison views under the runs table, one open at a time.
+
+use yew::prelude::*;
+
+use crate::state::{Tab, ViewAction, ViewContext};
+
+use super::chart_panel::ChartPanel;
+use super::relations::{ParallelCoordinates, ScatterView};
+
+#[function_component(Views)]
+pub fn views() -> Html {
+    let view = use_context::<ViewContext>().expect("view context");
+    let body = match view.tab {
+        Tab::Charts => html! { <ChartPanel /> },
+        Tab::Parallel => html! { <ParallelCoordinates /> },
+        Tab::Scatter => html! { <ScatterView /> },
+        Tab::Diff | Tab::Importance => {
+            html! { <p class="hint">{ "Coming in the next build." }</p> }
+        }
+    };
+    html! {
+        <section class="views">
+            <nav class="tabs" role="tablist">
+                { for Tab::ALL.iter().map(|t| {
+                    let tab = *t;
+                    let on = view.tab == tab;
+                    let view = view.clone();
+                    let onclick = Callback::from(move |_| view.dispatch(ViewAction::Tab(tab)));
+                    html! {
+                        <button role="tab" class={classes!("tab", on.then_some("on"))}
+                            aria-selected={on.to_string()} data-tab={tab.label()} {onclick}>{ tab.label() }</button>
+                    }
+                }) }
+            </nav>
+            { body }
+        </section>
+    }
+}

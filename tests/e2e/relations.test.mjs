@@ -1,0 +1,48 @@
+// Parallel coordinates and scatter on the demo sweep: brushing an axis filters the runs
+// table (and clears), the scatter plots one point per shown run in its colour.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp } from './harness.mjs';
+
+let server, browser, page, errors;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  ({ page, errors } = await openApp(context, `${server.url}?src=demo/manifest.json`));
+  await page.waitForSelector('#import-summary');
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const rowCount = () => page.locator('#runs-table tbody tr[data-run]').count();
+
+test('parallel coordinates: an axis per varying param plus the metric; brushing filters the table', async () => {
+  await page.click('button[data-tab="Parallel coordinates"]');
+  await page.waitForFunction(() => document.getElementById('parcoords')?.data?.[0]?.type === 'parcoords');
+  const labels = await page.evaluate(() => document.getElementById('parcoords').data[0].dimensions.map((d) => d.label));
+  for (const p of ['batch_size', 'dropout', 'lr', 'optimizer']) assert.ok(labels.includes(p), `${p} axis in ${labels}`);
+  assert.equal(await rowCount(), 7);
+  const axis = labels.indexOf('batch_size');
+  await page.evaluate((i) => window.Plotly.restyle('parcoords', { [`dimensions[${i}].constraintrange`]: [[0, 40]] }), axis);
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr[data-run]').length === 4);
+  const names = await page.$$eval('#runs-table tbody tr[data-run]', (trs) => trs.map((tr) => tr.children[2].textContent));
+  assert.ok(names.every((n) => n.includes('bs=32') || n === 'tf2_keras'), names.join());
+  await page.click('#clear-brush');
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr[data-run]').length === 7);
+});
+
+test('scatter: one point per shown run, any param or metric against any metric', async () => {
+  await page.click('button[data-tab="Scatter"]');
+  await page.selectOption('#scatter-x', 'params.lr');
+  await page.selectOption('#scatter-y', 'metrics.train/loss');
+  await page.waitForFunction(() => document.getElementById('scatter')?.layout?.xaxis?.title?.text === 'lr');
+  const points = await page.evaluate(() => document.getElementById('scatter').data[0].x.length);
+  assert.equal(points, 7);
+  assert.deepEqual(errors, []);
+  await page.click('button[data-tab="Charts"]');
+});
