@@ -192,44 +192,14 @@ impl Store {
 
     /// Every registered model (MLflow's registry), sorted by name.
     pub async fn load_models(&self) -> Result<Vec<RegisteredModel>, StorageError> {
-        let tx = self.db.transaction(MODELS).build()?;
-        let values: Vec<String> = tx
-            .object_store(MODELS)?
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(values.len());
-        for text in values {
-            out.push(serde_json::from_str::<RegisteredModel>(&text).map_err(|e| {
-                StorageError::Damaged {
-                    key: format!("models/{}", head(&text)),
-                    message: e.to_string(),
-                }
-            })?);
-        }
+        let mut out: Vec<RegisteredModel> = self.load_all_json(MODELS).await?;
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
     /// Every stored data version (DVC files and lock stages), sorted by id.
     pub async fn load_data_versions(&self) -> Result<Vec<DataVersion>, StorageError> {
-        let tx = self.db.transaction(DATA_VERSIONS).build()?;
-        let values: Vec<String> = tx
-            .object_store(DATA_VERSIONS)?
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(values.len());
-        for text in values {
-            out.push(serde_json::from_str::<DataVersion>(&text).map_err(|e| {
-                StorageError::Damaged {
-                    key: format!("data_versions/{}", head(&text)),
-                    message: e.to_string(),
-                }
-            })?);
-        }
+        let mut out: Vec<DataVersion> = self.load_all_json(DATA_VERSIONS).await?;
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
@@ -237,23 +207,33 @@ impl Store {
     /// Every stored run's metadata, sorted by name. Damaged records are reported, not skipped
     /// silently: the caller shows the error.
     pub async fn load_runs(&self) -> Result<Vec<RunMeta>, StorageError> {
-        let tx = self.db.transaction(RUNS).build()?;
-        let store = tx.object_store(RUNS)?;
-        let values: Vec<String> = store
+        let mut runs: Vec<RunMeta> = self.load_all_json(RUNS).await?;
+        runs.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(runs)
+    }
+
+    /// Every record of a store whose values are JSON text; a record that does not parse
+    /// fails the load, naming the store and the record's start.
+    async fn load_all_json<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Vec<T>, StorageError> {
+        let tx = self.db.transaction(name).build()?;
+        let values: Vec<String> = tx
+            .object_store(name)?
             .get_all::<String>()
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        let mut runs = Vec::with_capacity(values.len());
-        for text in values {
-            let meta: RunMeta = serde_json::from_str(&text).map_err(|e| StorageError::Damaged {
-                key: format!("runs/{}", head(&text)),
-                message: e.to_string(),
-            })?;
-            runs.push(meta);
-        }
-        runs.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(runs)
+        values
+            .iter()
+            .map(|text| {
+                serde_json::from_str(text).map_err(|e| StorageError::Damaged {
+                    key: format!("{name}/{}", head(text)),
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// One series of one run, all points, in step order.
@@ -279,17 +259,7 @@ impl Store {
 
     /// Import reports, oldest first.
     pub async fn load_import_reports(&self) -> Result<Vec<ImportReport>, StorageError> {
-        let tx = self.db.transaction(IMPORTS).build()?;
-        let values: Vec<String> = tx
-            .object_store(IMPORTS)?
-            .get_all::<String>()
-            .primitive()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        Ok(values
-            .iter()
-            .filter_map(|t| serde_json::from_str(t).ok())
-            .collect())
+        self.load_all_json(IMPORTS).await
     }
 
     pub async fn delete_run(&self, run_id: &str) -> Result<(), StorageError> {
