@@ -2,5 +2,6 @@
 
 pub mod downsample;
 pub mod filter;
+pub mod range;
 pub mod smoothing;
 pub mod table;
