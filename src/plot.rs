@@ -38,6 +38,8 @@ pub struct ChartSpec {
     pub log_y: bool,
     /// The zoomed x range (in the axis' units; ms for wall time), `None` = autorange.
     pub x_range: Option<(f64, f64)>,
+    /// The y range (log10 units on a log axis), `None` = autorange.
+    pub y_range: Option<(f64, f64)>,
     /// Draw with WebGL (`scattergl`): for large series, within the live-context budget.
     pub webgl: bool,
 }
@@ -84,11 +86,14 @@ pub fn figure(spec: &ChartSpec) -> Plot {
     if let Some((lo, hi)) = spec.x_range {
         x_axis = x_axis.range(vec![lo, hi]);
     }
-    let y_axis = if spec.log_y {
+    let mut y_axis = if spec.log_y {
         Axis::new().type_(AxisType::Log)
     } else {
         Axis::new()
     };
+    if let Some((lo, hi)) = spec.y_range {
+        y_axis = y_axis.range(vec![lo, hi]);
+    }
     plot.set_layout(
         Layout::new()
             .hover_mode(HoverMode::XUnified)

@@ -9,7 +9,9 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 use runlens_core::model::Series;
-use runlens_core::transform::{downsample, smoothing};
+use runlens_core::transform::downsample;
+use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
+use runlens_core::transform::smoothing::Smoothing;
 
 use crate::plot::{self, ChartLine, ChartSpec};
 use crate::services::Services;
@@ -85,21 +87,26 @@ pub fn chart(props: &Props) -> Html {
             if *visible {
                 let (tag, runs, cv, revision) = (tag.clone(), runs.clone(), *chart_view, *revision);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut lines = Vec::with_capacity(runs.len());
-                    let mut points = 0;
+                    let mut loaded = Vec::with_capacity(runs.len());
                     for run in runs.iter() {
                         match services
                             .series
                             .get(&services.store, revision, &run.id, &tag)
                             .await
                         {
-                            Ok(series) => {
-                                points += series.len();
-                                lines.push(line(run, &series, &cv));
-                            }
+                            Ok(series) => loaded.push(series),
                             Err(e) => return error.set(Some(e.to_string())),
                         }
                     }
+                    let points: usize = loaded.iter().map(|s| s.len()).sum();
+                    let xs: Vec<Vec<f64>> = loaded.iter().map(|s| x_values(s, cv.x_axis)).collect();
+                    let span = x_span(&xs);
+                    let lines = runs
+                        .iter()
+                        .zip(&loaded)
+                        .zip(&xs)
+                        .map(|((run, s), x)| line(run, s, x, &cv, span))
+                        .collect();
                     let webgl = points >= WEBGL_FROM_POINTS && gl_budget::claim(&div_id);
                     let spec = ChartSpec {
                         tag: tag.to_string(),
@@ -107,6 +114,7 @@ pub fn chart(props: &Props) -> Html {
                         x_axis: cv.x_axis,
                         log_y: cv.log_y,
                         x_range: cv.x_range,
+                        y_range: y_range(&loaded, &cv),
                         webgl,
                     };
                     plot::draw(&div_id, &spec).await;
@@ -181,9 +189,9 @@ fn use_visible(node: NodeRef) -> bool {
     *visible
 }
 
-/// Smooths on every point, then keeps every extreme per pixel column of the shown x range.
-fn line(run: &ChartRun, series: &Series, view: &ChartView) -> ChartLine {
-    let xs: Vec<f64> = match view.x_axis {
+/// The x of every point on the chosen axis.
+fn x_values(series: &Series, axis: XAxis) -> Vec<f64> {
+    match axis {
         XAxis::Step => series.steps.iter().map(|&s| s as f64).collect(),
         XAxis::Relative => {
             let t0 = series.wall_times.first().copied().unwrap_or(0.0);
@@ -191,12 +199,30 @@ fn line(run: &ChartRun, series: &Series, view: &ChartView) -> ChartLine {
         }
         // plotly's date axes take milliseconds since the epoch.
         XAxis::Wall => series.wall_times.iter().map(|t| t * 1000.0).collect(),
-    };
-    let keep = downsample::min_max_indices(&xs, &series.values, view.x_range, BUCKETS);
+    }
+}
+
+/// The finite x span of every line together (smoothing kinds measured in x units use the
+/// same parameter on every line).
+fn x_span(xs: &[Vec<f64>]) -> f64 {
+    let (lo, hi) = xs
+        .iter()
+        .flatten()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    hi - lo
+}
+
+/// Smooths on every point, then keeps every extreme per pixel column of the shown x range.
+fn line(run: &ChartRun, series: &Series, xs: &[f64], view: &ChartView, span: f64) -> ChartLine {
+    let keep = downsample::min_max_indices(xs, &series.values, view.x_range, BUCKETS);
     let pick =
         |col: &[f64]| -> Vec<f64> { keep.iter().filter_map(|&i| col.get(i).copied()).collect() };
-    let (ys, raw) = if view.smoothing > 0.0 {
-        let smoothed = smoothing::ema_debiased(&series.values, view.smoothing);
+    let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, span);
+    let (ys, raw) = if view.smoothing > 0.0 && smoothing != Smoothing::None {
+        let smoothed = smoothing.apply(xs, &series.values);
         (pick(&smoothed), Some(pick(&series.values)))
     } else {
         (pick(&series.values), None)
@@ -204,10 +230,34 @@ fn line(run: &ChartRun, series: &Series, view: &ChartView) -> ChartLine {
     ChartLine {
         name: run.name.clone(),
         color: run.color.clone(),
-        xs: pick(&xs),
+        xs: pick(xs),
         ys,
         raw,
     }
+}
+
+/// The y range to show when outliers are ignored (TensorBoard's 5th–95th percentile,
+/// padded as its charts pad), in plotly's units (log10 on a log axis).
+fn y_range(series: &[Rc<Series>], view: &ChartView) -> Option<(f64, f64)> {
+    if !view.ignore_outliers {
+        return None;
+    }
+    let scale = if view.log_y {
+        AxisScale::Log10
+    } else {
+        AxisScale::Linear
+    };
+    let range = data_range(
+        series.iter().flat_map(|s| s.values.iter().copied()),
+        scale,
+        true,
+    )?;
+    let (lo, hi) = nice_domain(Some(range), scale);
+    Some(if view.log_y {
+        (lo.log10(), hi.log10())
+    } else {
+        (lo, hi)
+    })
 }
 
 /// A stable small hash for element ids (tags may hold any characters).

@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use runlens_core::transform::filter::tag_matcher;
+use runlens_core::transform::smoothing::SmoothingKind;
 
 use crate::hooks::use_visible_runs;
 use crate::state::{PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
@@ -91,14 +92,39 @@ pub fn chart_panel() -> Html {
         })
     };
 
+    let on_kind = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(k) = SmoothingKind::ALL
+                .into_iter()
+                .find(|k| k.label() == select.value())
+            {
+                view.dispatch(ViewAction::SmoothingKind(k));
+            }
+        })
+    };
+    let on_outliers = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            view.dispatch(ViewAction::IgnoreOutliers(input.checked()));
+        })
+    };
+
     html! {
         <section class="charts">
             <div class="chart-controls">
                 <label>{ "Smoothing " }
                     <input id="smoothing" type="range" min="0" max="0.999" step="0.001"
                         value={view.smoothing.to_string()} oninput={on_smoothing} />
-                    <output>{ format!("{:.3}", view.smoothing) }</output>
+                                        <output>{ format!("{:.3}", view.smoothing) }</output>
                 </label>
+                <select id="smoothing-kind" aria-label="smoothing kind" onchange={on_kind}>
+                    { for SmoothingKind::ALL.iter().filter(|k| **k != SmoothingKind::None).map(|k| html! {
+                        <option value={k.label()} selected={*k == view.smoothing_kind}>{ k.label() }</option>
+                    }) }
+                </select>
                 <label>{ "X axis " }
                     <select id="x-axis" onchange={on_x}>
                         { for XAxis::ALL.iter().map(|x| html! {
@@ -107,6 +133,7 @@ pub fn chart_panel() -> Html {
                     </select>
                 </label>
                 <label><input id="log-y" type="checkbox" checked={view.log_y} onchange={on_log} />{ " Log-scale y" }</label>
+                <label title="Scale y to the 5th–95th percentile, as TensorBoard does"><input id="ignore-outliers" type="checkbox" checked={view.ignore_outliers} onchange={on_outliers} />{ " Ignore outliers" }</label>
                 <input id="tag-filter" type="search" placeholder="Search tags (regex)" value={view.tag_filter.clone()} oninput={on_filter} />
             </div>
             { for groups.iter().map(|(group, tags)| html! {

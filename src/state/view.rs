@@ -6,6 +6,11 @@ use std::rc::Rc;
 use runlens_core::model::Source;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::filter::Filter;
+use runlens_core::transform::smoothing::SmoothingKind;
+
+fn default_smoothing_kind() -> SmoothingKind {
+    SmoothingKind::Ema
+}
 
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
@@ -42,8 +47,13 @@ impl XAxis {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewState {
-    /// TensorBoard's smoothing weight, 0 ≤ w < 1.
+    /// The smoothing slider, 0 ≤ w < 1 (TensorBoard's EMA weight; mapped for other kinds).
     pub smoothing: f64,
+    #[serde(default = "default_smoothing_kind")]
+    pub smoothing_kind: SmoothingKind,
+    /// Scale y to the 5th–95th percentile, as TensorBoard's "ignore outliers".
+    #[serde(default)]
+    pub ignore_outliers: bool,
     pub x_axis: XAxis,
     pub log_y: bool,
     /// Case-insensitive substring that chart tags must contain.
@@ -99,6 +109,8 @@ impl Tab {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChartView {
     pub smoothing: f64,
+    pub smoothing_kind: SmoothingKind,
+    pub ignore_outliers: bool,
     pub x_axis: XAxis,
     pub log_y: bool,
     pub x_range: Option<(f64, f64)>,
@@ -108,6 +120,8 @@ impl Default for ViewState {
     fn default() -> Self {
         ViewState {
             smoothing: 0.6,
+            smoothing_kind: SmoothingKind::Ema,
+            ignore_outliers: false,
             x_axis: XAxis::Step,
             log_y: false,
             tag_filter: String::new(),
@@ -124,6 +138,8 @@ impl ViewState {
     pub fn chart_view(&self) -> ChartView {
         ChartView {
             smoothing: self.smoothing,
+            smoothing_kind: self.smoothing_kind,
+            ignore_outliers: self.ignore_outliers,
             x_axis: self.x_axis,
             log_y: self.log_y,
             x_range: self.x_range,
@@ -168,6 +184,8 @@ pub enum ViewAction {
     /// Zoom (from any chart) or `None` to show everything.
     XRange(Option<(f64, f64)>),
     Brushed(Option<BTreeSet<String>>),
+    SmoothingKind(SmoothingKind),
+    IgnoreOutliers(bool),
     Tab(Tab),
 }
 
@@ -189,6 +207,8 @@ impl Reducible for ViewState {
             ViewAction::TagFilter(f) => next.tag_filter = f,
             ViewAction::RunFilter(f) => next.run_filter = f,
             ViewAction::Brushed(b) => next.brushed = b,
+            ViewAction::SmoothingKind(k) => next.smoothing_kind = k,
+            ViewAction::IgnoreOutliers(on) => next.ignore_outliers = on,
             ViewAction::Tab(t) => next.tab = t,
             ViewAction::ToggleSource(s) => {
                 if !next.hidden_sources.remove(&s) {

@@ -84,3 +84,30 @@ test('hovering one chart shows the same step in the others', async () => {
   await page.waitForFunction(() => document.querySelectorAll('figure.chart[data-tag="accuracy"] .hoverlayer *').length > 0);
   assert.deepEqual(errors, []);
 });
+
+test('"ignore outliers" scales y to the bulk of the data; the spike stays drawn', async () => {
+  await page.check('#ignore-outliers');
+  await page.waitForFunction(() => {
+    const d = document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot');
+    return d?.layout?.yaxis?.range && d.layout.yaxis.range[1] < 10;
+  });
+  assert.equal(Math.max(...(await traceData('loss')).y), 100, 'the spike is still in the data');
+  await page.uncheck('#ignore-outliers');
+});
+
+test('smoothing kinds: each smooths every point, the raw curve stays behind', async () => {
+  await page.locator('#smoothing').fill('0.9');
+  const smoothed = {};
+  for (const kind of ['EMA (TensorBoard)', 'Gaussian', 'Running average', 'Time-weighted EMA']) {
+    await page.selectOption('#smoothing-kind', kind);
+    await page.waitForFunction(() => document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot')?.data?.length === 2);
+    await page.waitForTimeout(300);
+    const [raw, line] = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => [Array.from(d.data[0].y), Array.from(d.data[1].y)]);
+    assert.equal(Math.max(...raw), 100, `${kind}: raw curve keeps the spike`);
+    assert.ok(Math.max(...line) < 100, `${kind}: the smoothed line damps the spike`);
+    smoothed[kind] = Math.max(...line);
+  }
+  assert.equal(new Set(Object.values(smoothed)).size, 4, JSON.stringify(smoothed));
+  await page.selectOption('#smoothing-kind', 'EMA (TensorBoard)');
+  await page.locator('#smoothing').fill('0');
+});
