@@ -1,5 +1,6 @@
 //! Pure transforms from stored series to what a chart or table shows.
 
+pub mod align;
 pub mod downsample;
 pub mod filter;
 pub mod range;
