@@ -327,7 +327,7 @@ fn csv_field(s: &str) -> String {
 }
 
 /// Compares strings with digit runs compared as numbers, so `run_2` sorts before `run_10`.
-fn natural_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
     loop {
         match (x.peek().copied(), y.peek().copied()) {
