@@ -35,6 +35,8 @@ pub struct ChartSpec {
     pub tag: String,
     pub lines: Vec<ChartLine>,
     pub x_axis: XAxis,
+    /// The x axis is this metric (then `x_axis` is ignored).
+    pub x_title: Option<String>,
     pub log_y: bool,
     /// The zoomed x range (in the axis' units; ms for wall time), `None` = autorange.
     pub x_range: Option<(f64, f64)>,
@@ -79,9 +81,10 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         };
         plot.add_trace(trace.web_gl_mode(spec.webgl));
     }
-    let mut x_axis = match spec.x_axis {
-        XAxis::Wall => Axis::new().type_(AxisType::Date).title("wall time"),
-        other => Axis::new().title(other.label()),
+    let mut x_axis = match (&spec.x_title, spec.x_axis) {
+        (Some(metric), _) => Axis::new().title(metric.as_str()),
+        (None, XAxis::Wall) => Axis::new().type_(AxisType::Date).title("wall time"),
+        (None, other) => Axis::new().title(other.label()),
     };
     if let Some((lo, hi)) = spec.x_range {
         x_axis = x_axis.range(vec![lo, hi]);

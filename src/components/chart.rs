@@ -9,9 +9,9 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 use runlens_core::model::Series;
-use runlens_core::transform::downsample;
 use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
 use runlens_core::transform::smoothing::Smoothing;
+use runlens_core::transform::{align, downsample};
 
 use crate::plot::{self, ChartLine, ChartSpec};
 use crate::services::Services;
@@ -85,7 +85,8 @@ pub fn chart(props: &Props) -> Html {
         );
         use_effect_with(deps, move |(tag, runs, chart_view, revision, visible)| {
             if *visible {
-                let (tag, runs, cv, revision) = (tag.clone(), runs.clone(), *chart_view, *revision);
+                let (tag, runs, cv, revision) =
+                    (tag.clone(), runs.clone(), chart_view.clone(), *revision);
                 wasm_bindgen_futures::spawn_local(async move {
                     let mut loaded = Vec::with_capacity(runs.len());
                     for run in runs.iter() {
@@ -98,8 +99,38 @@ pub fn chart(props: &Props) -> Html {
                             Err(e) => return error.set(Some(e.to_string())),
                         }
                     }
+                    // With another metric as x: each run's points paired with that metric's
+                    // at equal steps.
+                    if let Some(x_tag) = cv.x_metric.as_ref().filter(|m| **m != *tag) {
+                        for (run, series) in runs.iter().zip(loaded.iter_mut()) {
+                            let x_series = match services
+                                .series
+                                .get(&services.store, revision, &run.id, x_tag)
+                                .await
+                            {
+                                Ok(s) => s,
+                                Err(e) => return error.set(Some(e.to_string())),
+                            };
+                            let (xs, ys) = align::against(&x_series, series);
+                            *series = Rc::new(Series {
+                                tag: series.tag.clone(),
+                                steps: xs.iter().map(|_| 0).collect(),
+                                wall_times: xs,
+                                values: ys,
+                            });
+                        }
+                    }
                     let points: usize = loaded.iter().map(|s| s.len()).sum();
-                    let xs: Vec<Vec<f64>> = loaded.iter().map(|s| x_values(s, cv.x_axis)).collect();
+                    let xs: Vec<Vec<f64>> = loaded
+                        .iter()
+                        .map(|s| {
+                            if cv.x_metric.is_some() {
+                                s.wall_times.clone()
+                            } else {
+                                x_values(s, cv.x_axis)
+                            }
+                        })
+                        .collect();
                     let span = x_span(&xs);
                     let lines = runs
                         .iter()
@@ -112,6 +143,7 @@ pub fn chart(props: &Props) -> Html {
                         tag: tag.to_string(),
                         lines,
                         x_axis: cv.x_axis,
+                        x_title: cv.x_metric.clone(),
                         log_y: cv.log_y,
                         x_range: cv.x_range,
                         y_range: y_range(&loaded, &cv),

@@ -28,7 +28,7 @@ pub fn chart_panel() -> Html {
     // tag → the drawn runs that have it, in workspace order (colours match the table).
     let groups = {
         let deps = (
-            visible,
+            visible.clone(),
             workspace.hidden.clone(),
             view.tag_filter.clone(),
             prefs.colors.clone(),
@@ -68,11 +68,22 @@ pub fn chart_panel() -> Html {
             }
         })
     };
+    // Every metric tag of the shown runs, for "x axis: another metric".
+    let x_metrics: Vec<String> = {
+        let tags: std::collections::BTreeSet<String> = visible
+            .iter()
+            .flat_map(|r| r.series.iter().map(|s| s.tag.clone()))
+            .collect();
+        tags.into_iter().collect()
+    };
     let on_x = {
         let view = view.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(x) = XAxis::ALL.into_iter().find(|x| x.key() == select.value()) {
+            let value = select.value();
+            if let Some(metric) = value.strip_prefix("metric:") {
+                view.dispatch(ViewAction::XMetric(Some(metric.to_owned())));
+            } else if let Some(x) = XAxis::ALL.into_iter().find(|x| x.key() == value) {
                 view.dispatch(ViewAction::XAxis(x));
             }
         })
@@ -127,9 +138,14 @@ pub fn chart_panel() -> Html {
                 </select>
                 <label>{ "X axis " }
                     <select id="x-axis" onchange={on_x}>
-                        { for XAxis::ALL.iter().map(|x| html! {
-                            <option value={x.key()} selected={*x == view.x_axis}>{ x.label() }</option>
+                                                { for XAxis::ALL.iter().map(|x| html! {
+                            <option value={x.key()} selected={view.x_metric.is_none() && *x == view.x_axis}>{ x.label() }</option>
                         }) }
+                        <optgroup label="Another metric">
+                            { for x_metrics.iter().map(|m| html! {
+                                <option value={format!("metric:{m}")} selected={view.x_metric.as_ref() == Some(m)}>{ m.clone() }</option>
+                            }) }
+                        </optgroup>
                     </select>
                 </label>
                 <label><input id="log-y" type="checkbox" checked={view.log_y} onchange={on_log} />{ " Log-scale y" }</label>

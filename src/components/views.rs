@@ -14,9 +14,8 @@ pub fn views() -> Html {
         Tab::Charts => html! { <ChartPanel /> },
         Tab::Parallel => html! { <ParallelCoordinates /> },
         Tab::Scatter => html! { <ScatterView /> },
-        Tab::Diff | Tab::Importance => {
-            html! { <p class="hint">{ "Coming in the next build." }</p> }
-        }
+        Tab::Diff => html! { <super::diff::ParamsDiff /> },
+        Tab::Importance => html! { <p class="hint">{ "Coming in the next build." }</p> },
     };
     html! {
         <section class="views">

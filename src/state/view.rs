@@ -54,6 +54,9 @@ pub struct ViewState {
     /// Scale y to the 5th–95th percentile, as TensorBoard's "ignore outliers".
     #[serde(default)]
     pub ignore_outliers: bool,
+    /// Another metric as every chart's x axis (paired by step), instead of `x_axis`.
+    #[serde(default)]
+    pub x_metric: Option<String>,
     pub x_axis: XAxis,
     pub log_y: bool,
     /// Case-insensitive substring that chart tags must contain.
@@ -106,8 +109,10 @@ impl Tab {
 }
 
 /// What a chart's drawing depends on (so typing a filter does not redraw every chart).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChartView {
+    /// Another metric as the x axis (paired by step), instead of `x_axis`.
+    pub x_metric: Option<String>,
     pub smoothing: f64,
     pub smoothing_kind: SmoothingKind,
     pub ignore_outliers: bool,
@@ -122,6 +127,7 @@ impl Default for ViewState {
             smoothing: 0.6,
             smoothing_kind: SmoothingKind::Ema,
             ignore_outliers: false,
+            x_metric: None,
             x_axis: XAxis::Step,
             log_y: false,
             tag_filter: String::new(),
@@ -137,6 +143,7 @@ impl Default for ViewState {
 impl ViewState {
     pub fn chart_view(&self) -> ChartView {
         ChartView {
+            x_metric: self.x_metric.clone(),
             smoothing: self.smoothing,
             smoothing_kind: self.smoothing_kind,
             ignore_outliers: self.ignore_outliers,
@@ -185,6 +192,7 @@ pub enum ViewAction {
     XRange(Option<(f64, f64)>),
     Brushed(Option<BTreeSet<String>>),
     SmoothingKind(SmoothingKind),
+    XMetric(Option<String>),
     IgnoreOutliers(bool),
     Tab(Tab),
 }
@@ -198,6 +206,7 @@ impl Reducible for ViewState {
             ViewAction::Smoothing(w) => next.smoothing = w.clamp(0.0, 0.999),
             ViewAction::XAxis(x) => {
                 next.x_axis = x;
+                next.x_metric = None;
                 next.x_range = None;
             }
             ViewAction::XRange(r) => {
@@ -208,6 +217,10 @@ impl Reducible for ViewState {
             ViewAction::RunFilter(f) => next.run_filter = f,
             ViewAction::Brushed(b) => next.brushed = b,
             ViewAction::SmoothingKind(k) => next.smoothing_kind = k,
+            ViewAction::XMetric(m) => {
+                next.x_metric = m;
+                next.x_range = None;
+            }
             ViewAction::IgnoreOutliers(on) => next.ignore_outliers = on,
             ViewAction::Tab(t) => next.tab = t,
             ViewAction::ToggleSource(s) => {

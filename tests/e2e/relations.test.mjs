@@ -46,3 +46,30 @@ test('scatter: one point per shown run, any param or metric against any metric',
   assert.deepEqual(errors, []);
   await page.click('button[data-tab="Charts"]');
 });
+
+test('params diff: the ticked runs side by side, differing keys first and highlighted', async () => {
+  await page.click('button[data-tab="Params diff"]');
+  await page.waitForSelector('#params-diff');
+  const lr = page.locator('#params-diff tr[data-key="params.lr"]');
+  assert.match(await lr.getAttribute('class'), /differs/);
+  const values = await lr.locator('td').allInnerTexts();
+  for (const v of ['0.001', '0.01', '0.1', '1']) assert.ok(values.includes(v), `${v} in ${values}`);
+  const keys = await page.$$eval('#params-diff tbody tr', (trs) => trs.map((tr) => tr.className));
+  const firstSame = keys.findIndex((c) => !c.includes('differs'));
+  assert.ok(firstSame === -1 || keys.slice(firstSame).every((c) => !c.includes('differs')), 'differences come first');
+  // Untick the four lr=0.0… runs: three remain side by side.
+  await page.fill('#run-filter', "name ~ '^lr=0.0'");
+  await page.locator('#runs-table thead input[type=checkbox]').uncheck();
+  await page.fill('#run-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('#params-diff thead th').length === 1 + 3);
+  await page.locator('#runs-table thead input[type=checkbox]').check();
+});
+
+test('x axis: another metric of the run, paired by step', async () => {
+  await page.click('button[data-tab="Charts"]');
+  await page.selectOption('#x-axis', 'metric:train/accuracy');
+  await page.waitForFunction(() => document.querySelector('figure.chart[data-tag="train/loss"] .js-plotly-plot')?.layout?.xaxis?.title?.text === 'train/accuracy');
+  const xs = await page.$eval('figure.chart[data-tag="train/loss"] .js-plotly-plot', (d) => d.data.flatMap((t) => Array.from(t.x)));
+  assert.ok(xs.length > 0 && xs.every((x) => x >= 0 && x <= 1), 'x values are accuracies');
+  await page.selectOption('#x-axis', 'step');
+});
