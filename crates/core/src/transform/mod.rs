@@ -4,6 +4,7 @@ pub mod align;
 pub mod diff;
 pub mod downsample;
 pub mod filter;
+pub mod group;
 pub mod range;
 pub mod smoothing;
 pub mod table;
