@@ -5,6 +5,7 @@ pub mod diff;
 pub mod downsample;
 pub mod filter;
 pub mod group;
+pub mod importance;
 pub mod range;
 pub mod smoothing;
 pub mod table;
