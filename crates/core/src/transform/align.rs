@@ -42,7 +42,9 @@ pub fn against(x: &Series, y: &Series) -> (Vec<f64>, Vec<f64>) {
     (xs, ys)
 }
 
-fn normalized(s: &Series) -> Cow<'_, Series> {
+/// `s` itself when it is normalized (consistent columns, steps strictly increasing), else
+/// a normalized copy.
+pub(crate) fn normalized(s: &Series) -> Cow<'_, Series> {
     let consistent = s.steps.len() == s.values.len() && s.steps.len() == s.wall_times.len();
     if consistent && s.steps.windows(2).all(|w| w[0] < w[1]) {
         Cow::Borrowed(s)

@@ -31,11 +31,12 @@ pub struct DiffRow {
 /// ones; within each, params before metrics; keys in natural order (`layer_2` before
 /// `layer_10`).
 ///
-/// Values are compared as the text shown, not as numbers: params as logged (a `Text` param
-/// as is, a `Number` via [`format_number`], so `Number(1.0)` shows `1` and differs from a
-/// `Text` `"1.0"` logged by another tracker), metrics via [`format_number`] at full
-/// precision (so two losses that differ in the 17th digit differ). That is what the user
-/// sees side by side; a numeric tolerance would hide a difference the row then shows.
+/// Values are compared as the text shown, not as numbers: params as logged (their
+/// `Display`: a `Text` param as is, a `Number` as [`format_number`] writes it, so
+/// `Number(1.0)` shows `1` and differs from a `Text` `"1.0"` logged by another tracker),
+/// metrics via [`format_number`] at full precision (so two losses that differ in the 17th
+/// digit differ). That is what the user sees side by side; a numeric tolerance would hide
+/// a difference the row then shows.
 pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
     let params: BTreeSet<&str> = runs
         .iter()
@@ -76,7 +77,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
         .into_iter()
         .map(|k| {
             row(k, DiffKind::Param, &|i| {
-                runs.get(i)?.hparams.get(k).map(param_text)
+                runs.get(i)?.hparams.get(k).map(HParamValue::to_string)
             })
         })
         .chain(metrics.into_iter().map(|k| {
@@ -92,14 +93,6 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
             .then_with(|| natural_cmp(&a.key, &b.key))
     });
     rows
-}
-
-/// A param as logged: text as is, numbers at full precision, booleans as `true`/`false`.
-fn param_text(v: &HParamValue) -> String {
-    match v {
-        HParamValue::Number(n) => format_number(*n),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@ pub mod align;
 pub mod diff;
 pub mod downsample;
 pub mod filter;
+pub mod group;
+pub mod importance;
 pub mod range;
 pub mod smoothing;
 pub mod table;
