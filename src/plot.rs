@@ -1,7 +1,7 @@
 //! The thin binding to plotly.js: turns prepared traces into a plotly figure and draws it
 //! with `Plotly.react` (which reuses the existing plot on redraw).
 
-use plotly::common::{HoverInfo, Line, Mode};
+use plotly::common::{Fill, HoverInfo, Line, Mode};
 use plotly::layout::{Axis, AxisType, HoverMode, Layout, Margin};
 use plotly::{Configuration, Plot, Scatter};
 
@@ -29,6 +29,21 @@ pub struct ChartLine {
     pub ys: Vec<f64>,
     /// Raw values at the same points, drawn faded behind when smoothing is on.
     pub raw: Option<Vec<f64>>,
+    /// A group's band (lower, upper) at the same points, filled behind the line.
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// `#rrggbb` as `rgba(r, g, b, alpha)` (other colour strings are returned as they are).
+fn with_alpha(color: &str, alpha: f64) -> String {
+    let hex = color.trim_start_matches('#');
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+    };
+    match (hex.len(), channel(0), channel(2), channel(4)) {
+        (6, Some(r), Some(g), Some(b)) => format!("rgba({r},{g},{b},{alpha})"),
+        _ => color.to_owned(),
+    }
 }
 
 pub struct ChartSpec {
@@ -49,6 +64,23 @@ pub struct ChartSpec {
 pub fn figure(spec: &ChartSpec) -> Plot {
     let mut plot = Plot::new();
     for line in &spec.lines {
+        if let Some((lower, upper)) = &line.band {
+            // The upper edge first, then the lower edge filled up to it.
+            let edge = |ys: &Vec<f64>| {
+                Scatter::new(line.xs.clone(), ys.clone())
+                    .mode(Mode::Lines)
+                    .legend_group(&line.name)
+                    .show_legend(false)
+                    .hover_info(HoverInfo::Skip)
+                    .line(Line::new().width(0.0).color(with_alpha(&line.color, 0.0)))
+            };
+            plot.add_trace(edge(upper));
+            plot.add_trace(
+                edge(lower)
+                    .fill(Fill::ToNextY)
+                    .fill_color(with_alpha(&line.color, 0.18)),
+            );
+        }
         if let Some(raw) = &line.raw {
             plot.add_trace(
                 Scatter::new(line.xs.clone(), raw.clone())

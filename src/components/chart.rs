@@ -9,8 +9,10 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 use runlens_core::model::Series;
+use runlens_core::transform::group::{aggregate, Band, GroupLine, NONE_KEY};
 use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
 use runlens_core::transform::smoothing::Smoothing;
+use runlens_core::transform::table::natural_cmp;
 use runlens_core::transform::{align, downsample};
 
 use crate::plot::{self, ChartLine, ChartSpec};
@@ -54,6 +56,8 @@ pub struct ChartRun {
     pub id: String,
     pub name: String,
     pub color: String,
+    /// The run's group when runs are grouped.
+    pub group: Option<String>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -132,18 +136,23 @@ pub fn chart(props: &Props) -> Html {
                         })
                         .collect();
                     let span = x_span(&xs);
-                    let lines = runs
-                        .iter()
-                        .zip(&loaded)
-                        .zip(&xs)
-                        .map(|((run, s), x)| line(run, s, x, &cv, span))
-                        .collect();
+                    // Grouped runs draw one line per group, aligned on steps.
+                    let grouped = runs.iter().any(|r| r.group.is_some());
+                    let lines = if grouped {
+                        group_lines(&runs, &loaded, &cv)
+                    } else {
+                        runs.iter()
+                            .zip(&loaded)
+                            .zip(&xs)
+                            .map(|((run, s), x)| line(run, s, x, &cv, span))
+                            .collect()
+                    };
                     let webgl = points >= WEBGL_FROM_POINTS && gl_budget::claim(&div_id);
                     let spec = ChartSpec {
                         tag: tag.to_string(),
                         lines,
-                        x_axis: cv.x_axis,
-                        x_title: cv.x_metric.clone(),
+                        x_axis: if grouped { XAxis::Step } else { cv.x_axis },
+                        x_title: if grouped { None } else { cv.x_metric.clone() },
                         log_y: cv.log_y,
                         x_range: cv.x_range,
                         y_range: y_range(&loaded, &cv),
@@ -265,7 +274,71 @@ fn line(run: &ChartRun, series: &Series, xs: &[f64], view: &ChartView, span: f64
         xs: pick(xs),
         ys,
         raw,
+        band: None,
     }
+}
+
+/// One line with a band per group: the group's runs aligned on steps (core's
+/// `aggregate`), then smoothed like single runs (centre and band edges alike) and
+/// downsampled keeping every extreme of the centre line.
+fn group_lines(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> Vec<ChartLine> {
+    let mut keys: Vec<&str> = runs.iter().filter_map(|r| r.group.as_deref()).collect();
+    keys.sort_by(|a, b| {
+        (*a == NONE_KEY)
+            .cmp(&(*b == NONE_KEY))
+            .then_with(|| natural_cmp(a, b))
+    });
+    keys.dedup();
+    let lines: Vec<(usize, &str, GroupLine)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let members: Vec<&Series> = runs
+                .iter()
+                .zip(series)
+                .filter(|(r, _)| r.group.as_deref() == Some(*key))
+                .map(|(_, s)| s.as_ref())
+                .collect();
+            (i, *key, aggregate(&members, view.aggregate, view.band))
+        })
+        .collect();
+    let span = x_span(
+        &lines
+            .iter()
+            .map(|(_, _, g)| g.xs.clone())
+            .collect::<Vec<_>>(),
+    );
+    let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, span);
+    let smooth = |xs: &[f64], ys: &[f64]| {
+        if view.smoothing > 0.0 && smoothing != Smoothing::None {
+            smoothing.apply(xs, ys)
+        } else {
+            ys.to_vec()
+        }
+    };
+    lines
+        .into_iter()
+        .map(|(i, key, g)| {
+            let keep = downsample::min_max_indices(&g.xs, &g.center, view.x_range, BUCKETS);
+            let pick = |col: &[f64]| -> Vec<f64> {
+                keep.iter().filter_map(|&k| col.get(k).copied()).collect()
+            };
+            let runs_in = g.counts.iter().copied().max().unwrap_or(0);
+            ChartLine {
+                name: format!("{key} ({runs_in} runs)"),
+                color: plot::run_color(i).to_owned(),
+                xs: pick(&g.xs),
+                ys: pick(&smooth(&g.xs, &g.center)),
+                raw: None,
+                band: (view.band != Band::None).then(|| {
+                    (
+                        pick(&smooth(&g.xs, &g.lower)),
+                        pick(&smooth(&g.xs, &g.upper)),
+                    )
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The y range to show when outliers are ignored (TensorBoard's 5th–95th percentile,

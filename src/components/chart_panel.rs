@@ -8,10 +8,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use runlens_core::transform::filter::tag_matcher;
+use runlens_core::transform::group::{group_key, Aggregate, Band, GroupBy};
 use runlens_core::transform::smoothing::SmoothingKind;
 
 use crate::hooks::use_visible_runs;
-use crate::state::{PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
+use crate::state::{PrefsAction, PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
 
 use super::chart::{Chart, ChartRun};
 
@@ -32,9 +33,10 @@ pub fn chart_panel() -> Html {
             workspace.hidden.clone(),
             view.tag_filter.clone(),
             prefs.colors.clone(),
+            prefs.table.group_by.clone(),
         );
         let (all, prefs) = (workspace.runs.clone(), prefs.clone());
-        use_memo(deps, move |(visible, undrawn, tag_filter, _)| {
+        use_memo(deps, move |(visible, undrawn, tag_filter, _, group_by)| {
             let matches = tag_matcher(tag_filter);
             let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
             for run in visible.iter() {
@@ -46,6 +48,7 @@ pub fn chart_panel() -> Html {
                             id: run.id.clone(),
                             name: run.name.clone(),
                             color: prefs.color(&run.id, index),
+                            group: group_by.as_ref().map(|by| group_key(run, by)),
                         });
                     }
                 }
@@ -149,6 +152,7 @@ pub fn chart_panel() -> Html {
                     </select>
                 </label>
                 <label><input id="log-y" type="checkbox" checked={view.log_y} onchange={on_log} />{ " Log-scale y" }</label>
+                                <GroupControls />
                 <label title="Scale y to the 5th–95th percentile, as TensorBoard does"><input id="ignore-outliers" type="checkbox" checked={view.ignore_outliers} onchange={on_outliers} />{ " Ignore outliers" }</label>
                 <input id="tag-filter" type="search" placeholder="Search tags (regex)" value={view.tag_filter.clone()} oninput={on_filter} />
             </div>
@@ -164,5 +168,105 @@ pub fn chart_panel() -> Html {
                 </details>
             }) }
         </section>
+    }
+}
+
+/// Group by (a param, the source, experiment or W&B group), and how groups are drawn.
+#[function_component(GroupControls)]
+fn group_controls() -> Html {
+    let view = use_context::<ViewContext>().expect("view context");
+    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let visible = use_visible_runs();
+    let params: std::collections::BTreeSet<String> = visible
+        .iter()
+        .flat_map(|r| r.hparams.keys().cloned())
+        .collect();
+    let encode = |by: &GroupBy| match by {
+        GroupBy::Param(k) => format!("param:{k}"),
+        GroupBy::Tag(k) => format!("tag:{k}"),
+        GroupBy::Source => "source".into(),
+        GroupBy::Experiment => "experiment".into(),
+        GroupBy::Group => "group".into(),
+    };
+    let current = prefs
+        .table
+        .group_by
+        .as_ref()
+        .map(encode)
+        .unwrap_or_default();
+    let on_group = {
+        let prefs = prefs.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let v = select.value();
+            let by = match v.as_str() {
+                "" => None,
+                "source" => Some(GroupBy::Source),
+                "experiment" => Some(GroupBy::Experiment),
+                "group" => Some(GroupBy::Group),
+                other => other
+                    .strip_prefix("param:")
+                    .map(|k| GroupBy::Param(k.to_owned()))
+                    .or_else(|| {
+                        other
+                            .strip_prefix("tag:")
+                            .map(|k| GroupBy::Tag(k.to_owned()))
+                    }),
+            };
+            prefs.dispatch(PrefsAction::GroupBy(by));
+        })
+    };
+    let on_agg = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            view.dispatch(ViewAction::Aggregate(if select.value() == "median" {
+                Aggregate::Median
+            } else {
+                Aggregate::Mean
+            }));
+        })
+    };
+    let on_band = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let band = match select.value().as_str() {
+                "none" => Band::None,
+                "std" => Band::Std,
+                "stderr" => Band::StdErr,
+                _ => Band::MinMax,
+            };
+            view.dispatch(ViewAction::Band(band));
+        })
+    };
+    let option = |value: String, label: String| {
+        let selected = value == current;
+        html! { <option {value} {selected}>{ label }</option> }
+    };
+    html! {
+        <span class="group-controls">
+            <label>{ "Group by " }
+                <select id="group-by" onchange={on_group}>
+                    { option(String::new(), "—".into()) }
+                    { option("source".into(), "source".into()) }
+                    { option("experiment".into(), "experiment / project".into()) }
+                    { option("group".into(), "W&B group".into()) }
+                    { for params.iter().map(|k| option(format!("param:{k}"), format!("params.{k}"))) }
+                </select>
+            </label>
+            if prefs.table.group_by.is_some() {
+                <select id="aggregate" aria-label="group line" onchange={on_agg}>
+                    <option value="mean" selected={view.aggregate == Aggregate::Mean}>{ "mean" }</option>
+                    <option value="median" selected={view.aggregate == Aggregate::Median}>{ "median" }</option>
+                </select>
+                <select id="band" aria-label="group band" onchange={on_band}>
+                    <option value="minmax" selected={view.band == Band::MinMax}>{ "min–max" }</option>
+                    <option value="std" selected={view.band == Band::Std}>{ "± std" }</option>
+                    <option value="stderr" selected={view.band == Band::StdErr}>{ "± std. error" }</option>
+                    <option value="none" selected={view.band == Band::None}>{ "no band" }</option>
+                </select>
+            }
+        </span>
     }
 }

@@ -6,6 +6,7 @@ pub mod chart_panel;
 pub mod diff;
 pub mod drop_zone;
 pub mod import_status;
+pub mod importance;
 pub mod relations;
 pub mod runs_table;
 pub mod table_preview;

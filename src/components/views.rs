@@ -15,7 +15,7 @@ pub fn views() -> Html {
         Tab::Parallel => html! { <ParallelCoordinates /> },
         Tab::Scatter => html! { <ScatterView /> },
         Tab::Diff => html! { <super::diff::ParamsDiff /> },
-        Tab::Importance => html! { <p class="hint">{ "Coming in the next build." }</p> },
+        Tab::Importance => html! { <super::importance::ImportanceView /> },
     };
     html! {
         <section class="views">

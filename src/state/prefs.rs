@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use runlens_core::summary::RunMeta;
+use runlens_core::transform::group::GroupBy;
 use runlens_core::transform::table::{MetricStat, Sort, TableOptions};
 
 use crate::plot::run_color;
@@ -84,6 +85,7 @@ pub enum PrefsAction {
     ShowHidden(bool),
     Rename(String, String),
     Recolor(String, String),
+    GroupBy(Option<GroupBy>),
 }
 
 impl Reducible for PrefsState {
@@ -136,6 +138,7 @@ impl Reducible for PrefsState {
             PrefsAction::Recolor(id, color) => {
                 next.colors.insert(id, color);
             }
+            PrefsAction::GroupBy(by) => next.table.group_by = by,
         }
         next.save();
         Rc::new(next)

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use runlens_core::model::Source;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::filter::Filter;
+use runlens_core::transform::group::{Aggregate, Band};
 use runlens_core::transform::smoothing::SmoothingKind;
 
 fn default_smoothing_kind() -> SmoothingKind {
@@ -57,6 +58,11 @@ pub struct ViewState {
     /// Another metric as every chart's x axis (paired by step), instead of `x_axis`.
     #[serde(default)]
     pub x_metric: Option<String>,
+    /// With runs grouped: each group's line and band.
+    #[serde(default)]
+    pub aggregate: Aggregate,
+    #[serde(default)]
+    pub band: Band,
     pub x_axis: XAxis,
     pub log_y: bool,
     /// Case-insensitive substring that chart tags must contain.
@@ -113,6 +119,8 @@ impl Tab {
 pub struct ChartView {
     /// Another metric as the x axis (paired by step), instead of `x_axis`.
     pub x_metric: Option<String>,
+    pub aggregate: Aggregate,
+    pub band: Band,
     pub smoothing: f64,
     pub smoothing_kind: SmoothingKind,
     pub ignore_outliers: bool,
@@ -128,6 +136,8 @@ impl Default for ViewState {
             smoothing_kind: SmoothingKind::Ema,
             ignore_outliers: false,
             x_metric: None,
+            aggregate: Aggregate::Mean,
+            band: Band::MinMax,
             x_axis: XAxis::Step,
             log_y: false,
             tag_filter: String::new(),
@@ -144,6 +154,8 @@ impl ViewState {
     pub fn chart_view(&self) -> ChartView {
         ChartView {
             x_metric: self.x_metric.clone(),
+            aggregate: self.aggregate,
+            band: self.band,
             smoothing: self.smoothing,
             smoothing_kind: self.smoothing_kind,
             ignore_outliers: self.ignore_outliers,
@@ -193,6 +205,8 @@ pub enum ViewAction {
     Brushed(Option<BTreeSet<String>>),
     SmoothingKind(SmoothingKind),
     XMetric(Option<String>),
+    Aggregate(Aggregate),
+    Band(Band),
     IgnoreOutliers(bool),
     Tab(Tab),
 }
@@ -217,6 +231,8 @@ impl Reducible for ViewState {
             ViewAction::RunFilter(f) => next.run_filter = f,
             ViewAction::Brushed(b) => next.brushed = b,
             ViewAction::SmoothingKind(k) => next.smoothing_kind = k,
+            ViewAction::Aggregate(a) => next.aggregate = a,
+            ViewAction::Band(b) => next.band = b,
             ViewAction::XMetric(m) => {
                 next.x_metric = m;
                 next.x_range = None;

@@ -73,3 +73,36 @@ test('x axis: another metric of the run, paired by step', async () => {
   assert.ok(xs.length > 0 && xs.every((x) => x >= 0 && x <= 1), 'x values are accuracies');
   await page.selectOption('#x-axis', 'step');
 });
+
+test('grouping by a param: one line with a band per group in the charts, groups with counts in the table', async () => {
+  await page.click('button[data-tab="Charts"]');
+  await page.selectOption('#group-by', 'param:optimizer');
+  await page.waitForFunction(() => {
+    const d = document.querySelector('figure.chart[data-tag="train/loss"] .js-plotly-plot');
+    return d?.data?.some((t) => (t.name || '').startsWith('sgd ('));
+  });
+  const traces = await page.$eval('figure.chart[data-tag="train/loss"] .js-plotly-plot', (d) => d.data.map((t) => ({ name: t.name, fill: t.fill })));
+  const centres = traces.filter((t) => t.name && t.name.includes(' runs)')).map((t) => t.name);
+  assert.deepEqual(centres, ['adam (3 runs)', 'adamw (1 runs)', 'sgd (3 runs)']);
+  assert.equal(traces.filter((t) => t.fill === 'tonexty').length, 3, 'a filled band per group');
+  const groups = await page.$$eval('#runs-table tbody tr[data-run]', (trs) => trs.map((tr) => tr.children[3].textContent));
+  assert.deepEqual([...new Set(groups)], ['adam (3)', 'adamw (1)', 'sgd (3)']);
+  await page.selectOption('#band', 'std');
+  await page.selectOption('#aggregate', 'median');
+  await page.selectOption('#group-by', '');
+  await page.waitForFunction(() => document.querySelector('figure.chart[data-tag="train/loss"] .js-plotly-plot')?.data?.every((t) => !(t.name || '').includes(' runs)')));
+});
+
+test('parameter importance for a metric: lr explains the loss, sortable', async () => {
+  await page.click('button[data-tab="Importance"]');
+  await page.selectOption('#importance-metric', 'train/loss');
+  await page.waitForSelector('#importance-table');
+  const params = await page.$$eval('#importance-table tbody tr', (trs) => trs.map((tr) => tr.dataset.param));
+  assert.ok(params.includes('lr') && params.includes('batch_size'), params.join());
+  const total = await page.$$eval('#importance-table tbody tr td:nth-child(2) .bar-value', (s) => s.reduce((n, e) => n + Number(e.textContent), 0));
+  assert.ok(Math.abs(total - 1) < 0.01, `importances sum to 1 (${total})`);
+  await page.click('#importance-table th:has-text("Param")');
+  const sorted = await page.$$eval('#importance-table tbody tr', (trs) => trs.map((tr) => tr.dataset.param));
+  assert.deepEqual(sorted, [...sorted].sort());
+  await page.click('button[data-tab="Charts"]');
+});

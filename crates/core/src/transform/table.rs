@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
+use crate::transform::group::{group_runs, GroupBy};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -22,6 +23,8 @@ pub enum Column {
     Param(String),
     /// A metric's final, lowest or highest value (series tags and summary keys).
     Metric(String, MetricStat),
+    /// The run's group and the group's size (when runs are grouped).
+    Group,
 }
 
 /// Which value of a metric a column shows.
@@ -57,6 +60,7 @@ impl Column {
             Column::Experiment => "experiment".into(),
             Column::Status => "status".into(),
             Column::Points => "points".into(),
+            Column::Group => "group".into(),
             Column::Param(k) => format!("params.{k}"),
             Column::Metric(t, MetricStat::Last) => format!("metrics.{t}"),
             Column::Metric(t, stat) => format!("metrics.{t}:{}", stat.label()),
@@ -80,6 +84,7 @@ impl Column {
             Column::Experiment => "Experiment",
             Column::Status => "Status",
             Column::Points => "Points",
+            Column::Group => "Group",
             Column::Param(k) | Column::Metric(k, _) => k,
         }
     }
@@ -205,6 +210,10 @@ pub struct TableOptions {
     /// Run ids shown first, before all others (a pinned parent brings its children).
     #[serde(default)]
     pub pinned: BTreeSet<String>,
+    /// Runs grouped: a group column (`key (count)`) after the name, rows of a group
+    /// together, groups in natural key order.
+    #[serde(default)]
+    pub group_by: Option<GroupBy>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -269,11 +278,37 @@ impl RunsTable {
                 .map_or(usize::MAX, |p| p + 1),
         };
         columns.sort_by_key(position);
+        if options.group_by.is_some() {
+            columns.insert(1, Column::Group);
+        }
+        // run id → (the group's rank in natural key order, its "key (count)" label).
+        let groups: BTreeMap<&str, (usize, String)> = match &options.group_by {
+            Some(by) => group_runs(runs, by)
+                .into_iter()
+                .enumerate()
+                .flat_map(|(rank, (key, members))| {
+                    let label = format!("{key} ({})", members.len());
+                    members
+                        .into_iter()
+                        .map(move |r| (r.id.as_str(), (rank, label.clone())))
+                })
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let rank = |id: &str| groups.get(id).map_or(0, |(rank, _)| *rank);
 
         let mut rows: Vec<(Option<&str>, Row)> = runs
             .iter()
             .map(|run| {
-                let cells = columns.iter().map(|c| cell(run, c)).collect();
+                let cells = columns
+                    .iter()
+                    .map(|c| match c {
+                        Column::Group => groups
+                            .get(run.id.as_str())
+                            .map_or(Cell::Empty, |(_, label)| Cell::Text(label.clone())),
+                        c => cell(run, c),
+                    })
+                    .collect();
                 let pinned = options.pinned.contains(&run.id);
                 (
                     run.parent_id.as_deref(),
@@ -297,6 +332,7 @@ impl RunsTable {
             let (x, y) = (&a.cells[column], &b.cells[column]);
             b.pinned
                 .cmp(&a.pinned)
+                .then_with(|| rank(&a.run_id).cmp(&rank(&b.run_id)))
                 .then_with(|| match (x.is_missing(), y.is_missing()) {
                     (true, true) => Ordering::Equal,
                     (true, false) => Ordering::Greater,
@@ -385,6 +421,8 @@ fn cell(run: &RunMeta, column: &Column) -> Cell {
         Column::Name => Cell::Text(run.name.clone()),
         Column::Source => Cell::Text(run.source.label().to_owned()),
         Column::Experiment => run.experiment.clone().map_or(Cell::Empty, Cell::Text),
+        // Filled in by `build`, which knows the groups.
+        Column::Group => Cell::Empty,
         Column::Status => run
             .status
             .map_or(Cell::Empty, |s| Cell::Text(s.label().to_owned())),
@@ -636,6 +674,36 @@ mod tests {
         options.pinned.clear();
         let t = RunsTable::build(&runs, &options);
         assert_eq!(t.rows[0].run_id, "tb:a", "max 3 < max 5");
+    }
+
+    #[test]
+    fn grouped_rows_sit_together_with_a_count() {
+        let mut runs = Vec::new();
+        for (name, opt) in [("a", "sgd"), ("b", "adam"), ("c", "sgd")] {
+            let mut r = run(name, 0.1, &[1.0]);
+            r.hparams
+                .insert("opt".into(), HParamValue::Text(opt.into()));
+            runs.push(r);
+        }
+        let options = TableOptions {
+            group_by: Some(GroupBy::Param("opt".into())),
+            ..Default::default()
+        };
+        let t = RunsTable::build(&runs, &options);
+        assert_eq!(t.columns[1], Column::Group);
+        let order: Vec<(&str, String)> = t
+            .rows
+            .iter()
+            .map(|r| (r.run_id.as_str(), r.cells[1].display()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("tb:b", "adam (1)".into()),
+                ("tb:a", "sgd (2)".into()),
+                ("tb:c", "sgd (2)".into())
+            ]
+        );
     }
 
     #[test]
