@@ -15,3 +15,5 @@ cargo bench -p runlens-core --bench tfevents -- "$file"
 # In the browser: the built app (trunk build --release) imports the same file.
 [ -f dist/index.html ] || { source scripts/env.sh; trunk build --release; }
 node bench/browser_import.mjs "$file" 3
+# A 1M-point chart: reload to drawn, and re-draw on zoom.
+node bench/chart_draw.mjs 1000000 5

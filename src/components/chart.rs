@@ -9,6 +9,7 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 use runlens_core::model::Series;
+use runlens_core::transform::export::{chart_csv, ChartExportLine};
 use runlens_core::transform::group::{aggregate, Band, GroupLine, NONE_KEY};
 use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
 use runlens_core::transform::smoothing::Smoothing;
@@ -87,6 +88,7 @@ pub fn chart(props: &Props) -> Html {
             revision,
             visible,
         );
+        let services = services.clone();
         use_effect_with(deps, move |(tag, runs, chart_view, revision, visible)| {
             if *visible {
                 let (tag, runs, cv, revision) =
@@ -174,9 +176,48 @@ pub fn chart(props: &Props) -> Html {
         use_effect_with((), move |_| move || gl_budget::release(&div_id));
     }
 
+    let on_export = {
+        let (services, runs, tag, cv, error) = (
+            services.clone(),
+            props.runs.clone(),
+            props.tag.clone(),
+            view.chart_view(),
+            error.clone(),
+        );
+        Callback::from(move |_| {
+            let (services, runs, tag, cv, error) = (
+                services.clone(),
+                runs.clone(),
+                tag.clone(),
+                cv.clone(),
+                error.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut loaded = Vec::with_capacity(runs.len());
+                for run in runs.iter() {
+                    match services
+                        .series
+                        .get(&services.store, revision, &run.id, &tag)
+                        .await
+                    {
+                        Ok(s) => loaded.push(s),
+                        Err(e) => return error.set(Some(e.to_string())),
+                    }
+                }
+                super::runs_table::download(
+                    &format!("{}.csv", tag.replace('/', "_")),
+                    "text/csv",
+                    &export_csv(&runs, &loaded, &cv),
+                );
+            });
+        })
+    };
+
     html! {
         <figure class="chart" data-tag={props.tag.clone()} ref={figure}>
-            <figcaption>{ props.tag.clone() }</figcaption>
+            <figcaption>{ props.tag.clone() }
+                <button class="link export-chart" title="Download this chart's data (every point, smoothed as shown) as CSV" onclick={on_export}>{ "CSV" }</button>
+            </figcaption>
             if let Some(e) = &*error { <p class="error">{ e }</p> }
             <div id={(*div_id).clone()} class="plot"></div>
         </figure>
@@ -339,6 +380,30 @@ fn group_lines(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> Ve
             }
         })
         .collect()
+}
+
+/// Every point of every run of a chart, with the smoothing the chart applies (the same
+/// parameters as drawn: the span of all lines on the step / time axis).
+fn export_csv(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> String {
+    let xs: Vec<Vec<f64>> = series.iter().map(|s| x_values(s, view.x_axis)).collect();
+    let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, x_span(&xs));
+    let on = view.smoothing > 0.0 && smoothing != Smoothing::None;
+    let smoothed: Vec<Vec<f64>> = series
+        .iter()
+        .zip(&xs)
+        .map(|(s, x)| smoothing.apply(x, &s.values))
+        .collect();
+    let lines: Vec<ChartExportLine> = runs
+        .iter()
+        .zip(series)
+        .zip(&smoothed)
+        .map(|((run, s), sm)| ChartExportLine {
+            run: &run.name,
+            series: s,
+            smoothed: on.then_some(sm.as_slice()),
+        })
+        .collect();
+    chart_csv(&lines)
 }
 
 /// The y range to show when outliers are ignored (TensorBoard's 5th–95th percentile,

@@ -111,3 +111,38 @@ test('smoothing kinds: each smooths every point, the raw curve stays behind', as
   await page.selectOption('#smoothing-kind', 'EMA (TensorBoard)');
   await page.locator('#smoothing').fill('0');
 });
+
+/** TensorBoard's debiased EMA, transcribed from its data_transformer.ts. */
+function tensorboardEma(values, weight) {
+  let last = values.length > 0 ? 0 : NaN;
+  let numAccum = 0;
+  const isConstant = values.every((v) => v === values[0]);
+  return values.map((v) => {
+    if (isConstant || !Number.isFinite(v)) return v;
+    last = last * weight + (1 - weight) * v;
+    numAccum++;
+    const debias = weight === 1 ? 1 : 1 - Math.pow(weight, numAccum);
+    return last / debias;
+  });
+}
+
+test("a chart's CSV export holds every point with the smoothing shown, TensorBoard's numbers", async () => {
+  await page.selectOption('#smoothing-kind', 'EMA (TensorBoard)');
+  await page.locator('#smoothing').fill('0.6');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('figure.chart[data-tag="accuracy"] button.export-chart'),
+  ]);
+  const { readFile } = await import('node:fs/promises');
+  const lines = (await readFile(await download.path(), 'utf8')).trim().split('\r\n');
+  assert.equal(lines[0], 'run,step,wall_time,value,smoothed');
+  const rows = lines.slice(1).map((l) => l.split(','));
+  assert.equal(rows.length, POINTS, 'every point, not the drawn ones');
+  const values = rows.map((r) => Number(r[3]));
+  const expected = tensorboardEma(values, 0.6);
+  for (let i = 0; i < rows.length; i += 997) {
+    const got = Number(rows[i][4]);
+    assert.ok(Math.abs(got - expected[i]) <= 1e-12 * Math.max(1, Math.abs(expected[i])), `point ${i}: ${got} vs ${expected[i]}`);
+  }
+  await page.locator('#smoothing').fill('0');
+});

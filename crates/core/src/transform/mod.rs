@@ -3,6 +3,7 @@
 pub mod align;
 pub mod diff;
 pub mod downsample;
+pub mod export;
 pub mod filter;
 pub mod group;
 pub mod importance;
