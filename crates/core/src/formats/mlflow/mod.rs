@@ -48,43 +48,18 @@ pub fn run_id(run_uuid: &str) -> String {
 }
 
 /// Reads `input` to its end, or to `limit` bytes; `Ok((bytes, cut))` where `cut` says the
-/// limit was reached before the end. `on_progress(total)` is called at least once per MiB and
-/// once at the end.
+/// limit was reached before the end (see [`crate::formats::input::read_up_to`]).
 pub(crate) fn read_all(
     input: &mut dyn Read,
     limit: Option<u64>,
     size_hint: u64,
     on_progress: &mut dyn FnMut(u64),
 ) -> io::Result<(Vec<u8>, bool)> {
-    let cap = limit.map_or(size_hint, |l| size_hint.min(l));
-    let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(0).min(64 << 20));
-    let mut chunk = vec![0u8; 64 * 1024];
-    let mut reported = 0u64;
-    loop {
-        let n = match input.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let data = chunk.get(..n).unwrap_or_default();
-        if let Some(limit) = limit {
-            let room = usize::try_from(limit.saturating_sub(bytes.len() as u64)).unwrap_or(0);
-            if data.len() > room {
-                bytes.extend_from_slice(data.get(..room).unwrap_or_default());
-                on_progress(bytes.len() as u64);
-                return Ok((bytes, true));
-            }
-        }
-        bytes.extend_from_slice(data);
-        let total = bytes.len() as u64;
-        if total >= reported + PROGRESS_EVERY {
-            reported = total;
-            on_progress(total);
-        }
+    let outcome = crate::formats::input::read_up_to(input, limit, size_hint, on_progress);
+    match outcome.error {
+        Some(e) => Err(e),
+        None => Ok((outcome.bytes, outcome.cut)),
     }
-    on_progress(bytes.len() as u64);
-    Ok((bytes, false))
 }
 
 /// Counts the bytes of `input` without keeping them.
