@@ -2,11 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
 use crate::transform::table::{format_number, natural_cmp};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DiffKind {
     Param,
     /// A metric's final value ([`RunMeta::last_value`]: the series' last point, else the
@@ -15,7 +18,7 @@ pub enum DiffKind {
 }
 
 /// One key across the compared runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffRow {
     pub key: String,
     pub kind: DiffKind,

@@ -95,7 +95,7 @@ pub enum Band {
 
 /// One aggregated line. All five columns have the same length; `xs` strictly increasing.
 /// A grid point no run covers is left out, so every `counts` entry is at least 1.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GroupLine {
     pub xs: Vec<f64>,
     pub center: Vec<f64>,
