@@ -118,6 +118,8 @@ pub fn chart(props: &Props) -> Html {
                                 Err(e) => return error.set(Some(e.to_string())),
                             };
                             let (xs, ys) = align::against(&x_series, series);
+                            // The paired x values travel in the wall-time column (read
+                            // back below when `x_metric` is set); steps are not used.
                             *series = Rc::new(Series {
                                 tag: series.tag.clone(),
                                 steps: xs.iter().map(|_| 0).collect(),
