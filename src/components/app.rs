@@ -158,8 +158,8 @@ fn empty_state() -> Html {
     });
     html! {
         <section class="empty">
-            <h2>{ "Drop a TensorBoard logdir anywhere on this page" }</h2>
-            <p>{ "or use Open folder / Open files above. Everything stays in this browser: nothing is uploaded." }</p>
+            <h2>{ "Drop your runs anywhere on this page" }</h2>
+            <p>{ "A TensorBoard logdir, an MLflow mlruns/ folder or mlflow.db, W&B run folders, CSV or JSON exports, a DVC project — or use Open folder / Open files above. Everything stays in this browser: nothing is uploaded." }</p>
             <button class="primary" onclick={demo}>{ "Load the demo workspace" }</button>
         </section>
     }
