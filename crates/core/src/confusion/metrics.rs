@@ -3,8 +3,9 @@
 //! Per class (one-vs-rest, from the matrix): `tp` = diagonal, support = row sum (actual),
 //! predicted = column sum. precision = tp / predicted, recall = tp / support, and F1 =
 //! 2·tp / (support + predicted), which is the harmonic mean of precision and recall wherever
-//! both are defined and is how scikit-learn ≥ 1.3 computes F (`precision_recall_fscore_support`:
-//! F is ill-defined only when tp + fp + fn = 0).
+//! both are defined and is how current scikit-learn computes it (`precision_recall_fscore_support`:
+//! `denom = beta2 * true_sum + pred_sum`, ill-defined only for a class "neither true nor
+//! predicted"; a class never predicted but present gets F1 = 0, not ill-defined).
 //!
 //! Zero denominators: scikit-learn's `zero_division="warn"` (the default) reports **0.0** and
 //! raises `UndefinedMetricWarning` ("Precision is ill-defined and being set to 0.0 in labels
