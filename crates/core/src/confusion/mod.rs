@@ -1,9 +1,9 @@
 //! Confusion matrices: the model ([`ConfusionMatrix`]), scikit-learn-compatible metrics
-//! ([`metrics`]), the comparison of two matrices ([`diff`]) and readers from the text of an
+//! ([`metrics`]), the comparison of two matrices ([`mod@diff`]) and readers from the text of an
 //! artifact ([`read`]: W&B tables, MLflow `log_dict` / `log_table`, dvclive, CSV).
 //!
 //! Layered like the rest of core: text → [`read`] → [`ConfusionMatrix`] (validated once, in
-//! [`ConfusionMatrix::new`]) → [`metrics`] / [`diff`]. Nothing here panics on input: every
+//! [`ConfusionMatrix::new`]) → [`metrics`] / [`mod@diff`]. Nothing here panics on input: every
 //! failure is a [`ConfusionError`].
 
 pub mod diff;
