@@ -1,0 +1,159 @@
+//! Per-class and averaged metrics, as scikit-learn's `classification_report` computes them.
+//!
+//! Per class (one-vs-rest, from the matrix): `tp` = diagonal, support = row sum (actual),
+//! predicted = column sum. precision = tp / predicted, recall = tp / support, and F1 =
+//! 2·tp / (support + predicted), which is the harmonic mean of precision and recall wherever
+//! both are defined and is how current scikit-learn computes it (`precision_recall_fscore_support`:
+//! `denom = beta2 * true_sum + pred_sum`, ill-defined only for a class "neither true nor
+//! predicted"; a class never predicted but present gets F1 = 0, not ill-defined).
+//!
+//! Zero denominators: scikit-learn's `zero_division="warn"` (the default) reports **0.0** and
+//! raises `UndefinedMetricWarning` ("Precision is ill-defined and being set to 0.0 in labels
+//! with no predicted samples"); `zero_division=1.0` or `np.nan` report those instead.
+//! [`ClassMetrics`] keeps `None` there so a view can show "—"; [`sklearn_value`] turns it into
+//! what the default report prints.
+//!
+//! Averages ([`Summary`]) match `classification_report(y_true, y_pred, labels=m.labels(),
+//! zero_division=0)`: macro = the unweighted mean over **every** label of the matrix,
+//! ill-defined values counted as 0 (so a class never seen and never predicted pulls the
+//! macro average down, as in scikit-learn when it is listed in `labels`); weighted = the mean
+//! weighted by support (zero-support classes weigh nothing); accuracy = trace / total. With a
+//! total of 0 every average is 0, as scikit-learn's zero_division=0 gives.
+
+use serde::{Deserialize, Serialize};
+
+use super::ConfusionMatrix;
+
+/// One row of the classification report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassMetrics {
+    pub label: String,
+    /// Number of samples whose actual class is this one (the row sum).
+    pub support: f64,
+    /// `None` when the class was never predicted (tp + fp = 0).
+    pub precision: Option<f64>,
+    /// `None` when the class never occurs (zero support).
+    pub recall: Option<f64>,
+    /// `None` only when the class neither occurs nor is predicted.
+    pub f1: Option<f64>,
+}
+
+/// The averages at the bottom of a classification report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub accuracy: f64,
+    pub macro_precision: f64,
+    pub macro_recall: f64,
+    pub macro_f1: f64,
+    pub weighted_precision: f64,
+    pub weighted_recall: f64,
+    pub weighted_f1: f64,
+    /// Sum of all counts.
+    pub total: f64,
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den > 0.0).then(|| num / den)
+}
+
+/// Per-class precision, recall, F1 and support, in label order.
+pub fn per_class(m: &ConfusionMatrix) -> Vec<ClassMetrics> {
+    let support = m.row_sums();
+    let predicted = m.col_sums();
+    let tp = m.diagonal();
+    m.labels()
+        .iter()
+        .zip(support.iter().zip(predicted.iter().zip(&tp)))
+        .map(|(label, (&s, (&p, &t)))| ClassMetrics {
+            label: label.clone(),
+            support: s,
+            precision: ratio(t, p),
+            recall: ratio(t, s),
+            f1: ratio(2.0 * t, s + p),
+        })
+        .collect()
+}
+
+/// A metric as scikit-learn's default (`zero_division="warn"`) reports it: 0.0 where
+/// ill-defined.
+pub fn sklearn_value(v: Option<f64>) -> f64 {
+    v.unwrap_or(0.0)
+}
+
+/// A metric as `classification_report` prints it (`digits` decimals, 0 where ill-defined).
+pub fn sklearn_text(v: Option<f64>, digits: usize) -> String {
+    format!("{:.*}", digits, sklearn_value(v))
+}
+
+/// Accuracy and macro / weighted averages (see the module docs for the exact definitions).
+pub fn summary(m: &ConfusionMatrix) -> Summary {
+    let classes = per_class(m);
+    let total = m.total();
+    let n = classes.len().max(1) as f64;
+    let macro_of = |f: fn(&ClassMetrics) -> Option<f64>| {
+        classes.iter().map(|c| sklearn_value(f(c))).sum::<f64>() / n
+    };
+    let weighted_of = |f: fn(&ClassMetrics) -> Option<f64>| {
+        ratio(
+            classes
+                .iter()
+                .map(|c| sklearn_value(f(c)) * c.support)
+                .sum::<f64>(),
+            total,
+        )
+        .unwrap_or(0.0)
+    };
+    Summary {
+        accuracy: ratio(m.diagonal().iter().sum(), total).unwrap_or(0.0),
+        macro_precision: macro_of(|c| c.precision),
+        macro_recall: macro_of(|c| c.recall),
+        macro_f1: macro_of(|c| c.f1),
+        weighted_precision: weighted_of(|c| c.precision),
+        weighted_recall: weighted_of(|c| c.recall),
+        weighted_f1: weighted_of(|c| c.f1),
+        total,
+    }
+}
+
+/// Each row divided by its sum (scikit-learn's `normalize="true"`: recall on the diagonal).
+/// A row summing to 0 stays 0, as scikit-learn's `nan_to_num` leaves it.
+pub fn row_normalized(m: &ConfusionMatrix) -> Vec<Vec<f64>> {
+    m.counts()
+        .iter()
+        .zip(m.row_sums())
+        .map(|(row, s)| row.iter().map(|&v| ratio(v, s).unwrap_or(0.0)).collect())
+        .collect()
+}
+
+/// Each column divided by its sum (scikit-learn's `normalize="pred"`: precision on the
+/// diagonal). A column summing to 0 stays 0.
+pub fn col_normalized(m: &ConfusionMatrix) -> Vec<Vec<f64>> {
+    let sums = m.col_sums();
+    m.counts()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&sums)
+                .map(|(&v, &s)| ratio(v, s).unwrap_or(0.0))
+                .collect()
+        })
+        .collect()
+}
+
+/// The `n` largest off-diagonal cells with a count > 0, largest first (ties in row-major
+/// order): `(actual, predicted, count)`.
+pub fn top_confusions(m: &ConfusionMatrix, n: usize) -> Vec<(String, String, f64)> {
+    let mut cells: Vec<(usize, usize, f64)> = m
+        .counts()
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &v)| (r, c, v)))
+        .filter(|&(r, c, v)| r != c && v > 0.0)
+        .collect();
+    cells.sort_by(|a, b| b.2.total_cmp(&a.2));
+    cells
+        .into_iter()
+        .take(n)
+        .filter_map(|(r, c, v)| Some((m.labels().get(r)?.clone(), m.labels().get(c)?.clone(), v)))
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! The confusion-matrix readers on real tracker output (`fixtures/`): a W&B offline run's
+//! `wandb.plot.confusion_matrix` table, an MLflow run's `log_dict` and `log_table`
+//! artifacts, and dvclive's per-sample `plots/sklearn/confusion_matrix.json`. Expected
+//! labels and counts are recomputed from the files with serde_json, independently of the
+//! readers, and a few are spelled out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use runlens_core::confusion::{from_artifact, per_class, summary, ConfusionMatrix};
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Every file under `dir` whose path ends with `suffix`, relative to the fixtures folder.
+fn find(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            find(&p, suffix, out);
+        } else if p.to_string_lossy().ends_with(suffix) {
+            out.push(p);
+        }
+    }
+    out.sort();
+}
+
+fn files(suffix: &str) -> Vec<(String, String)> {
+    let root = fixtures();
+    let mut paths = Vec::new();
+    find(&root, suffix, &mut paths);
+    assert!(!paths.is_empty(), "no fixture ends with {suffix}");
+    paths
+        .into_iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(&root)
+                .expect("under fixtures")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(&p).expect("read fixture"))
+        })
+        .collect()
+}
+
+fn read(path: &str, text: &str) -> ConfusionMatrix {
+    match from_artifact(path, text) {
+        Some(Ok(m)) => m,
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+fn label(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// (actual, predicted) → summed count, and labels in first-appearance order.
+fn tally(
+    pairs: impl Iterator<Item = (String, String, f64)>,
+) -> (Vec<String>, BTreeMap<(String, String), f64>) {
+    let mut labels = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (a, p, n) in pairs {
+        for l in [&a, &p] {
+            if !labels.contains(l) {
+                labels.push(l.clone());
+            }
+        }
+        *counts.entry((a, p)).or_insert(0.0) += n;
+    }
+    (labels, counts)
+}
+
+fn assert_matches(
+    m: &ConfusionMatrix,
+    labels: &[String],
+    counts: &BTreeMap<(String, String), f64>,
+) {
+    assert_eq!(m.labels(), labels, "{}", m.origin);
+    for ((a, p), n) in counts {
+        assert_eq!(m.get(a, p), *n, "{} {a}->{p}", m.origin);
+    }
+    let total: f64 = counts.values().sum();
+    assert_eq!(m.total(), total, "{}", m.origin);
+}
+
+#[test]
+fn wandb_confusion_table() {
+    for (path, text) in files(".table.json") {
+        let m = read(&path, &text);
+        let v: Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(
+            v["columns"],
+            serde_json::json!(["Actual", "Predicted", "nPredictions"])
+        );
+        let rows = v["data"].as_array().expect("data");
+        let (labels, counts) = tally(
+            rows.iter()
+                .map(|r| (label(&r[0]), label(&r[1]), r[2].as_f64().expect("count"))),
+        );
+        assert_matches(&m, &labels, &counts);
+        // Spelled out from the file: cat row 8, 2, 0.
+        assert_eq!(m.labels(), ["cat", "dog", "bird"]);
+        assert_eq!(m.counts()[0], vec![8.0, 2.0, 0.0]);
+        assert_eq!(m.get("bird", "cat"), 2.0);
+        // `confusion_table_149_<hash>.table.json`: step 149.
+        assert_eq!(m.step, Some(149), "{path}");
+        assert_eq!(m.origin, path);
+    }
+}
+
+#[test]
+fn mlflow_log_dict_and_log_table() {
+    for (path, text) in files("artifacts/confusion_matrix.json") {
+        let m = read(&path, &text);
+        let v: Value = serde_json::from_str(&text).expect("json");
+        let labels: Vec<String> = v["labels"]
+            .as_array()
+            .expect("labels")
+            .iter()
+            .map(label)
+            .collect();
+        let matrix: Vec<Vec<f64>> = v["matrix"]
+            .as_array()
+            .expect("matrix")
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .expect("row")
+                    .iter()
+                    .map(|c| c.as_f64().expect("n"))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(m.labels(), labels);
+        assert_eq!(m.counts(), matrix);
+        assert_eq!(m.labels(), ["cat", "dog", "bird"]);
+        assert_eq!(m.counts()[1], vec![2.0, 6.0, 1.0]);
+        assert_eq!(m.step, None);
+
+        // The same run's log_table (split JSON, zero cells left out) holds the same matrix.
+        let table_path = path.replace("confusion_matrix.json", "eval_table.json");
+        let table_text =
+            std::fs::read_to_string(fixtures().join(&table_path)).expect("eval_table.json");
+        let t = read(&table_path, &table_text);
+        let tv: Value = serde_json::from_str(&table_text).expect("json");
+        assert_eq!(
+            tv["columns"],
+            serde_json::json!(["actual", "predicted", "count"])
+        );
+        let (labels, counts) = tally(
+            tv["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|r| (label(&r[0]), label(&r[1]), r[2].as_f64().expect("count"))),
+        );
+        assert_matches(&t, &labels, &counts);
+        assert_eq!(t.labels(), m.labels());
+        assert_eq!(t.counts(), m.counts());
+        assert_eq!(t.get("cat", "bird"), 0.0);
+
+        let sm = summary(&m);
+        assert_eq!(sm.total, 20.0);
+        assert_eq!(sm.accuracy, 15.0 / 20.0);
+    }
+}
+
+#[test]
+fn mlflow_other_artifacts_are_not_matrices() {
+    for (path, text) in files("artifacts/config.yaml") {
+        assert_eq!(from_artifact(&path, &text), None, "{path}");
+    }
+    for (path, text) in files("artifacts/model/MLmodel") {
+        assert_eq!(from_artifact(&path, &text), None, "{path}");
+    }
+}
+
+#[test]
+fn dvclive_per_sample_list() {
+    for (path, text) in files("plots/sklearn/confusion_matrix.json") {
+        let m = read(&path, &text);
+        let v: Value = serde_json::from_str(&text).expect("json");
+        let items = v.as_array().expect("list");
+        let (labels, counts) = tally(
+            items
+                .iter()
+                .map(|i| (label(&i["actual"]), label(&i["predicted"]), 1.0)),
+        );
+        assert_matches(&m, &labels, &counts);
+        assert_eq!(m.labels(), ["cat", "dog", "bird"]);
+        assert_eq!(m.total(), items.len() as f64);
+        assert_eq!(m.get("dog", "bird"), 1.0);
+        assert_eq!(m.get("cat", "cat"), 8.0);
+        // dog: 7 of 8 right; bird predicted 9 times, 8 right.
+        let bird = &per_class(&m)[2];
+        assert_eq!(bird.precision, Some(8.0 / 9.0));
+        assert_eq!(bird.recall, Some(1.0));
+    }
+}
+
+const PATHS: &[&str] = &[
+    "confusion_matrix.json",
+    "media/table/cm_3_0123456789abcdef0123.table.json",
+    "eval_table.json",
+    "plots/sklearn/confusion_matrix.json",
+    "confusion.csv",
+    "preds.csv",
+    "cm_step_4.tsv",
+    "notes.txt",
+];
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(path in proptest::sample::select(PATHS), text in ".{0,200}") {
+        let _ = from_artifact(path, &text);
+    }
+
+    #[test]
+    fn json_like_text_never_panics(
+        path in proptest::sample::select(PATHS),
+        text in r#"[\[\]{}",:0-9a-z.\- ]{0,120}"#,
+    ) {
+        let _ = from_artifact(path, &text);
+    }
+
+    #[test]
+    fn mutated_fixture_text_never_panics(
+        which in 0usize..4,
+        cut in 0usize..2000,
+        insert in r#"[\[\]{}",:0-9a-zA-Z.\-]{0,6}"#,
+    ) {
+        let (path, text) = match which {
+            0 => ("confusion_matrix.json", r#"{"labels":["cat","dog"],"matrix":[[5,1],[2,6]]}"#),
+            1 => ("eval_table.json", r#"{"columns":["actual","predicted","count"],"data":[["cat","cat",5],["cat","dog",1]]}"#),
+            2 => ("plots/sklearn/confusion_matrix.json", r#"[{"actual":"cat","predicted":"dog"},{"actual":"dog","predicted":"dog"}]"#),
+            _ => ("confusion.csv", ",cat,dog\ncat,5,1\ndog,2,6\n"),
+        };
+        let at = cut % (text.len() + 1);
+        let mut s = text.get(..at).unwrap_or_default().to_string();
+        s.push_str(&insert);
+        s.push_str(text.get(at..).unwrap_or_default());
+        if let Some(Ok(m)) = from_artifact(path, &s) {
+            // Whatever was read holds the invariants and every metric is computable.
+            prop_assert_eq!(m.counts().len(), m.labels().len());
+            prop_assert!(m.counts().iter().all(|r| r.len() == m.labels().len()));
+            let _ = summary(&m);
+        }
+    }
+
+    #[test]
+    fn metrics_in_range_for_valid_matrices(
+        cells in proptest::collection::vec(0.0f64..1e6, 1..=16),
+    ) {
+        let n = (cells.len() as f64).sqrt() as usize;
+        let counts: Vec<Vec<f64>> = cells.chunks(n).take(n).map(<[f64]>::to_vec).collect();
+        let labels = (0..n).map(|i| format!("c{i}")).collect();
+        let m = ConfusionMatrix::new(labels, counts, "p").expect("valid");
+        let sm = summary(&m);
+        for v in [sm.accuracy, sm.macro_precision, sm.macro_recall, sm.macro_f1,
+                  sm.weighted_precision, sm.weighted_recall, sm.weighted_f1] {
+            prop_assert!((0.0..=1.0 + 1e-9).contains(&v), "{sm:?}");
+        }
+        prop_assert!((sm.weighted_recall - sm.accuracy).abs() < 1e-9);
+    }
+}
