@@ -300,3 +300,37 @@ fn axis_number(v: &wasm_bindgen::JsValue) -> Option<f64> {
     let ms = js_sys::Date::parse(&format!("{text}Z"));
     ms.is_finite().then_some(ms)
 }
+
+/// Draws a figure given as plotly JSON (`{data, layout, config}`), for traces the plotly
+/// crate does not model (heatmaps with per-cell text).
+pub fn react_json(div_id: &str, figure_json: &str) {
+    use wasm_bindgen::JsCast;
+    let Ok(figure) = js_sys::JSON::parse(figure_json) else {
+        return;
+    };
+    let react = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"react".into()))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(react) = react {
+        let _ = react.call2(&wasm_bindgen::JsValue::NULL, &div_id.into(), &figure);
+    }
+}
+
+/// Saves a drawn chart as an image file (`png` or `svg`) with plotly's exporter.
+pub fn download_image(div_id: &str, format: &str, filename: &str) {
+    use wasm_bindgen::JsCast;
+    let download = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"downloadImage".into()))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(div_id));
+    if let (Some(download), Some(el)) = (download, el) {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"format".into(), &format.into());
+        let _ = js_sys::Reflect::set(&options, &"filename".into(), &filename.into());
+        let _ = download.call2(&wasm_bindgen::JsValue::NULL, &el, &options);
+    }
+}

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod chart;
 pub mod chart_panel;
+pub mod confusion;
 pub mod diff;
 pub mod drop_zone;
 pub mod import_status;

@@ -129,7 +129,8 @@ pub fn runs_table() -> Html {
                             html! {
                                 <RunRow key={row.run_id.clone()} row={Rc::new(row.clone())} columns={Rc::new(table.columns.clone())}
                                     color={prefs.color(&row.run_id, index_of(&row.run_id))}
-                                    name={meta.map(|m| m.name.clone()).unwrap_or_default()} />
+                                    name={meta.map(|m| m.name.clone()).unwrap_or_default()}
+                                    has_matrix={meta.is_some_and(may_hold_matrix)} />
                             }
                         }) }
                         { for spacer(total - last) }
@@ -198,6 +199,19 @@ struct RowProps {
     columns: Rc<Vec<Column>>,
     color: String,
     name: String,
+    /// The run keeps an artifact that looks like a confusion matrix.
+    has_matrix: bool,
+}
+
+/// Whether a run keeps an artifact that looks like a confusion matrix (the Confusion
+/// matrices view reads and checks it).
+fn may_hold_matrix(run: &RunMeta) -> bool {
+    run.artifacts.iter().filter(|a| a.has_text).any(|a| {
+        let p = a.path.to_lowercase();
+        p.contains("confusion")
+            || p.ends_with(".table.json")
+            || (p.ends_with(".json") && p.contains("table"))
+    })
 }
 
 #[function_component(RunRow)]
@@ -266,7 +280,8 @@ fn run_row(props: &RowProps) -> Html {
             };
         }
         let ondblclick = matches!(col, Column::Name).then(|| start_edit.clone());
-        cell_html(cell, col, props.row.depth, ondblclick)
+        let badge = matches!(col, Column::Name) && props.has_matrix;
+        cell_html(cell, col, props.row.depth, ondblclick, badge)
     });
     html! {
         <tr class={classes!((!drawn).then_some("undrawn"), hidden.then_some("hidden-run"), props.row.pinned.then_some("pinned"))} data-run={id.clone()}>
@@ -291,6 +306,7 @@ fn cell_html(
     column: &Column,
     depth: usize,
     ondblclick: Option<Callback<MouseEvent>>,
+    matrix_badge: bool,
 ) -> Html {
     let class = match cell {
         Cell::Number(_) | Cell::NumberText(..) => "num",
@@ -310,7 +326,11 @@ fn cell_html(
     } else {
         cell.display()
     };
-    html! { <td class={class} {style} {title} {ondblclick}>{ marker }{ text }</td> }
+    html! {
+        <td class={class} {style} {title} {ondblclick}>{ marker }{ text }
+            if matrix_badge { <span class="badge" title="Has a confusion matrix (see the Confusion matrices tab)">{ "▦" }</span> }
+        </td>
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -16,6 +16,7 @@ pub fn views() -> Html {
         Tab::Scatter => html! { <ScatterView /> },
         Tab::Diff => html! { <super::diff::ParamsDiff /> },
         Tab::Importance => html! { <super::importance::ImportanceView /> },
+        Tab::Confusion => html! { <super::confusion::ConfusionView /> },
     };
     html! {
         <section class="views">

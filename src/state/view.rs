@@ -92,15 +92,17 @@ pub enum Tab {
     Parallel,
     Scatter,
     Importance,
+    Confusion,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Charts,
         Tab::Diff,
         Tab::Parallel,
         Tab::Scatter,
         Tab::Importance,
+        Tab::Confusion,
     ];
 
     pub fn label(self) -> &'static str {
@@ -110,6 +112,7 @@ impl Tab {
             Tab::Parallel => "Parallel coordinates",
             Tab::Scatter => "Scatter",
             Tab::Importance => "Importance",
+            Tab::Confusion => "Confusion matrices",
         }
     }
 }
