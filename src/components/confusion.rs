@@ -12,7 +12,7 @@ use runlens_core::confusion::{
     col_normalized, diff, from_artifact, per_class, row_normalized, sklearn_text, summary,
     top_confusions, ConfusionMatrix, DiffMode,
 };
-use runlens_core::transform::table::format_number;
+use runlens_core::transform::table::{format_number, natural_cmp};
 
 use crate::hooks::use_visible_runs;
 use crate::services::Services;
@@ -106,6 +106,7 @@ pub fn confusion_view() -> Html {
     let selected = use_state(|| 0usize);
     let compare = use_state(|| None::<usize>);
     let normalize = use_state(|| Normalize::Counts);
+    let order = use_state(|| ClassOrder::AsLogged);
     let playing = use_state(|| false);
 
     // Play: advance through the current run's matrices once a second.
@@ -177,6 +178,15 @@ pub fn confusion_view() -> Html {
             });
         })
     };
+    let on_order = {
+        let order = order.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(o) = ClassOrder::ALL.into_iter().find(|o| o.label() == s.value()) {
+                order.set(o);
+            }
+        })
+    };
     let on_slider = {
         let (selected, siblings) = (selected.clone(), siblings.clone());
         Callback::from(move |e: InputEvent| {
@@ -211,6 +221,11 @@ pub fn confusion_view() -> Html {
                         <option value="columns" selected={*normalize == Normalize::Columns}>{ "column-normalised (precision)" }</option>
                     </select>
                 </label>
+                <label>{ "Classes " }
+                    <select id="class-order" onchange={on_order}>
+                        { for ClassOrder::ALL.iter().map(|o| html! { <option value={o.label()} selected={*o == *order}>{ o.label() }</option> }) }
+                    </select>
+                </label>
                 <label>{ "Compare with " }
                     <select id="matrix-compare" onchange={on_compare}>
                         <option value="" selected={other.is_none()}>{ "—" }</option>
@@ -229,7 +244,7 @@ pub fn confusion_view() -> Html {
             </div>
             { problem_list(&problems) }
             <div class="confusion-body">
-                <Heatmap found={current.clone()} normalize_rows={*normalize == Normalize::Rows} normalize_cols={*normalize == Normalize::Columns} other={other.cloned()} />
+                <Heatmap found={current.clone()} normalize_rows={*normalize == Normalize::Rows} normalize_cols={*normalize == Normalize::Columns} other={other.cloned()} order={*order} />
                 <ClassTable found={current.clone()} other={other.cloned()} />
             </div>
         </section>
@@ -253,6 +268,79 @@ struct HeatmapProps {
     normalize_rows: bool,
     normalize_cols: bool,
     other: Option<Found>,
+    order: ClassOrder,
+}
+
+/// The order of the classes on both axes.
+#[derive(Clone, Copy, PartialEq)]
+enum ClassOrder {
+    AsLogged,
+    ByName,
+    BySupport,
+    ByRecall,
+}
+
+impl ClassOrder {
+    const ALL: [ClassOrder; 4] = [
+        ClassOrder::AsLogged,
+        ClassOrder::ByName,
+        ClassOrder::BySupport,
+        ClassOrder::ByRecall,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            ClassOrder::AsLogged => "as logged",
+            ClassOrder::ByName => "by name",
+            ClassOrder::BySupport => "by support",
+            ClassOrder::ByRecall => "by recall (worst first)",
+        }
+    }
+
+    /// The permutation of `0..labels.len()` to show, from the matrix being shown.
+    fn permutation(self, labels: &[String], values: &[Vec<f64>]) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..labels.len()).collect();
+        let row_sum = |i: usize| values.get(i).map_or(0.0, |r| r.iter().sum::<f64>());
+        let recall = |i: usize| {
+            let diag = values.get(i).and_then(|r| r.get(i)).copied().unwrap_or(0.0);
+            let s = row_sum(i);
+            if s > 0.0 {
+                diag / s
+            } else {
+                f64::INFINITY
+            }
+        };
+        match self {
+            ClassOrder::AsLogged => {}
+            ClassOrder::ByName => idx.sort_by(|a, b| natural_cmp(&labels[*a], &labels[*b])),
+            ClassOrder::BySupport => idx.sort_by(|a, b| row_sum(*b).total_cmp(&row_sum(*a))),
+            ClassOrder::ByRecall => idx.sort_by(|a, b| recall(*a).total_cmp(&recall(*b))),
+        }
+        idx
+    }
+}
+
+/// `labels` and `values` with both axes in `perm` order.
+fn permute(labels: &[String], values: &[Vec<f64>], perm: &[usize]) -> (Vec<String>, Vec<Vec<f64>>) {
+    let labels = perm
+        .iter()
+        .filter_map(|&i| labels.get(i).cloned())
+        .collect();
+    let values = perm
+        .iter()
+        .map(|&r| {
+            perm.iter()
+                .map(|&c| {
+                    values
+                        .get(r)
+                        .and_then(|row| row.get(c))
+                        .copied()
+                        .unwrap_or(0.0)
+                })
+                .collect()
+        })
+        .collect();
+    (labels, values)
 }
 
 /// The heatmap (or the A − B diff's diverging heatmap), with cell text when it fits,
@@ -274,6 +362,9 @@ fn heatmap(props: &HeatmapProps) -> Html {
         None if props.normalize_cols => (m.labels().to_vec(), col_normalized(&m), false),
         None => (m.labels().to_vec(), m.counts().to_vec(), false),
     };
+    // The order is chosen on the counts (or the diff), then applied to what is shown.
+    let perm = props.order.permutation(&labels, &values);
+    let (labels, values) = permute(&labels, &values, &perm);
     let largest: Vec<(String, String, f64)> = match &props.other {
         Some(other) => diff(&m, &other.matrix, DiffMode::Counts).largest,
         None => top_confusions(&m, 10),
@@ -401,7 +492,36 @@ struct ClassTableProps {
 #[function_component(ClassTable)]
 fn class_table(props: &ClassTableProps) -> Html {
     let m = &props.found.matrix;
-    let rows = per_class(m);
+    let sort = use_state(|| None::<usize>);
+    let mut rows = per_class(m);
+    // Click a header: class name ascending, numbers descending (undefined values last).
+    let number = |r: &runlens_core::confusion::ClassMetrics, col: usize| match col {
+        1 => Some(r.support),
+        2 => r.precision,
+        3 => r.recall,
+        _ => r.f1,
+    };
+    match *sort {
+        Some(0) => rows.sort_by(|a, b| natural_cmp(&a.label, &b.label)),
+        Some(col) => rows.sort_by(|a, b| {
+            let key = |r| number(r, col).unwrap_or(f64::NEG_INFINITY);
+            key(b).total_cmp(&key(a))
+        }),
+        None => {}
+    }
+    let header = |col: usize, label: &'static str| {
+        let sort = sort.clone();
+        let arrow = if *sort == Some(col) {
+            if col == 0 {
+                " ▲"
+            } else {
+                " ▼"
+            }
+        } else {
+            ""
+        };
+        html! { <th class="sortable" onclick={Callback::from(move |_| sort.set(Some(col)))}>{ label }{ arrow }</th> }
+    };
     let s = summary(m);
     let deltas = props
         .other
@@ -429,7 +549,7 @@ fn class_table(props: &ClassTableProps) -> Html {
     html! {
         <div class="class-table">
             <table id="per-class">
-                <thead><tr><th>{ "Class" }</th><th>{ "Support" }</th><th>{ "Precision" }</th><th>{ "Recall" }</th><th>{ "F1" }</th>
+                <thead><tr>{ header(0, "Class") }{ header(1, "Support") }{ header(2, "Precision") }{ header(3, "Recall") }{ header(4, "F1") }
                     if deltas.is_some() { <th>{ "Δ precision" }</th><th>{ "Δ recall" }</th><th>{ "Δ F1" }</th> }
                 </tr></thead>
                 <tbody>

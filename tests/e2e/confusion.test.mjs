@@ -97,3 +97,17 @@ test('exports: the matrix and the per-class table as CSV', async () => {
   assert.equal(rows.length, z.length + 1);
   assert.deepEqual(errors, []);
 });
+
+test('classes can be reordered on both axes; the per-class table sorts', async () => {
+  await page.selectOption('#class-order', 'by name');
+  await page.waitForFunction(() => {
+    const x = document.getElementById('confusion-heatmap').data[0].x;
+    return x.join() === [...x].sort().join();
+  });
+  const { x, y } = await page.evaluate(() => { const d = document.getElementById('confusion-heatmap').data[0]; return { x: d.x, y: d.y }; });
+  assert.deepEqual(x, y, 'rows and columns in the same order');
+  await page.selectOption('#class-order', 'as logged');
+  await page.click('#per-class th:has-text("Recall")');
+  const recalls = await page.$$eval('#per-class tbody tr td:nth-child(4)', (tds) => tds.map((t) => Number(t.textContent)));
+  assert.deepEqual(recalls, [...recalls].sort((a, b) => b - a));
+});
