@@ -326,11 +326,14 @@ fn cell_html(
     } else {
         cell.display()
     };
-    html! {
-        <td class={class} {style} {title} {ondblclick}>{ marker }{ text }
-            if matrix_badge { <span class="badge" title="Has a confusion matrix (see the Confusion matrices tab)">{ "▦" }</span> }
-        </td>
-    }
+    // The badge is drawn by CSS, so the cell's text stays the run's name.
+    let class = classes!(class, matrix_badge.then_some("has-matrix"));
+    let title = if matrix_badge {
+        format!("{title} — has a confusion matrix")
+    } else {
+        title
+    };
+    html! { <td {class} {style} {title} {ondblclick}>{ marker }{ text }</td> }
 }
 
 #[derive(Properties, PartialEq)]

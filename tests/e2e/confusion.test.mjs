@@ -40,7 +40,7 @@ function report(labels, m) {
 }
 
 test('runs holding a matrix are marked; the heatmap and per-class metrics match scikit-learn', async () => {
-  assert.equal(await page.locator('tr[data-run] .badge').count(), 2, 'baseline (MLflow) and baseline-cnn (W&B)');
+  assert.equal(await page.locator('tr[data-run] td.has-matrix').count(), 2, 'baseline (MLflow) and baseline-cnn (W&B)');
   await page.click('button[data-tab="Confusion matrices"]');
   await page.waitForSelector('#confusion-view');
   const options = await page.$$eval('#matrix-select option', (os) => os.map((o) => o.textContent));
