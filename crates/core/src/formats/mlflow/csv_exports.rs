@@ -23,7 +23,7 @@ use crate::report::FileReport;
 use super::run_parts::{push_or_merge, RunParts};
 use super::ui_columns;
 use super::values::{parse_datetime, parse_metric_value, parse_ui_duration, status_from_name};
-use super::{decode_text, read_all, Warnings};
+use super::{decode_text, read_whole_file, Warnings};
 
 /// The UI runs download's fixed columns.
 pub const UI_RUNS_COLUMNS: [&str; 8] = [
@@ -194,15 +194,10 @@ impl CsvExportReader {
         input: &mut dyn Read,
         on_progress: &mut dyn FnMut(u64),
     ) -> FileReport {
-        let mut report = FileReport::new(file.path);
-        let bytes = match read_all(input, None, file.size, on_progress) {
-            Ok((bytes, _)) => bytes,
-            Err(e) => {
-                report.error = Some(format!("I/O error: {e}"));
-                return report;
-            }
+        let (mut report, bytes) = read_whole_file(file, input, on_progress);
+        let Some(bytes) = bytes else {
+            return report;
         };
-        report.bytes = bytes.len() as u64;
         let Some(kind) = sniff(&bytes) else {
             report.error = Some("not an MLflow CSV export (header not recognised)".to_owned());
             return report;

@@ -62,6 +62,27 @@ pub(crate) fn read_all(
     }
 }
 
+/// Reads a whole file for a reader that needs all of it (a CSV export, a database): the
+/// file's report with its byte count and the bytes, or (bytes `None`) the report of the
+/// I/O error.
+pub(crate) fn read_whole_file(
+    file: crate::import::FileInfo<'_>,
+    input: &mut dyn Read,
+    on_progress: &mut dyn FnMut(u64),
+) -> (crate::report::FileReport, Option<Vec<u8>>) {
+    let mut report = crate::report::FileReport::new(file.path);
+    match read_all(input, None, file.size, on_progress) {
+        Ok((bytes, _)) => {
+            report.bytes = bytes.len() as u64;
+            (report, Some(bytes))
+        }
+        Err(e) => {
+            report.error = Some(format!("I/O error: {e}"));
+            (report, None)
+        }
+    }
+}
+
 /// Counts the bytes of `input` without keeping them.
 pub(crate) fn count_bytes(
     input: &mut dyn Read,

@@ -26,7 +26,7 @@ use super::file_store::push_or_merge_model;
 use super::run_parts::{push_or_merge, RunParts, TAG_DATASET_CONTEXT};
 use super::values::status_from_name;
 use super::yaml::is_deleted;
-use super::{read_all, run_id, Warnings};
+use super::{read_whole_file, run_id, Warnings};
 
 /// The first 16 bytes of every SQLite database file.
 pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -522,15 +522,10 @@ impl SqliteReader {
         input: &mut dyn Read,
         on_progress: &mut dyn FnMut(u64),
     ) -> FileReport {
-        let mut report = FileReport::new(file.path);
-        let bytes = match read_all(input, None, file.size, on_progress) {
-            Ok((bytes, _)) => bytes,
-            Err(e) => {
-                report.error = Some(format!("I/O error: {e}"));
-                return report;
-            }
+        let (mut report, bytes) = read_whole_file(file, input, on_progress);
+        let Some(bytes) = bytes else {
+            return report;
         };
-        report.bytes = bytes.len() as u64;
         let store = open(bytes).and_then(|conn| read_store(&conn, &mut report));
         match store {
             Ok(store) => {
