@@ -17,6 +17,15 @@ use crate::protocol::{ImportJob, JobFile, WorkerEvent};
 /// Where trunk puts the worker's loader shim (relative, so the app works under any path).
 const WORKER_URL: &str = "./import_worker_loader.js";
 
+/// The worker script: a snapshot's loader unpacks the worker into a `blob:` URL and leaves
+/// it in `window.__runlensWorkerUrl`; otherwise trunk's shim beside the page.
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__runlensWorkerUrl".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| WORKER_URL.to_owned())
+}
+
 /// A file chosen by the user: its path relative to what was dropped, and the `File`.
 pub struct PickedFile {
     pub path: String,
@@ -44,7 +53,7 @@ struct Link {
 
 impl Link {
     fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| {
+        let worker = Worker::new(&worker_url()).map_err(|e| {
             format!(
                 "could not start the import worker: {}",
                 crate::js_message(&e)
@@ -180,6 +189,7 @@ impl Importer {
             id: self.job_id(),
             files: job_files,
             table_layouts,
+            db: crate::page::mode().db_name.clone(),
         };
         let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
         let msg = Object::new();

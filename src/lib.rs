@@ -16,6 +16,10 @@ pub mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod importer;
 #[cfg(target_arch = "wasm32")]
+pub mod messages;
+#[cfg(target_arch = "wasm32")]
+pub mod page;
+#[cfg(target_arch = "wasm32")]
 pub mod plot;
 #[cfg(target_arch = "wasm32")]
 pub mod series_cache;

@@ -11,15 +11,20 @@ use crate::protocol::WorkerEvent;
 use crate::services::Services;
 use crate::state::import::Progress;
 use crate::state::*;
-use crate::storage::{Store, DB_NAME};
+use crate::storage::Store;
 
 use super::drop_zone::DropZone;
 use super::import_status::ImportStatus;
+use super::page_data::PageData;
 use super::runs_table::RunsTable;
 use super::table_preview::{Pending, PendingContext, TablePreviewDialog};
 use super::toolbar::Toolbar;
+use super::url_sync::UrlSync;
+use crate::page::{EmbedView, Theme};
 
-const HIDDEN_KEY: &str = "runlens.hidden.v1";
+fn hidden_key() -> String {
+    crate::page::mode().key("hidden.v1")
+}
 
 /// Reloads run metadata from the store into the workspace state.
 pub fn reload_runs(store: Rc<Store>, workspace: UseReducerDispatcher<WorkspaceState>) {
@@ -33,7 +38,11 @@ pub fn reload_runs(store: Rc<Store>, workspace: UseReducerDispatcher<WorkspaceSt
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let workspace = use_reducer(WorkspaceState::default);
+    // Unticked runs are read before any effect runs, so a link's (see `UrlSync`) wins.
+    let workspace = use_reducer(|| WorkspaceState {
+        hidden: Rc::new(LocalStorage::get::<BTreeSet<String>>(hidden_key()).unwrap_or_default()),
+        ..WorkspaceState::default()
+    });
     let import = use_reducer(ImportState::default);
     let view = use_reducer(ViewState::load);
     let prefs = use_reducer(PrefsState::load);
@@ -47,40 +56,40 @@ pub fn app() -> Html {
             import.dispatcher(),
         );
         use_effect_with((), move |_| {
-            if let Ok(hidden) = LocalStorage::get::<BTreeSet<String>>(HIDDEN_KEY) {
-                ws.dispatch(WorkspaceAction::SetHidden(hidden));
-            }
             wasm_bindgen_futures::spawn_local(async move {
-                let store = match Store::open(DB_NAME).await {
+                let store = match Store::open(&crate::page::mode().db_name).await {
                     Ok(s) => Rc::new(s),
                     Err(e) => return ws.dispatch(WorkspaceAction::Failed(e.to_string())),
                 };
                 let on_event = {
                     let (store, ws, imp) = (store.clone(), ws.clone(), imp.clone());
-                    Callback::from(move |event: WorkerEvent| match event {
-                        WorkerEvent::Progress {
-                            job,
-                            bytes_done,
-                            bytes_total,
-                            files_done,
-                            files_total,
-                            file,
-                        } => imp.dispatch(ImportAction::Progress(Progress {
-                            job,
-                            bytes_done,
-                            bytes_total,
-                            files_done,
-                            files_total,
-                            file,
-                        })),
-                        WorkerEvent::Done { report, .. } => {
-                            imp.dispatch(ImportAction::Done(report));
-                            reload_runs(store.clone(), ws.clone());
-                        }
-                        // Handled by the importer itself.
-                        WorkerEvent::Ready => {}
-                        WorkerEvent::Failed { message, .. } => {
-                            imp.dispatch(ImportAction::Failed(message))
+                    Callback::from(move |event: WorkerEvent| {
+                        crate::messages::forward(&event);
+                        match event {
+                            WorkerEvent::Progress {
+                                job,
+                                bytes_done,
+                                bytes_total,
+                                files_done,
+                                files_total,
+                                file,
+                            } => imp.dispatch(ImportAction::Progress(Progress {
+                                job,
+                                bytes_done,
+                                bytes_total,
+                                files_done,
+                                files_total,
+                                file,
+                            })),
+                            WorkerEvent::Done { report, .. } => {
+                                imp.dispatch(ImportAction::Done(report));
+                                reload_runs(store.clone(), ws.clone());
+                            }
+                            // Handled by the importer itself.
+                            WorkerEvent::Ready => {}
+                            WorkerEvent::Failed { message, .. } => {
+                                imp.dispatch(ImportAction::Failed(message))
+                            }
                         }
                     })
                 };
@@ -99,24 +108,32 @@ pub fn app() -> Html {
         let loaded = workspace.loaded;
         use_effect_with((hidden, loaded), move |(hidden, loaded)| {
             if *loaded {
-                let _ = LocalStorage::set(HIDDEN_KEY, &**hidden);
+                let _ = LocalStorage::set(hidden_key(), &**hidden);
             }
         });
     }
 
-    let body = match (&*services, workspace.loaded) {
-        (_, true) if workspace.error.is_some() => html! {
-            <div class="error-banner" role="alert">{ workspace.error.clone().unwrap_or_default() }</div>
-        },
-        (Some(_), true) if workspace.runs.is_empty() => html! { <EmptyState /> },
-        (Some(_), true) => html! {
+    use_effect_with((), |_| apply_theme(crate::page::mode().theme));
+    let embed = crate::page::mode().embed;
+    let shown = match embed {
+        Some(EmbedView::Table) => html! { <RunsTable /> },
+        Some(EmbedView::Tab(_)) => html! { <super::views::Views /> },
+        Some(EmbedView::Full) | None => html! {
             <>
                 <RunsTable />
                 <super::views::Views />
             </>
         },
+    };
+    let body = match (&*services, workspace.loaded) {
+        (_, true) if workspace.error.is_some() => html! {
+            <div class="error-banner" role="alert">{ workspace.error.clone().unwrap_or_default() }</div>
+        },
+        (Some(_), true) if workspace.runs.is_empty() => html! { <EmptyState /> },
+        (Some(_), true) => shown,
         _ => html! { <p class="loading">{ "Opening workspace…" }</p> },
     };
+    let ready = services.is_some() && workspace.loaded;
 
     let content = html! {
         <ContextProvider<WorkspaceContext> context={workspace.clone()}>
@@ -125,14 +142,17 @@ pub fn app() -> Html {
         <ContextProvider<PrefsContext> context={prefs.clone()}>
         <ContextProvider<PendingContext> context={pending.clone()}>
             <DropZone>
-                <header class="topbar">
-                    <h1 class="brand">{ "runlens" }</h1>
-                    <Toolbar />
-                </header>
+                if embed.is_none() {
+                    <header class="topbar">
+                        <h1 class="brand">{ "runlens" }</h1>
+                        <Toolbar />
+                    </header>
+                }
                 <ImportStatus />
+                <UrlSync />
                 if services.is_some() { <TablePreviewDialog /> }
-                if services.is_some() && workspace.loaded { <LoadPageSources /> }
-                <main>{ body }</main>
+                if ready { <LoadPageSources /> <PageData /> }
+                <main class={classes!(embed.is_some().then_some("embedded"))}>{ body }</main>
             </DropZone>
         </ContextProvider<PendingContext>>
         </ContextProvider<PrefsContext>>
@@ -148,9 +168,27 @@ pub fn app() -> Html {
     }
 }
 
+/// `?theme=light|dark` overrides the system setting the stylesheet follows by default.
+fn apply_theme(theme: Theme) {
+    let name = match theme {
+        Theme::Auto => return,
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    };
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-theme", name);
+    }
+}
+
 #[function_component(EmptyState)]
 fn empty_state() -> Html {
     let start = crate::hooks::use_start_import();
+    if let Some(text) = super::page_data::waiting_text() {
+        return html! { <section class="empty"><p class="loading">{ text }</p></section> };
+    }
     let demo = Callback::from(move |_| {
         start.emit(crate::hooks::ImportRequest::Urls(vec![
             crate::hooks::DEMO_MANIFEST.into(),

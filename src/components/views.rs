@@ -10,7 +10,12 @@ use super::relations::{ParallelCoordinates, ScatterView};
 #[function_component(Views)]
 pub fn views() -> Html {
     let view = use_context::<ViewContext>().expect("view context");
-    let body = match view.tab {
+    // An embedded page showing one view: that tab, without the tab bar.
+    let forced = match crate::page::mode().embed {
+        Some(crate::page::EmbedView::Tab(tab)) => Some(tab),
+        _ => None,
+    };
+    let body = match forced.unwrap_or(view.tab) {
         Tab::Charts => html! { <ChartPanel /> },
         Tab::Parallel => html! { <ParallelCoordinates /> },
         Tab::Scatter => html! { <ScatterView /> },
@@ -20,6 +25,7 @@ pub fn views() -> Html {
     };
     html! {
         <section class="views">
+            if forced.is_none() {
             <nav class="tabs" role="tablist">
                 { for Tab::ALL.iter().map(|t| {
                     let tab = *t;
@@ -32,6 +38,7 @@ pub fn views() -> Html {
                     }
                 }) }
             </nav>
+            }
             { body }
         </section>
     }

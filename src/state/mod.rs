@@ -3,6 +3,7 @@
 
 pub mod import;
 pub mod prefs;
+pub mod url_state;
 pub mod view;
 pub mod workspace;
 

@@ -14,7 +14,9 @@ use runlens_core::transform::table::{MetricStat, Sort, TableOptions};
 
 use crate::plot::run_color;
 
-const STORAGE_KEY: &str = "runlens.prefs.v1";
+fn storage_key() -> String {
+    crate::page::mode().key("prefs.v1")
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrefsState {
@@ -36,12 +38,12 @@ pub struct PrefsState {
 
 impl PrefsState {
     pub fn load() -> Self {
-        LocalStorage::get::<PrefsState>(STORAGE_KEY).unwrap_or_default()
+        LocalStorage::get::<PrefsState>(storage_key()).unwrap_or_default()
     }
 
     fn save(&self) {
         // A full or disabled localStorage only costs the persistence.
-        let _ = LocalStorage::set(STORAGE_KEY, self);
+        let _ = LocalStorage::set(storage_key(), self);
     }
 
     /// The runs as the user wants to see them: renamed, hidden ones left out (unless
@@ -86,6 +88,11 @@ pub enum PrefsAction {
     Rename(String, String),
     Recolor(String, String),
     GroupBy(Option<GroupBy>),
+    /// The grouping and hidden runs from a link (URL hash), a snapshot or a posted message.
+    Shared {
+        group_by: Option<GroupBy>,
+        hidden_runs: BTreeSet<String>,
+    },
 }
 
 impl Reducible for PrefsState {
@@ -139,6 +146,13 @@ impl Reducible for PrefsState {
                 next.colors.insert(id, color);
             }
             PrefsAction::GroupBy(by) => next.table.group_by = by,
+            PrefsAction::Shared {
+                group_by,
+                hidden_runs,
+            } => {
+                next.table.group_by = group_by;
+                next.hidden_runs = hidden_runs;
+            }
         }
         next.save();
         Rc::new(next)

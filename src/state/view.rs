@@ -16,7 +16,9 @@ fn default_smoothing_kind() -> SmoothingKind {
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-const STORAGE_KEY: &str = "runlens.view.v1";
+fn storage_key() -> String {
+    crate::page::mode().key("view.v1")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum XAxis {
@@ -185,12 +187,12 @@ impl ViewState {
     }
 
     pub fn load() -> Self {
-        gloo::storage::LocalStorage::get::<ViewState>(STORAGE_KEY).unwrap_or_default()
+        gloo::storage::LocalStorage::get::<ViewState>(storage_key()).unwrap_or_default()
     }
 
     fn save(&self) {
         // A full or disabled localStorage only costs the view's persistence.
-        let _ = gloo::storage::LocalStorage::set(STORAGE_KEY, self);
+        let _ = gloo::storage::LocalStorage::set(storage_key(), self);
     }
 }
 
@@ -212,6 +214,8 @@ pub enum ViewAction {
     Band(Band),
     IgnoreOutliers(bool),
     Tab(Tab),
+    /// A whole view from a link (URL hash), a snapshot or a posted message; the brush stays.
+    Apply(Box<ViewState>),
 }
 
 impl Reducible for ViewState {
@@ -242,6 +246,12 @@ impl Reducible for ViewState {
             }
             ViewAction::IgnoreOutliers(on) => next.ignore_outliers = on,
             ViewAction::Tab(t) => next.tab = t,
+            ViewAction::Apply(view) => {
+                next = ViewState {
+                    brushed: next.brushed,
+                    ..*view
+                }
+            }
             ViewAction::ToggleSource(s) => {
                 if !next.hidden_sources.remove(&s) {
                     next.hidden_sources.insert(s);

@@ -3,6 +3,7 @@
 //! Data flows one way: bytes → [`formats`] (readers) → [`model::Run`] → [`transform`]s.
 //! Readers never panic on input: every failure is a typed error or a [`report`] entry.
 
+pub mod base64;
 pub mod confusion;
 pub mod formats;
 pub mod import;

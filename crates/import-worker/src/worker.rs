@@ -16,7 +16,7 @@ use runlens_core::report::{FileReport, ImportReport};
 use crate::blob_reader::BlobReader;
 use runlens_web::js_message;
 use runlens_web::protocol::{ImportJob, JobFile, WorkerEvent};
-use runlens_web::storage::{Store, DB_NAME};
+use runlens_web::storage::Store;
 
 /// Minimum bytes between two progress messages (plus one at every file boundary).
 const PROGRESS_EVERY: u64 = 1 << 20;
@@ -88,7 +88,7 @@ async fn run_job(job: ImportJob, files: Array) {
         files_total,
     }
     .post(0, "saving…");
-    let saved = match Store::open(DB_NAME).await {
+    let saved = match Store::open(&job.db).await {
         Ok(store) => {
             let r = store.save_import(&output, &report).await;
             store.close();

@@ -26,6 +26,14 @@ pub struct ImportJob {
     /// listed are read with the sniffed layout.
     #[serde(default)]
     pub table_layouts: BTreeMap<String, TableLayout>,
+    /// The IndexedDB database to store into (each page mode has its own; see the app's
+    /// `page` module).
+    #[serde(default = "default_db")]
+    pub db: String,
+}
+
+fn default_db() -> String {
+    "runlens".to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,208 @@
+//! How this page was opened, read once at start-up: the standalone app, embedded in an
+//! iframe (`?embed=1`), or a self-contained snapshot file carrying its own data.
+//!
+//! Each mode has its own IndexedDB database and localStorage prefix, so a notebook's
+//! embedded dashboard or an opened snapshot never mixes with the user's own workspace:
+//! - standalone: database `runlens`, keys `runlens.*`;
+//! - `?embed=1[&workspace=NAME]`: database `runlens-embed[-NAME]`;
+//! - snapshot: database `runlens-snapshot-<hash of its payload>`, so reopening the same file
+//!   shows the stored runs at once instead of importing again.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use serde::Deserialize;
+use web_sys::UrlSearchParams;
+
+use crate::state::url_state::tab_from_key;
+use crate::state::Tab;
+
+/// The one view an embedded page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedView {
+    /// The runs table alone.
+    Table,
+    /// One comparison tab (charts, confusion matrices, …) without the table.
+    Tab(Tab),
+    /// Table and tabs, as the standalone app, without its toolbar.
+    Full,
+}
+
+impl EmbedView {
+    fn from_key(key: &str) -> Self {
+        match key {
+            "table" | "runs" => EmbedView::Table,
+            "full" | "all" | "" => EmbedView::Full,
+            other => tab_from_key(other).map_or(EmbedView::Full, EmbedView::Tab),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Follows the system (and so the notebook's browser) light/dark setting.
+    Auto,
+    Light,
+    Dark,
+}
+
+/// A file inside a snapshot's payload or a posted message.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PayloadFile {
+    pub path: String,
+    pub base64: String,
+}
+
+/// What `snapshot.html`'s `#runlens-payload` slot holds (written by "Export snapshot" and by
+/// the Python helper; schema in README.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Payload {
+    #[serde(default)]
+    pub files: Vec<PayloadFile>,
+    #[serde(default)]
+    pub embed: bool,
+    #[serde(default)]
+    pub view: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// A URL-hash view state (`tab=charts&smooth=0.6`).
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageMode {
+    /// No app chrome; `view` says what is shown.
+    pub embed: Option<EmbedView>,
+    pub theme: Theme,
+    /// The snapshot's data, when this page is a snapshot file.
+    pub payload: Option<Rc<Payload>>,
+    /// True for a snapshot, even one without data.
+    pub snapshot: bool,
+    pub db_name: String,
+    /// Prefix of this mode's localStorage keys.
+    pub storage_prefix: String,
+    /// Origins besides the embedding parent's that may post messages (`?origin=`).
+    pub allowed_origins: Vec<String>,
+    /// The view state the page opens with: the snapshot's, or the URL hash.
+    pub initial_state: Option<String>,
+}
+
+thread_local! {
+    static MODE: OnceCell<Rc<PageMode>> = const { OnceCell::new() };
+}
+
+/// The page's mode (computed on first use).
+pub fn mode() -> Rc<PageMode> {
+    MODE.with(|m| m.get_or_init(|| Rc::new(read_mode())).clone())
+}
+
+fn read_mode() -> PageMode {
+    let window = web_sys::window();
+    let search = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let params = UrlSearchParams::new_with_str(&search).ok();
+    let get = |key: &str| params.as_ref().and_then(|p| p.get(key));
+    let snapshot = window
+        .as_ref()
+        .and_then(|w| js_sys::Reflect::get(w, &"__runlensSnapshot".into()).ok())
+        .is_some_and(|v| v.is_truthy());
+    let payload_text = snapshot
+        .then(|| {
+            window
+                .as_ref()?
+                .document()?
+                .get_element_by_id("runlens-payload")?
+                .text_content()
+        })
+        .flatten();
+    let payload = payload_text
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<Option<Payload>>(t).ok().flatten())
+        .map(Rc::new);
+
+    let embed_flag =
+        get("embed").is_some_and(|v| v != "0") || payload.as_ref().is_some_and(|p| p.embed);
+    let view_key = payload
+        .as_ref()
+        .and_then(|p| p.view.clone())
+        .or_else(|| get("view"))
+        .unwrap_or_default();
+    let theme = match payload
+        .as_ref()
+        .and_then(|p| p.theme.clone())
+        .or_else(|| get("theme"))
+        .as_deref()
+    {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ => Theme::Auto,
+    };
+    let hash = window
+        .as_ref()
+        .and_then(|w| w.location().hash().ok())
+        .filter(|h| h.len() > 1);
+    let (db_name, storage_prefix) = if snapshot {
+        let id = format!(
+            "{:016x}",
+            fnv1a(payload_text.as_deref().unwrap_or("").as_bytes())
+        );
+        (
+            format!("runlens-snapshot-{id}"),
+            format!("runlens.snapshot.{id}."),
+        )
+    } else if embed_flag {
+        let suffix = get("workspace")
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("-{w}"))
+            .unwrap_or_default();
+        (
+            format!("runlens-embed{suffix}"),
+            format!("runlens.embed{suffix}."),
+        )
+    } else {
+        ("runlens".to_owned(), "runlens.".to_owned())
+    };
+    let allowed_origins = params
+        .as_ref()
+        .map(|p| {
+            p.get_all("origin")
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    PageMode {
+        embed: embed_flag.then(|| EmbedView::from_key(&view_key)),
+        theme,
+        initial_state: hash.or_else(|| payload.as_ref().and_then(|p| p.state.clone())),
+        payload,
+        snapshot,
+        db_name,
+        storage_prefix,
+        allowed_origins,
+    }
+}
+
+impl PageMode {
+    /// The localStorage key for `name` (`view.v1`, `prefs.v1`, …) in this mode.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.storage_prefix)
+    }
+
+    /// Whether the URL hash should follow the view (not inside a snapshot's `about:srcdoc`).
+    pub fn writes_url(&self) -> bool {
+        !self.snapshot
+    }
+}
+
+/// FNV-1a, 64 bits: a stable name for a payload (not a security measure).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
