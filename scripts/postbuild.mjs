@@ -127,21 +127,25 @@ const loader = `
   window.__runlensTemplate = '<!DOCTYPE html>\\n' + document.documentElement.outerHTML;
   slot.textContent = payload;
   window.__runlensSnapshot = true;
-  async function unpack(id) {
-    var b64 = document.getElementById(id).textContent, bin = atob(b64), bytes = new Uint8Array(bin.length);
+  // gzip+base64 text to bytes; also written into the worker, which cannot fetch this
+  // page's blob: URLs when the page has an opaque origin (file://).
+  async function gunzip64(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
   }
+  function unpack(id) { return gunzip64(document.getElementById(id).textContent); }
   var blobUrl = function (buf, type) { return URL.createObjectURL(new Blob([buf], { type: type })); };
   try {
-    var parts = await Promise.all(['rl-plotly', 'rl-app-js', 'rl-app-wasm', 'rl-worker-js', 'rl-worker-wasm'].map(unpack));
+    var parts = await Promise.all(['rl-plotly', 'rl-app-js', 'rl-app-wasm', 'rl-worker-js'].map(unpack));
     await new Promise(function (ok, fail) {
       var s = document.createElement('script');
       s.src = blobUrl(parts[0], 'text/javascript'); s.onload = ok; s.onerror = fail;
       document.head.appendChild(s);
     });
-    var workerWasm = blobUrl(parts[4], 'application/wasm');
-    var workerJs = new TextDecoder().decode(parts[3]) + '\\nwasm_bindgen(' + JSON.stringify(workerWasm) + ');\\n';
+    var workerJs = new TextDecoder().decode(parts[3]) + '\\n' + gunzip64.toString() +
+      '\\ngunzip64(' + JSON.stringify(document.getElementById('rl-worker-wasm').textContent) +
+      ').then(function (wasm) { wasm_bindgen({ module_or_path: wasm }); });\\n';
     window.__runlensWorkerUrl = blobUrl(workerJs, 'text/javascript');
     if (document.readyState === 'loading') await new Promise(function (ok) { document.addEventListener('DOMContentLoaded', ok); });
     var app = await import(blobUrl(parts[1], 'text/javascript'));

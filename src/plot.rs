@@ -16,6 +16,14 @@ const PALETTE: [&str; 12] = [
 ];
 
 /// The colour of the run at `index` in the workspace's name order.
+/// A user string (run name, class label, param value) for plotly, which reads a subset of
+/// HTML (`<b>`, `<a href>`, `<br>`) in every text it draws: escaped, it shows as written.
+pub fn inert(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 pub fn run_color(index: usize) -> &'static str {
     PALETTE[index % PALETTE.len()]
 }
@@ -86,7 +94,7 @@ pub fn figure(spec: &ChartSpec) -> Plot {
                 Scatter::new(line.xs.clone(), raw.clone())
                     .web_gl_mode(spec.webgl)
                     .mode(Mode::Lines)
-                    .name(&line.name)
+                    .name(inert(&line.name))
                     .legend_group(&line.name)
                     .show_legend(false)
                     .opacity(0.25)
@@ -102,7 +110,7 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         };
         let mut trace = Scatter::new(line.xs.clone(), line.ys.clone())
             .mode(mode)
-            .name(&line.name)
+            .name(inert(&line.name))
             .legend_group(&line.name)
             .line(Line::new().color(line.color.clone()).width(1.8));
         trace = match &line.raw {

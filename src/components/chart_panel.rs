@@ -134,13 +134,15 @@ pub fn chart_panel() -> Html {
                         value={view.smoothing.to_string()} oninput={on_smoothing} />
                                         <output>{ format!("{:.3}", view.smoothing) }</output>
                 </label>
-                <select id="smoothing-kind" aria-label="smoothing kind" onchange={on_kind}>
+                // Keyed by value: re-created when a link or back/forward changes it (an option's
+                // `selected` attribute stops moving the selection once the user has used it).
+                <select id="smoothing-kind" key={format!("{:?}", view.smoothing_kind)} aria-label="smoothing kind" onchange={on_kind}>
                     { for SmoothingKind::ALL.iter().filter(|k| **k != SmoothingKind::None).map(|k| html! {
                         <option value={k.label()} selected={*k == view.smoothing_kind}>{ k.label() }</option>
                     }) }
                 </select>
                 <label>{ "X axis " }
-                    <select id="x-axis" onchange={on_x}>
+                    <select id="x-axis" key={format!("{:?}{:?}", view.x_axis, view.x_metric)} onchange={on_x}>
                                                 { for XAxis::ALL.iter().map(|x| html! {
                             <option value={x.key()} selected={view.x_metric.is_none() && *x == view.x_axis}>{ x.label() }</option>
                         }) }
@@ -247,7 +249,7 @@ fn group_controls() -> Html {
     html! {
         <span class="group-controls">
             <label>{ "Group by " }
-                <select id="group-by" onchange={on_group}>
+                <select id="group-by" key={format!("{:?}", prefs.table.group_by)} onchange={on_group}>
                     { option(String::new(), "—".into()) }
                     { option("source".into(), "source".into()) }
                     { option("experiment".into(), "experiment / project".into()) }
@@ -256,11 +258,11 @@ fn group_controls() -> Html {
                 </select>
             </label>
             if prefs.table.group_by.is_some() {
-                <select id="aggregate" aria-label="group line" onchange={on_agg}>
+                <select id="aggregate" key={format!("{:?}", view.aggregate)} aria-label="group line" onchange={on_agg}>
                     <option value="mean" selected={view.aggregate == Aggregate::Mean}>{ "mean" }</option>
                     <option value="median" selected={view.aggregate == Aggregate::Median}>{ "median" }</option>
                 </select>
-                <select id="band" aria-label="group band" onchange={on_band}>
+                <select id="band" key={format!("{:?}", view.band)} aria-label="group band" onchange={on_band}>
                     <option value="minmax" selected={view.band == Band::MinMax}>{ "min–max" }</option>
                     <option value="std" selected={view.band == Band::Std}>{ "± std" }</option>
                     <option value="stderr" selected={view.band == Band::StdErr}>{ "± std. error" }</option>

@@ -437,6 +437,7 @@ fn matrix_csv(labels: &[String], values: &[Vec<f64>]) -> String {
 fn draw_heatmap(labels: &[String], values: &[Vec<f64>], diverging: bool) {
     use serde_json::json;
     let text_fits = labels.len() <= 30;
+    let labels: Vec<String> = labels.iter().map(|l| crate::plot::inert(l)).collect();
     let text: Vec<Vec<String>> = values
         .iter()
         .map(|r| r.iter().map(|v| short(*v)).collect())

@@ -107,7 +107,7 @@ fn dimension(runs: &[&RunMeta], key: &str) -> Dimension {
         .into_iter()
         .collect();
     categories.sort_by(|a, b| natural_cmp(a, b));
-    let label = key.split_once('.').map_or(key, |(_, k)| k).to_owned();
+    let label = crate::plot::inert(key.split_once('.').map_or(key, |(_, k)| k));
     if categories.is_empty() {
         let values = values
             .iter()
@@ -141,7 +141,7 @@ fn dimension(runs: &[&RunMeta], key: &str) -> Dimension {
             })
             .collect(),
         tickvals: Some((0..categories.len()).map(|i| i as f64).collect()),
-        ticktext: Some(categories),
+        ticktext: Some(categories.iter().map(|c| crate::plot::inert(c)).collect()),
     }
 }
 
@@ -360,7 +360,7 @@ pub fn scatter_view() -> Html {
                     )
                 })
                 .collect();
-            let names: Vec<String> = shown.iter().map(|r| r.name.clone()).collect();
+            let names: Vec<String> = shown.iter().map(|r| crate::plot::inert(&r.name)).collect();
             plot.add_trace(
                 plotly::Scatter::new(xd.values.clone(), yd.values.clone())
                     .mode(plotly::common::Mode::Markers)
