@@ -24,7 +24,7 @@ import os
 import stat
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 __version__ = "0.1.0"
 
@@ -244,13 +244,20 @@ def _state_string(state) -> Optional[str]:
     if state is None:
         return None
     if isinstance(state, Mapping):
-        s = urlencode([(str(k), _state_value(v)) for k, v in state.items()])
+        pairs = []
+        for key, value in state.items():
+            # A list repeats the key (hide=a&hide=b), as the app writes it.
+            for v in value if isinstance(value, (list, tuple, set, frozenset)) else [value]:
+                pairs.append((str(key), _state_value(v)))
+        # Percent-encoded as the app does (%20, never +); `,` `:` `/` kept readable.
+        s = urlencode(pairs, quote_via=quote, safe=",:/")
     elif isinstance(state, str):
         s = state
     else:
         raise TypeError(
             "runlens: state is the app's URL-hash view state, as a string "
-            "('tab=charts&smoothing=0.6') or a dict, not " + type(state).__name__
+            "('smooth=0.9&log=1') or a dict ({'smooth': 0.9, 'log': True}), not "
+            + type(state).__name__
         )
     s = s.lstrip("#")
     return s or None
@@ -258,7 +265,7 @@ def _state_string(state) -> Optional[str]:
 
 def _state_value(v) -> str:
     if isinstance(v, bool):
-        return "true" if v else "false"
+        return "1" if v else "0"  # log=1
     return str(v)
 
 
@@ -389,8 +396,8 @@ def snapshot_html(
     any browser without a server or network and shows ``view``.
 
     ``view``: charts, table, confusion, parallel, scatter, diff or importance. ``theme``:
-    auto, light or dark. ``state``: the app's URL-hash view state (``"smoothing=0.6"``, or a
-    dict). ``embed``: hide the app's chrome (top bar, import). ``max_bytes``: the size cap
+    auto, light or dark. ``state``: the app's URL-hash view state (``"smooth=0.9&log=1"``, or
+    a dict ``{"smooth": 0.9, "log": True, "hide": ["run_b"]}``). ``embed``: hide the app's chrome (top bar, import). ``max_bytes``: the size cap
     (``None``: none)."""
     return _snapshot(source, view, theme, state, title, embed, max_bytes)[0]
 

@@ -169,7 +169,7 @@ class CollectFiles(TemplateEnv):
 class Payload(TemplateEnv):
     def test_payload_fields(self):
         write(self.tmp / "runs" / "a.csv", b"step,loss\n0,1\n")
-        doc = runlens.snapshot_html(self.tmp / "runs", view="table", theme="dark", state="#tab=table&smoothing=0.6")
+        doc = runlens.snapshot_html(self.tmp / "runs", view="table", theme="dark", state="#tab=table&smooth=0.6")
         payload = payload_of(doc)
         self.assertEqual(
             payload,
@@ -179,13 +179,17 @@ class Payload(TemplateEnv):
                 "embed": True,
                 "view": "table",
                 "theme": "dark",
-                "state": "tab=table&smoothing=0.6",
+                "state": "tab=table&smooth=0.6",
                 "title": "runlens — runs/",
             },
         )
         self.assertIsNone(payload_of(runlens.snapshot_html(self.tmp / "runs"))["state"])
-        state = payload_of(runlens.snapshot_html(self.tmp / "runs", state={"smoothing": 0.6, "log": True}))["state"]
-        self.assertEqual(state, "smoothing=0.6&log=true")
+        state = payload_of(
+            runlens.snapshot_html(
+                self.tmp / "runs", state={"smooth": 0.6, "log": True, "q": "name ~ 'lr 1'", "hide": ["a&b", "c"]}
+            )
+        )["state"]
+        self.assertEqual(state, "smooth=0.6&log=1&q=name%20~%20%27lr%201%27&hide=a%26b&hide=c")
         self.assertEqual(payload_of(runlens.snapshot_html(self.tmp / "runs", title="Mine", embed=False))["title"], "Mine")
 
     def test_script_and_quotes_in_names_cannot_break_out(self):
