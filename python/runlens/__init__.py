@@ -100,16 +100,27 @@ def _normalize_rel(path: str) -> str:
 
 def _walk(top: Path, prefix: str) -> List[Tuple[str, Path, int]]:
     """Every regular, non-hidden file under ``top`` as (relative path, path, size), in a
-    stable order. Symbolic links are followed (a link back up the tree is not)."""
+    stable order. A symbolic link to a folder outside ``top`` is followed, under the link's
+    name; one to a folder inside ``top`` (``latest -> run_5``) or above it is not: that
+    folder is read once, under its own name, and no link loops."""
     found: List[Tuple[str, Path, int]] = []
-    seen = set()
+    top_real = os.path.realpath(top)
+    followed = set()
     for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen:
-            dirnames[:] = []
-            continue
-        seen.add(real)
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
+        keep = []
+        for d in sorted(dirnames):
+            if _hidden(d):
+                continue
+            full = os.path.join(dirpath, d)
+            if os.path.islink(full):
+                real = os.path.realpath(full)
+                inside = real == top_real or real.startswith(top_real.rstrip(os.sep) + os.sep)
+                above = top_real.startswith(real.rstrip(os.sep) + os.sep)
+                if inside or above or real in followed:
+                    continue
+                followed.add(real)
+            keep.append(d)
+        dirnames[:] = keep
         rel_dir = os.path.relpath(dirpath, top)
         for name in sorted(filenames):
             if _hidden(name):
@@ -168,9 +179,9 @@ def _entries(source: Source) -> Tuple[List[Tuple[str, object, int]], str]:
         path = Path(os.path.expanduser(os.fspath(p)))
         if not path.exists():
             raise FileNotFoundError(f"runlens: no such file or folder: {os.fspath(p)}")
-        # The name the browser would give the dropped item: the last component, as the
-        # folder's or file's own name (also for "." or "runs/").
-        name = path.resolve().name
+        # The name the browser would give the dropped item: its last component (also for
+        # "." or "runs/"), a symbolic link's own name rather than its target's.
+        name = os.path.basename(os.path.abspath(path))
         if path.is_dir():
             entries.extend(_walk(path, name))
             names.append(f"{name}/" if name else os.fspath(p))

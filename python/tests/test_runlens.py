@@ -159,11 +159,22 @@ class CollectFiles(TemplateEnv):
         self.assertEqual(runlens.DEFAULT_MAX_BYTES, 200 * 1024 * 1024)
 
     @unittest.skipIf(os.name == "nt", "symbolic links")
-    def test_symlink_loops_end(self):
+    def test_symbolic_links(self):
         runs = self.tmp / "runs"
-        write(runs / "run" / "a.csv", b"1")
-        os.symlink(runs, runs / "run" / "loop")
-        self.assertEqual([p for p, _ in runlens.collect_files(runs)], ["runs/run/a.csv"])
+        write(runs / "run_5" / "a.csv", b"1")
+        os.symlink(runs, runs / "run_5" / "loop")  # a loop
+        os.symlink(runs / "run_5", runs / "latest")  # inside: read once, as run_5
+        os.symlink(self.tmp, runs / "up")  # above
+        write(self.tmp / "elsewhere" / "exp1" / "b.csv", b"2")
+        os.symlink(self.tmp / "elsewhere" / "exp1", runs / "exp1")  # outside: followed
+        os.symlink(self.tmp / "elsewhere" / "exp1", runs / "exp1_again")  # once only
+        os.symlink(self.tmp / "nowhere", runs / "dangling")
+        self.assertEqual(
+            [p for p, _ in runlens.collect_files(runs)], ["runs/exp1/b.csv", "runs/run_5/a.csv"]
+        )
+        # A linked folder given itself is named by the link.
+        os.symlink(runs, self.tmp / "my_runs")
+        self.assertEqual(runlens.collect_files(self.tmp / "my_runs")[0][0], "my_runs/exp1/b.csv")
 
 
 class Payload(TemplateEnv):
@@ -333,6 +344,24 @@ class ShowAndSave(TemplateEnv):
         text = out.read_text(encoding="utf-8")
         self.assertEqual(text, runlens.snapshot_html(self.tmp / "runs", view="table"))
         self.assertEqual(payload_of(text)["view"], "table")
+
+    def test_command_line(self):
+        import contextlib
+        import io
+
+        from runlens.__main__ import main
+
+        write(self.tmp / "runs" / "a.csv", b"step,loss\n0,1\n")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main([str(self.tmp / "runs"), "-o", str(self.tmp / "x.html"), "--view", "table", "--chrome"])
+        self.assertEqual(code, 0, out.getvalue())
+        payload = payload_of((self.tmp / "x.html").read_text(encoding="utf-8"))
+        self.assertEqual((payload["view"], payload["embed"]), ("table", False))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(main([str(self.tmp / "runs"), "-o", str(self.tmp / "y.html"), "--max-bytes", "3"]), 1)
+        self.assertIn("max_bytes", err.getvalue())
 
 
 if __name__ == "__main__":
