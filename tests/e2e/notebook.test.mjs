@@ -123,3 +123,24 @@ test('a notebook exported to HTML shows the runs offline, from file://', async (
   assert.deepEqual(appErrors, [], 'no errors in the app');
   await context.close();
 });
+
+test('runlens.save: a standalone page, a file name with <script> and quotes shown as text', async () => {
+  const page_ = join(tmp, 'save.html');
+  const name = 'evil<!--<script>"q\'';
+  const code = `import runlens, sys
+runlens.save({"runs/" + sys.argv[1] + ".csv": "step,loss\\n0,1\\n1,0.5\\n"}, sys.argv[2], view="table", title="</script><b>t")`;
+  await run(PY, ['-c', code, name, page_]);
+  const context = await browser.newContext({ offline: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  await page.goto(pathToFileURL(page_).href);
+  await page.waitForSelector('#runs-table tr[data-run]', { timeout: 90_000 });
+  const rows = await page.$$eval('#runs-table tr[data-run]', (trs) => trs.map((tr) => tr.innerText));
+  assert.ok(rows.some((r) => r.includes(name)), `${name} in ${JSON.stringify(rows)}`);
+  // The title rode in the same JSON: nothing of it leaked into the page as markup.
+  assert.equal(await page.evaluate(() => document.body.innerHTML.includes('<b>t')), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
