@@ -352,8 +352,8 @@ def find_template() -> Path:
     raise TemplateNotFoundError(
         "runlens: the app's snapshot template is not installed "
         f"({PACKAGE_TEMPLATE} is missing). It is built with the app: in the runlens "
-        "repository run `trunk build --release` (or ./scripts/build.sh), which writes "
-        "dist/snapshot.html and copies it to python/runlens/_app/, then `pip install "
+        "repository run `trunk build --release` (./scripts/serve.sh builds too), which "
+        "writes dist/snapshot.html and copies it to python/runlens/_app/, then `pip install "
         f"./python` again. Or set {ENV_TEMPLATE}=/path/to/dist/snapshot.html."
     )
 
