@@ -41,7 +41,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
 fi
 
 # plotly.js (served from the app's own files), wasm-opt (binaryen) and playwright-core.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/plotly.js-dist-min/plotly.min.js ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/plotly.js-strict-dist-min/plotly-strict.min.js ] \
    || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing pinned npm packages"
   npm ci --no-audit --no-fund --loglevel=error

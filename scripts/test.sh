@@ -24,5 +24,8 @@ cargo test --target wasm32-unknown-unknown -p runlens --test storage
 step "build dist/ (release)"
 trunk build --release
 
+step "python helper (.venv-py: pinned notebook test tools, runlens with the new snapshot template)"
+bash scripts/setup_python.sh
+
 step "end-to-end tests (Playwright + Chromium against dist/)"
 node --test tests/e2e/
