@@ -113,7 +113,16 @@ pub fn app() -> Html {
         });
     }
 
-    use_effect_with((), |_| apply_theme(crate::page::mode().theme));
+    use_effect_with((), |_| {
+        let mode = crate::page::mode();
+        apply_theme(mode.theme);
+        if let (Some(title), Some(doc)) = (
+            mode.payload.as_ref().and_then(|p| p.title.clone()),
+            web_sys::window().and_then(|w| w.document()),
+        ) {
+            doc.set_title(&title);
+        }
+    });
     let embed = crate::page::mode().embed;
     let shown = match embed {
         Some(EmbedView::Table) => html! { <RunsTable /> },

@@ -75,12 +75,16 @@ fn summary(report: &ImportReport, dismiss: Callback<MouseEvent>) -> Html {
                 <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
             </div>
             if !problems.is_empty() || skipped > 0 {
+                // Folded in an embedded view, where every line costs the chart room.
+                <details open={crate::page::mode().embed.is_none()}>
+                <summary class="file-problems-toggle">{ "Files" }</summary>
                 <ul class="file-problems">
                     { for problems.iter().map(|f| problem(f)) }
                     { for report.files.iter().filter(|f| f.skipped_reason.is_some()).take(20).map(|f| html! {
                         <li class="skipped"><code>{ &f.path }</code>{ ": skipped — " }{ f.skipped_reason.clone().unwrap_or_default() }</li>
                     }) }
                 </ul>
+                </details>
             }
         </section>
     }
