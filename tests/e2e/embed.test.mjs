@@ -100,7 +100,7 @@ test('?origin= allow-lists another origin', async () => {
   await foreignFrame.waitForFunction(() => typeof window.attack === 'function');
   await foreignFrame.evaluate(() => window.attack());
   await foreignFrame.waitForFunction(() => window.gotReply?.type === 'runlens:done');
-  assert.match(await frame.locator('.import-status, #import-summary').first().innerText(), /evil/);
+  assert.match(await frame.locator('.import-status, #import-summary').first().textContent(), /evil/);
   await context.close();
 });
 
