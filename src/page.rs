@@ -46,11 +46,16 @@ pub enum Theme {
     Dark,
 }
 
-/// A file inside a snapshot's payload or a posted message.
+/// A file inside a snapshot's payload: its bytes as base64, or its text (a workspace file,
+/// as "Export snapshot" writes it, travels as text: base64 of base64 columns would cost a
+/// third more).
 #[derive(Debug, Clone, Deserialize)]
 pub struct PayloadFile {
     pub path: String,
-    pub base64: String,
+    #[serde(default)]
+    pub base64: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// What `snapshot.html`'s `#runlens-payload` slot holds (written by "Export snapshot" and by

@@ -22,9 +22,15 @@ fn payload_files(payload: &Payload) -> Result<Vec<PickedFile>, String> {
         .files
         .iter()
         .map(|f| {
-            let bytes = runlens_core::base64::decode(&f.base64)
-                .map_err(|e| format!("snapshot file {}: {e}", f.path))?;
-            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+            let parts = match (&f.base64, &f.text) {
+                (Some(b64), _) => {
+                    let bytes = runlens_core::base64::decode(b64)
+                        .map_err(|e| format!("snapshot file {}: {e}", f.path))?;
+                    js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()))
+                }
+                (None, Some(text)) => js_sys::Array::of1(&text.into()),
+                (None, None) => return Err(format!("snapshot file {}: no base64 or text", f.path)),
+            };
             let name = f.path.rsplit('/').next().unwrap_or(&f.path);
             let file = web_sys::File::new_with_u8_array_sequence(&parts, name)
                 .map_err(|e| format!("snapshot file {}: {}", f.path, crate::js_message(&e)))?;
