@@ -100,6 +100,7 @@ async fn run_job(job: ImportJob, files: Array) {
         Ok(()) => post(&WorkerEvent::Done {
             job: job.id,
             report,
+            settings: output.settings,
         }),
         Err(e) => post(&WorkerEvent::Failed {
             job: job.id,

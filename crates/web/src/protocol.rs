@@ -43,7 +43,13 @@ pub enum WorkerEvent {
         file: String,
     },
     /// Everything was parsed and stored in one transaction.
-    Done { job: u32, report: ImportReport },
+    Done {
+        job: u32,
+        report: ImportReport,
+        /// Settings a workspace file carried, for the page to apply (opaque JSON).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        settings: Option<serde_json::Value>,
+    },
     /// Nothing was stored (the store refused the transaction); the report says what was read.
     Failed { job: u32, message: String },
 }
@@ -65,5 +71,24 @@ mod tests {
         let text = serde_json::to_string(&e).unwrap();
         assert!(text.contains("\"kind\":\"progress\""));
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);
+    }
+
+    #[test]
+    fn done_carries_settings_only_when_a_workspace_file_had_them() {
+        let plain = WorkerEvent::Done {
+            job: 2,
+            report: ImportReport::default(),
+            settings: None,
+        };
+        let text = serde_json::to_string(&plain).unwrap();
+        assert!(!text.contains("settings"), "{text}");
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), plain);
+        let with = WorkerEvent::Done {
+            job: 3,
+            report: ImportReport::default(),
+            settings: Some(serde_json::json!({"view": {"smoothing": 0.9}})),
+        };
+        let text = serde_json::to_string(&with).unwrap();
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), with);
     }
 }
