@@ -25,6 +25,8 @@ pub mod services;
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod url_source;
+#[cfg(target_arch = "wasm32")]
+pub mod workspace_file;
 
 /// Starts the app in the page.
 #[cfg(target_arch = "wasm32")]

@@ -46,6 +46,7 @@ pub fn app() -> Html {
             workspace.dispatcher(),
             import.dispatcher(),
         );
+        let (view_d, prefs_d) = (view.dispatcher(), prefs.dispatcher());
         use_effect_with((), move |_| {
             if let Ok(hidden) = LocalStorage::get::<BTreeSet<String>>(HIDDEN_KEY) {
                 ws.dispatch(WorkspaceAction::SetHidden(hidden));
@@ -57,6 +58,7 @@ pub fn app() -> Html {
                 };
                 let on_event = {
                     let (store, ws, imp) = (store.clone(), ws.clone(), imp.clone());
+                    let (view_d, prefs_d) = (view_d.clone(), prefs_d.clone());
                     Callback::from(move |event: WorkerEvent| match event {
                         WorkerEvent::Progress {
                             job,
@@ -73,7 +75,21 @@ pub fn app() -> Html {
                             files_total,
                             file,
                         })),
-                        WorkerEvent::Done { report, .. } => {
+                        WorkerEvent::Done {
+                            mut report,
+                            settings,
+                            ..
+                        } => {
+                            // A workspace file's settings, applied before its runs load.
+                            if let Some(settings) = settings {
+                                crate::workspace_file::apply_settings(
+                                    &settings,
+                                    &mut report,
+                                    &view_d,
+                                    &prefs_d,
+                                    &ws,
+                                );
+                            }
                             imp.dispatch(ImportAction::Done(report));
                             reload_runs(store.clone(), ws.clone());
                         }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::files;
 use crate::hooks::{use_start_import, ImportRequest};
 use crate::services::Services;
-use crate::state::{ImportContext, WorkspaceContext};
+use crate::state::{ImportContext, PrefsContext, ViewContext, WorkspaceContext};
 
 use super::app::reload_runs;
 
@@ -63,6 +63,8 @@ pub fn toolbar() -> Html {
         })
     };
 
+    let export = use_export();
+
     html! {
         <nav class="toolbar">
             <label class={classes!("button", busy.then_some("disabled"))} title="Choose a logdir folder">
@@ -70,12 +72,66 @@ pub fn toolbar() -> Html {
                 <input type="file" id="folder-input" class="visually-hidden" webkitdirectory=true multiple=true
                     disabled={busy} onchange={on_pick.clone()} />
             </label>
-            <label class={classes!("button", busy.then_some("disabled"))} title="Choose event files">
+            <label class={classes!("button", busy.then_some("disabled"))} title="Choose event files, exports or a runlens workspace file (.runlens.json)">
                 { "Open files" }
                 <input type="file" id="file-input" class="visually-hidden" multiple=true disabled={busy} onchange={on_pick} />
             </label>
             <button onclick={on_demo} disabled={busy}>{ "Load demo" }</button>
+            <button id="export-workspace" onclick={export.start} disabled={busy || export.running.is_some() || workspace.runs.is_empty()}
+                title="Download every run (all points, artifacts), the model registry, data versions and your settings as one .runlens.json file — open it in any browser with Open files">
+                { match *export.running {
+                    Some((done, total)) => format!("Exporting… {done}/{total}"),
+                    None => "Export workspace".to_owned(),
+                } }
+            </button>
+            if let Some(e) = &*export.error {
+                <span class="filter-error" role="alert" id="export-error">{ e }</span>
+            }
             <button class="danger" onclick={on_clear} disabled={busy || workspace.runs.is_empty()}>{ "Clear workspace" }</button>
         </nav>
+    }
+}
+
+/// The "Export workspace" button's state: runs done / total while exporting, the last error.
+struct Export {
+    start: Callback<MouseEvent>,
+    running: UseStateHandle<Option<(usize, usize)>>,
+    error: UseStateHandle<Option<String>>,
+}
+
+#[hook]
+fn use_export() -> Export {
+    let services = use_context::<Services>();
+    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_context::<ViewContext>().expect("view context");
+    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let running = use_state(|| None::<(usize, usize)>);
+    let error = use_state(|| None::<String>);
+    let start = {
+        let (running, error) = (running.clone(), error.clone());
+        Callback::from(move |_| {
+            let Some(services) = services.clone() else {
+                return;
+            };
+            let settings = match crate::workspace_file::settings(&view, &prefs, &workspace.hidden) {
+                Ok(s) => s,
+                Err(e) => return error.set(Some(e)),
+            };
+            error.set(None);
+            running.set(Some((0, workspace.runs.len())));
+            let (running, error) = (running.setter(), error.setter());
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = |done, total| running.set(Some((done, total)));
+                let result =
+                    crate::workspace_file::export(&services.store, &settings, progress).await;
+                running.set(None);
+                error.set(result.err());
+            });
+        })
+    };
+    Export {
+        start,
+        running,
+        error,
     }
 }

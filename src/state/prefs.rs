@@ -86,6 +86,11 @@ pub enum PrefsAction {
     Rename(String, String),
     Recolor(String, String),
     GroupBy(Option<GroupBy>),
+    /// Settings from a workspace file: its table layout (columns, sort, grouping) replaces
+    /// this one; its per-run choices (pinned, hidden, renamed, recoloured) are added to
+    /// this browser's, the file's winning for the same run, so importing a workspace
+    /// beside other runs keeps the choices made for those.
+    Restore(Box<PrefsState>),
 }
 
 impl Reducible for PrefsState {
@@ -139,6 +144,21 @@ impl Reducible for PrefsState {
                 next.colors.insert(id, color);
             }
             PrefsAction::GroupBy(by) => next.table.group_by = by,
+            PrefsAction::Restore(file) => {
+                let PrefsState {
+                    mut table,
+                    renamed,
+                    colors,
+                    hidden_runs,
+                    show_hidden,
+                } = *file;
+                table.pinned.extend(self.table.pinned.iter().cloned());
+                next.table = table;
+                next.renamed.extend(renamed);
+                next.colors.extend(colors);
+                next.hidden_runs.extend(hidden_runs);
+                next.show_hidden = show_hidden;
+            }
         }
         next.save();
         Rc::new(next)

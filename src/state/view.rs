@@ -212,6 +212,9 @@ pub enum ViewAction {
     Band(Band),
     IgnoreOutliers(bool),
     Tab(Tab),
+    /// Every setting at once (from a workspace file), held to the same bounds as the
+    /// single actions; the parallel-coordinates selection is cleared.
+    Replace(Box<ViewState>),
 }
 
 impl Reducible for ViewState {
@@ -246,6 +249,16 @@ impl Reducible for ViewState {
                 if !next.hidden_sources.remove(&s) {
                     next.hidden_sources.insert(s);
                 }
+            }
+            ViewAction::Replace(state) => {
+                next = ViewState {
+                    smoothing: state.smoothing.clamp(0.0, 0.999),
+                    x_range: state
+                        .x_range
+                        .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b),
+                    brushed: None,
+                    ..*state
+                };
             }
         }
         next.save();
