@@ -74,6 +74,8 @@ pub enum WorkspaceError {
     Truncated { line: usize, column: usize },
     #[error("damaged workspace file: {0}")]
     Json(String),
+    #[error("damaged workspace file: not UTF-8 text at byte {offset}")]
+    NotUtf8 { offset: usize },
     #[error("run {run:?}, series {tag:?}: {error}")]
     Series {
         run: String,

@@ -53,7 +53,12 @@ pub fn parse(bytes: &[u8]) -> Result<Workspace, WorkspaceError> {
         }
         Some(_) => {}
     }
-    let doc: Document<'_> = serde_json::from_slice(bytes)?;
+    // As text (JSON is UTF-8): `from_str` is also how storage reads models and data
+    // versions, so the import worker carries one copy of their serde code, not two.
+    let text = std::str::from_utf8(bytes).map_err(|e| WorkspaceError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let doc: Document<'_> = serde_json::from_str(text)?;
     let mut runs: Vec<Run> = Vec::with_capacity(doc.runs.len());
     let mut position: BTreeMap<String, usize> = BTreeMap::new();
     let mut repeated_ids = Vec::new();

@@ -255,6 +255,13 @@ fn damaged_parts_are_named() {
             .unwrap_or_default();
         assert!(message.contains(want), "{want:?} not in {message:?}");
     }
+    let at = text.find("baseline").unwrap_or_default();
+    let mut bytes = text.into_bytes();
+    bytes[at + 4] = 0xff;
+    assert_eq!(
+        parse(&bytes),
+        Err(WorkspaceError::NotUtf8 { offset: at + 4 })
+    );
 }
 
 /// Drops files on the standard registry as the import worker does.
