@@ -1,7 +1,9 @@
 //! The page's side of the workspace file (core's [`runlens_core::formats::workspace`]):
-//! which settings it carries, exporting the stored workspace, and applying the settings of
-//! an imported one. Importing itself is an ordinary import: the worker's registry reads
-//! the file and stores its runs, models and data versions in the import's transaction.
+//! which settings it carries, saving an exported file, and applying the settings of an
+//! imported one. The heavy parts run in the import worker: exporting (it reads the store
+//! run by run and encodes off the main thread, [`crate::importer::Importer::export`]) and
+//! importing (an ordinary import: the registry reads the file and the runs, models and data
+//! versions are stored in the import's one transaction).
 //!
 //! Settings are `{"view": ViewState, "prefs": PrefsState, "undrawn_runs": [run id, …]}`:
 //! the very values the page keeps in localStorage, so a setting that persists also
@@ -11,19 +13,17 @@
 
 use std::collections::BTreeSet;
 
-use js_sys::{Array, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use yew::UseReducerDispatcher;
 
-use runlens_core::formats::workspace::{WorkspaceWriter, FILE_SUFFIX, KIND};
+use runlens_core::formats::workspace::{FILE_SUFFIX, KIND};
 use runlens_core::report::{FileReport, ImportReport};
 
 use crate::state::{
     PrefsAction, PrefsState, ViewAction, ViewState, WorkspaceAction, WorkspaceState,
 };
-use crate::storage::Store;
 
 const VIEW: &str = "view";
 const PREFS: &str = "prefs";
@@ -37,13 +37,17 @@ struct SettingsOut<'a> {
     undrawn_runs: &'a BTreeSet<String>,
 }
 
-/// The settings a workspace file carries.
+/// The settings a workspace file carries, as JSON text.
+///
+/// Text, not a `serde_json::Value`, both ways (see [`part`]): the settings types' serde
+/// code is then the one localStorage already uses (`to_string` / `from_str`), not a second
+/// copy made for `Value` (~25 kB of the page's wasm).
 pub fn settings(
     view: &ViewState,
     prefs: &PrefsState,
     undrawn: &BTreeSet<String>,
-) -> Result<Value, String> {
-    serde_json::to_value(SettingsOut {
+) -> Result<String, String> {
+    serde_json::to_string(&SettingsOut {
         view,
         prefs,
         undrawn_runs: undrawn,
@@ -80,7 +84,8 @@ fn part<T: DeserializeOwned>(
     what: &str,
     ignored: &mut Vec<String>,
 ) -> Option<T> {
-    match T::deserialize(object.get(key)?) {
+    // Through text: see [`settings`].
+    match serde_json::from_str(&object.get(key)?.to_string()) {
         Ok(value) => Some(value),
         Err(e) => {
             ignored.push(format!("its {what} settings were ignored ({e})"));
@@ -129,47 +134,11 @@ pub fn apply_settings(
     }
 }
 
-/// Downloads the whole stored workspace — every run with all its points and kept artifact
-/// text, the model registry, the data versions — and `settings` as
-/// `runlens-workspace-<date>.runlens.json`.
-///
-/// Run by run: each run is read from the store (one transaction), encoded, and its bytes
-/// moved into the JS blob parts before the next, so the page holds one run's points at a
-/// time and gives the event loop back between runs. `progress(done, total)` counts runs.
-pub async fn export(
-    store: &Store,
-    settings: &Value,
-    progress: impl Fn(usize, usize),
-) -> Result<(), String> {
-    let fail = |e: &dyn std::fmt::Display| format!("could not export the workspace: {e}");
-    let metas = store.load_runs().await.map_err(|e| fail(&e))?;
-    let models = store.load_models().await.map_err(|e| fail(&e))?;
-    let versions = store.load_data_versions().await.map_err(|e| fail(&e))?;
-    let now = js_sys::Date::new_0();
-    let exported_at = String::from(now.to_iso_string());
-    let mut writer = WorkspaceWriter::new(Some(&exported_at), settings, &models, &versions)
-        .map_err(|e| fail(&e))?;
-    let parts = Array::new();
-    let push = |bytes: Vec<u8>| {
-        parts.push(&Uint8Array::from(bytes.as_slice()));
-    };
-    push(writer.take_bytes());
-    for (done, meta) in metas.iter().enumerate() {
-        progress(done, metas.len());
-        let run = store.load_run(meta).await.map_err(|e| fail(&e))?;
-        writer.push_run(&run).map_err(|e| fail(&e))?;
-        drop(run);
-        push(writer.take_bytes());
-    }
-    push(writer.finish());
-    progress(metas.len(), metas.len());
-
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|e| fail(&crate::js_message(&e)))?;
-    crate::components::runs_table::download_blob(&file_name(&now), &blob);
-    Ok(())
+/// Saves a workspace file the import worker wrote (see [`crate::importer::Importer::export`])
+/// as `runlens-workspace-<date>.runlens.json`.
+pub fn download(file: &web_sys::Blob) {
+    let name = file_name(&js_sys::Date::new_0());
+    crate::components::runs_table::download_blob(&name, file);
 }
 
 /// `runlens-workspace-2025-06-01.runlens.json` (the local date).

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::files;
 use crate::hooks::{use_start_import, ImportRequest};
+use crate::importer::ExportUpdate;
 use crate::services::Services;
 use crate::state::{ImportContext, PrefsContext, ViewContext, WorkspaceContext};
 
@@ -113,20 +114,31 @@ fn use_export() -> Export {
             let Some(services) = services.clone() else {
                 return;
             };
-            let settings = match crate::workspace_file::settings(&view, &prefs, &workspace.hidden) {
-                Ok(s) => s,
-                Err(e) => return error.set(Some(e)),
+            let settings = crate::workspace_file::settings(&view, &prefs, &workspace.hidden);
+            let on_update = {
+                let (running, error) = (running.setter(), error.setter());
+                Callback::from(move |update| match update {
+                    ExportUpdate::Progress { done, total } => {
+                        running.set(Some((done as usize, total as usize)))
+                    }
+                    ExportUpdate::Done(file) => {
+                        running.set(None);
+                        crate::workspace_file::download(&file);
+                    }
+                    ExportUpdate::Failed(message) => {
+                        running.set(None);
+                        error.set(Some(message));
+                    }
+                })
             };
-            error.set(None);
-            running.set(Some((0, workspace.runs.len())));
-            let (running, error) = (running.setter(), error.setter());
-            wasm_bindgen_futures::spawn_local(async move {
-                let progress = |done, total| running.set(Some((done, total)));
-                let result =
-                    crate::workspace_file::export(&services.store, &settings, progress).await;
-                running.set(None);
-                error.set(result.err());
-            });
+            let started = settings.and_then(|s| services.importer.export(s, on_update));
+            match started {
+                Ok(()) => {
+                    error.set(None);
+                    running.set(Some((0, workspace.runs.len())));
+                }
+                Err(e) => error.set(Some(e)),
+            }
         })
     };
     Export {

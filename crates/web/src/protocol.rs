@@ -54,6 +54,58 @@ pub enum WorkerEvent {
     Failed { job: u32, message: String },
 }
 
+/// A request to export the stored workspace as a workspace file (core's
+/// `formats::workspace`). The worker reads the store run by run and encodes off the page's
+/// main thread; it answers with [`ExportEvent`]s.
+///
+/// On the wire: `{"export": <this as JSON text>}` (an import is `{"job": …, "files": …}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportJob {
+    pub id: u32,
+    /// The page's settings as JSON text, written into the file as they are.
+    pub settings: String,
+    /// Informational time stamp for the file (ISO 8601), from the page's clock.
+    #[serde(default)]
+    pub exported_at: Option<String>,
+}
+
+/// What the worker says about an export. On the wire: `{"export": <this as JSON text>}`,
+/// and for [`ExportEvent::Done`] also `"file": Blob` (the workspace file, passed to the page
+/// without copying it through either wasm memory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportEvent {
+    Progress {
+        job: u32,
+        runs_done: u64,
+        runs_total: u64,
+    },
+    Done {
+        job: u32,
+        runs: u64,
+        bytes: u64,
+    },
+    Failed {
+        job: u32,
+        message: String,
+    },
+}
+
+impl ExportEvent {
+    pub fn job(&self) -> u32 {
+        match self {
+            ExportEvent::Progress { job, .. }
+            | ExportEvent::Done { job, .. }
+            | ExportEvent::Failed { job, .. } => *job,
+        }
+    }
+}
+
+/// The key of export messages in both directions.
+pub const EXPORT_KEY: &str = "export";
+/// The key of the exported file beside an [`ExportEvent::Done`].
+pub const EXPORT_FILE_KEY: &str = "file";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +123,37 @@ mod tests {
         let text = serde_json::to_string(&e).unwrap();
         assert!(text.contains("\"kind\":\"progress\""));
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);
+    }
+
+    #[test]
+    fn export_messages_round_trip_as_json() {
+        let job = ExportJob {
+            id: 4,
+            settings: r#"{"view":{}}"#.into(),
+            exported_at: Some("2025-06-01T10:00:00Z".into()),
+        };
+        let text = serde_json::to_string(&job).unwrap();
+        assert_eq!(serde_json::from_str::<ExportJob>(&text).unwrap(), job);
+        for event in [
+            ExportEvent::Progress {
+                job: 4,
+                runs_done: 1,
+                runs_total: 3,
+            },
+            ExportEvent::Done {
+                job: 4,
+                runs: 3,
+                bytes: 1000,
+            },
+            ExportEvent::Failed {
+                job: 4,
+                message: "no".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<ExportEvent>(&text).unwrap(), event);
+            assert_eq!(event.job(), 4);
+        }
     }
 
     #[test]
