@@ -173,6 +173,22 @@ test('a workspace file loads from a URL (?src=) with its settings', async () => 
   await context.close();
 });
 
+test('settings that no longer read are ignored and named; the runs and the other settings still apply', async () => {
+  assert.ok(exported, 'the export test ran');
+  const text = await readFile(exported, 'utf8');
+  const edited = join(dir, 'edited.runlens.json');
+  assert.ok(text.includes('"smoothing":0.9'));
+  await writeFile(edited, text.replace('"smoothing":0.9', '"smoothing":"high"'));
+  const { page } = await freshPage();
+  const summary = await importThrough(page, '#file-input', edited);
+  assert.match(summary, new RegExp(`Imported ${original.stored.runs.length} runs`));
+  assert.match(summary, /edited\.runlens\.json: its chart view settings were ignored \(invalid type: string "high", expected f64/);
+  await page.waitForSelector('#runs-table');
+  assert.deepEqual(await names(page), original.shown.names, 'pins, renames and hidden runs applied');
+  assert.equal(await page.inputValue('#smoothing'), '0.6', 'the default view');
+  await page.context().close();
+});
+
 test('a damaged workspace file is named with what is wrong, and nothing is stored', async () => {
   assert.ok(exported, 'the export test ran');
   const text = await readFile(exported, 'utf8');
