@@ -12,7 +12,9 @@ use yew::Callback;
 
 use runlens_core::formats::tables::TableLayout;
 
-use crate::protocol::{ImportJob, JobFile, WorkerEvent};
+use crate::protocol::{
+    ExportEvent, ExportJob, ImportJob, JobFile, WorkerEvent, EXPORT_FILE_KEY, EXPORT_KEY,
+};
 
 /// Where trunk puts the worker's loader shim (relative, so the app works under any path).
 const WORKER_URL: &str = "./import_worker_loader.js";
@@ -32,6 +34,17 @@ pub struct PickedFile {
     pub file: web_sys::File,
 }
 
+/// What the worker reports about a workspace export, to the export's starter.
+pub enum ExportUpdate {
+    Progress {
+        done: u64,
+        total: u64,
+    },
+    /// The workspace file.
+    Done(web_sys::Blob),
+    Failed(String),
+}
+
 /// Starts the worker on the first import (so a page that only shows stored runs never
 /// downloads the worker's wasm, which carries every reader and SQLite).
 pub struct Importer {
@@ -49,6 +62,8 @@ struct Link {
     ready: Cell<bool>,
     queued: RefCell<Vec<Object>>,
     onmessage: RefCell<Option<MessageHandler>>,
+    /// Exports in progress, by job id.
+    exports: RefCell<BTreeMap<u32, Callback<ExportUpdate>>>,
 }
 
 impl Link {
@@ -64,11 +79,16 @@ impl Link {
             ready: Cell::new(false),
             queued: RefCell::default(),
             onmessage: RefCell::default(),
+            exports: RefCell::default(),
         });
         // A weak reference: the closure lives in the link, and must not keep it alive.
         let weak = Rc::downgrade(&link);
         let onmessage = MessageHandler::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
+                // Not an import event: an export's `{"export": …, "file"?: Blob}`.
+                if let Some(link) = weak.upgrade() {
+                    link.on_export_message(&event.data());
+                }
                 return;
             };
             match serde_json::from_str::<WorkerEvent>(&text) {
@@ -98,6 +118,43 @@ impl Link {
                 crate::js_message(&e)
             )
         })
+    }
+
+    /// Hands an export message to the export's starter (and forgets a finished export).
+    fn on_export_message(&self, data: &JsValue) {
+        let text = Reflect::get(data, &EXPORT_KEY.into())
+            .ok()
+            .and_then(|v| v.as_string());
+        let event = match text.as_deref().map(serde_json::from_str::<ExportEvent>) {
+            Some(Ok(event)) => event,
+            _ => return web_sys::console::error_1(&"bad worker message".into()),
+        };
+        let job = event.job();
+        let update = match event {
+            ExportEvent::Progress {
+                runs_done,
+                runs_total,
+                ..
+            } => ExportUpdate::Progress {
+                done: runs_done,
+                total: runs_total,
+            },
+            ExportEvent::Done { .. } => match Reflect::get(data, &EXPORT_FILE_KEY.into())
+                .ok()
+                .and_then(|v| v.dyn_into::<web_sys::Blob>().ok())
+            {
+                Some(file) => ExportUpdate::Done(file),
+                None => ExportUpdate::Failed("the import worker sent no file".into()),
+            },
+            ExportEvent::Failed { message, .. } => ExportUpdate::Failed(message),
+        };
+        let callback = match update {
+            ExportUpdate::Progress { .. } => self.exports.borrow().get(&job).cloned(),
+            _ => self.exports.borrow_mut().remove(&job),
+        };
+        if let Some(callback) = callback {
+            callback.emit(update);
+        }
     }
 
     fn set_ready(&self) {
@@ -176,6 +233,32 @@ impl Importer {
             })
             .collect();
         self.send(job_files, files, BTreeMap::new())
+    }
+
+    /// Starts exporting the stored workspace in the worker (see
+    /// [`crate::workspace_file`]); `settings` is the page's settings as JSON text.
+    /// `on_update` hears the progress and, last, the file or the failure.
+    pub fn export(
+        &self,
+        settings: String,
+        runs: Option<Vec<String>>,
+        on_update: Callback<ExportUpdate>,
+    ) -> Result<(), String> {
+        let job = ExportJob {
+            id: self.job_id(),
+            settings,
+            exported_at: Some(String::from(js_sys::Date::new_0().to_iso_string())),
+            db: crate::page::mode().db_name.clone(),
+            runs,
+        };
+        let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &EXPORT_KEY.into(), &text.into());
+        let link = self.link()?;
+        link.exports.borrow_mut().insert(job.id, on_update);
+        link.send(msg).inspect_err(|_| {
+            link.exports.borrow_mut().remove(&job.id);
+        })
     }
 
     fn send(

@@ -26,9 +26,13 @@ pub mod series_cache;
 #[cfg(target_arch = "wasm32")]
 pub mod services;
 #[cfg(target_arch = "wasm32")]
+pub mod snapshot;
+#[cfg(target_arch = "wasm32")]
 pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod url_source;
+#[cfg(target_arch = "wasm32")]
+pub mod workspace_file;
 
 /// Starts the app in the page.
 #[cfg(target_arch = "wasm32")]

@@ -243,7 +243,7 @@ pub fn forward(event: &WorkerEvent) {
                 ("file", file.as_str().into()),
             ],
         ),
-        WorkerEvent::Done { job, report } => {
+        WorkerEvent::Done { job, report, .. } => {
             let files = serde_json::to_string(&report.files)
                 .ok()
                 .and_then(|t| js_sys::JSON::parse(&t).ok())

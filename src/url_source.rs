@@ -65,10 +65,12 @@ pub async fn resolve(sources: &[String]) -> Result<Vec<(String, String)>, String
     Ok(out)
 }
 
+/// A `.json` URL, but not a workspace file (`.runlens.json`, read by the worker only: it
+/// may be large, and is never a manifest).
 fn looks_like_manifest(url: &str) -> bool {
-    url.split(['?', '#'])
-        .next()
-        .is_some_and(|p| p.ends_with(".json"))
+    url.split(['?', '#']).next().is_some_and(|p| {
+        p.ends_with(".json") && !p.ends_with(runlens_core::formats::workspace::FILE_SUFFIX)
+    })
 }
 
 fn absolute(url: &str, base: &str) -> Result<String, String> {

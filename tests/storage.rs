@@ -304,3 +304,48 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
         None
     );
 }
+
+#[wasm_bindgen_test]
+async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
+    let store = fresh("test-load-run").await;
+    let mut a = run("a", CHUNK_POINTS * 2 + 7, 0.0);
+    a.summary.insert("best".into(), 0.5);
+    a.artifacts = vec![
+        Artifact {
+            path: "confusion_matrix.json".into(),
+            size: 30,
+            text: Some("{\"labels\":[1,2]}".into()),
+        },
+        Artifact {
+            path: "model.pt".into(),
+            size: 1 << 20,
+            text: None,
+        },
+    ];
+    // A neighbour whose id extends "a": its keys must stay out of a's range.
+    let mut neighbour = run("a/b", 5, 3.0);
+    neighbour.artifacts = vec![Artifact {
+        path: "notes.txt".into(),
+        size: 2,
+        text: Some("hi".into()),
+    }];
+    store
+        .save_import(&out(&[a.clone(), neighbour.clone()]), &report(&[]))
+        .await
+        .unwrap();
+
+    for want in [&a, &neighbour] {
+        let got = store.load_run(&RunMeta::of(want)).await.expect("load run");
+        // Debug compares NaN as NaN; the columns bit for bit.
+        assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        for (g, w) in got.series.iter().zip(&want.series) {
+            assert_same_series(g, w);
+        }
+    }
+    // A run the store does not hold: its series come back empty.
+    let missing = store
+        .load_run(&RunMeta::of(&run("gone", 3, 0.0)))
+        .await
+        .expect("load missing run");
+    assert!(missing.series.iter().all(Series::is_empty));
+}

@@ -55,6 +55,7 @@ pub fn app() -> Html {
             workspace.dispatcher(),
             import.dispatcher(),
         );
+        let (view_d, prefs_d) = (view.dispatcher(), prefs.dispatcher());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let store = match Store::open(&crate::page::mode().db_name).await {
@@ -63,6 +64,7 @@ pub fn app() -> Html {
                 };
                 let on_event = {
                     let (store, ws, imp) = (store.clone(), ws.clone(), imp.clone());
+                    let (view_d, prefs_d) = (view_d.clone(), prefs_d.clone());
                     Callback::from(move |event: WorkerEvent| {
                         crate::messages::forward(&event);
                         match event {
@@ -81,7 +83,21 @@ pub fn app() -> Html {
                                 files_total,
                                 file,
                             })),
-                            WorkerEvent::Done { report, .. } => {
+                            WorkerEvent::Done {
+                                mut report,
+                                settings,
+                                ..
+                            } => {
+                                // A workspace file's settings, applied before its runs load.
+                                if let Some(settings) = settings {
+                                    crate::workspace_file::apply_settings(
+                                        &settings,
+                                        &mut report,
+                                        &view_d,
+                                        &prefs_d,
+                                        &ws,
+                                    );
+                                }
                                 imp.dispatch(ImportAction::Done(report));
                                 reload_runs(store.clone(), ws.clone());
                             }

@@ -57,7 +57,7 @@ pub fn use_apply_shared() -> Rc<dyn Fn(&str)> {
     );
     Rc::new(move |hash: &str| {
         let shared = decode(hash);
-        view.dispatch(ViewAction::Apply(Box::new(shared.view)));
+        view.dispatch(ViewAction::Replace(Box::new(shared.view)));
         prefs.dispatch(PrefsAction::Shared {
             group_by: shared.group_by,
             hidden_runs: shared.hidden_runs,

@@ -93,6 +93,11 @@ pub enum PrefsAction {
         group_by: Option<GroupBy>,
         hidden_runs: BTreeSet<String>,
     },
+    /// Settings from a workspace file: its table layout (columns, sort, grouping) replaces
+    /// this one; its per-run choices (pinned, hidden, renamed, recoloured) are added to
+    /// this browser's, the file's winning for the same run, so importing a workspace
+    /// beside other runs keeps the choices made for those.
+    Restore(Box<PrefsState>),
 }
 
 impl Reducible for PrefsState {
@@ -152,6 +157,21 @@ impl Reducible for PrefsState {
             } => {
                 next.table.group_by = group_by;
                 next.hidden_runs = hidden_runs;
+            }
+            PrefsAction::Restore(file) => {
+                let PrefsState {
+                    mut table,
+                    renamed,
+                    colors,
+                    hidden_runs,
+                    show_hidden,
+                } = *file;
+                table.pinned.extend(self.table.pinned.iter().cloned());
+                next.table = table;
+                next.renamed.extend(renamed);
+                next.colors.extend(colors);
+                next.hidden_runs.extend(hidden_runs);
+                next.show_hidden = show_hidden;
             }
         }
         next.save();

@@ -214,8 +214,10 @@ pub enum ViewAction {
     Band(Band),
     IgnoreOutliers(bool),
     Tab(Tab),
-    /// A whole view from a link (URL hash), a snapshot or a posted message; the brush stays.
-    Apply(Box<ViewState>),
+    /// Every setting at once (from a workspace file, a link, a snapshot or a posted
+    /// message), held to the same bounds as the single actions; the parallel-coordinates
+    /// selection is cleared.
+    Replace(Box<ViewState>),
 }
 
 impl Reducible for ViewState {
@@ -246,16 +248,20 @@ impl Reducible for ViewState {
             }
             ViewAction::IgnoreOutliers(on) => next.ignore_outliers = on,
             ViewAction::Tab(t) => next.tab = t,
-            ViewAction::Apply(view) => {
-                next = ViewState {
-                    brushed: next.brushed,
-                    ..*view
-                }
-            }
             ViewAction::ToggleSource(s) => {
                 if !next.hidden_sources.remove(&s) {
                     next.hidden_sources.insert(s);
                 }
+            }
+            ViewAction::Replace(state) => {
+                next = ViewState {
+                    smoothing: state.smoothing.clamp(0.0, 0.999),
+                    x_range: state
+                        .x_range
+                        .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b),
+                    brushed: None,
+                    ..*state
+                };
             }
         }
         next.save();

@@ -237,3 +237,43 @@ test('run names are rendered inert: markup in a name shows as text and runs noth
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   await context.close();
 });
+
+test('Export snapshot: one .html file with the shown runs and the view, opened from file:// offline', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const { page } = await openApp(context, `${app.url}?src=${encodeURIComponent(`/data/${RUN_A}`)}&src=${encodeURIComponent(`/data/${RUN_B}`)}`);
+  await page.locator('#runs-table tbody tr').nth(1).waitFor();
+  await page.fill('#run-filter', "name ~ 'run_b'");
+  await page.check('#log-y');
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length === 1);
+  const expected = await page.locator('#runs-table tbody').innerText();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-snapshot')]);
+  assert.match(download.suggestedFilename(), /^runlens-snapshot-\d{4}-\d\d-\d\d\.html$/);
+  const file = join(tmp, download.suggestedFilename());
+  await download.saveAs(file);
+  await context.close();
+
+  const { context: offline, requests } = await offlineContext();
+  const snap = await offline.newPage();
+  const errors = [];
+  snap.on('pageerror', (e) => errors.push(String(e)));
+  await snap.goto(`file://${file}`);
+  await snap.locator('#runs-table tbody tr').first().waitFor();
+  await snap.locator('figure.chart[data-tag="loss/train"] .scatterlayer .trace').first().waitFor();
+  assert.equal(await snap.locator('#runs-table tbody').innerText(), expected);
+  assert.equal(await snap.isChecked('#log-y'), true, 'the view travels with the runs');
+  assert.equal(await snap.inputValue('#run-filter'), "name ~ 'run_b'");
+  // Only the shown run is in the file.
+  await snap.fill('#run-filter', '');
+  await snap.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length >= 1);
+  assert.equal(await snap.locator('#runs-table tbody tr').count(), 1);
+  assert.match(await snap.title(), /^runlens snapshot/);
+
+  // A snapshot exports a snapshot of itself (its template is kept in memory).
+  const [again] = await Promise.all([snap.waitForEvent('download'), snap.click('#export-snapshot')]);
+  const second = join(tmp, 'again.html');
+  await again.saveAs(second);
+  assert.ok((await readFile(second, 'utf8')).includes('"snapshot.runlens.json"'));
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await offline.close();
+});

@@ -16,6 +16,7 @@ use crate::formats::tables::{TableLayout, TableReader};
 use crate::formats::tensorboard::{self, LogdirReader};
 use crate::formats::tensorboard_downloads::TensorBoardDownloadReader;
 use crate::formats::wandb::WandbReader;
+use crate::formats::workspace::WorkspaceReader;
 use crate::model::{DataVersion, RegisteredModel, Run};
 use crate::report::FileReport;
 
@@ -38,6 +39,9 @@ pub struct ImportOutput {
     pub data_versions: Vec<DataVersion>,
     /// MLflow model registry entries, sorted by name.
     pub models: Vec<RegisteredModel>,
+    /// The page's settings a workspace file carried (opaque JSON: core never reads it; the
+    /// page applies what it understands). `None` when no workspace file was imported.
+    pub settings: Option<serde_json::Value>,
 }
 
 /// One source format's reader.
@@ -87,11 +91,14 @@ impl Registry {
     /// [`Registry::standard`], with user-corrected layouts (by dropped path) for the
     /// generic table reader (see [`crate::formats::tables`]).
     ///
-    /// Order: tracker-specific readers first; the generic table reader last, as the
-    /// fallback for CSV / TSV / JSON Lines nobody else claimed.
+    /// Order: runlens' own workspace files first (claimed by name or marker), then
+    /// tracker-specific readers; the generic table reader last, as the fallback for CSV /
+    /// TSV / JSON Lines nobody else claimed.
     pub fn standard_with_table_layouts(layouts: BTreeMap<String, TableLayout>) -> Self {
-        let mut readers: Vec<Box<dyn SourceReader>> =
-            vec![Box::new(mlflow::CsvExportReader::default())];
+        let mut readers: Vec<Box<dyn SourceReader>> = vec![
+            Box::new(WorkspaceReader::default()),
+            Box::new(mlflow::CsvExportReader::default()),
+        ];
         #[cfg(feature = "sqlite")]
         readers.push(Box::new(mlflow::SqliteReader::default()));
         readers.push(Box::new(mlflow::FileStoreReader::default()));

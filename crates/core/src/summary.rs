@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
 
 /// What is known about one series without its points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +113,69 @@ impl RunMeta {
                 })
                 .collect(),
             datasets: run.datasets.clone(),
+        }
+    }
+
+    /// The run again, from its meta and what storage keeps apart: the points of its series
+    /// (in [`RunMeta::series`] order; a tag missing from `series` comes back empty) and
+    /// the kept text of its artifacts, by path (used only where the meta says `has_text`).
+    /// The inverse of [`RunMeta::of`]: `RunMeta::of(run).into_run(run.series, texts) == run`.
+    pub fn into_run(self, series: Vec<Series>, mut texts: BTreeMap<String, String>) -> Run {
+        let RunMeta {
+            id,
+            name,
+            source,
+            hparams,
+            tags,
+            series: metas,
+            experiment,
+            group,
+            status,
+            start_time,
+            end_time,
+            parent_id,
+            notes,
+            user,
+            summary,
+            artifacts,
+            datasets,
+        } = self;
+        let mut by_tag: BTreeMap<String, Series> =
+            series.into_iter().map(|s| (s.tag.clone(), s)).collect();
+        let series = metas
+            .into_iter()
+            .map(|m| by_tag.remove(&m.tag).unwrap_or_else(|| Series::new(m.tag)))
+            .collect();
+        let artifacts = artifacts
+            .into_iter()
+            .map(|a| Artifact {
+                text: if a.has_text {
+                    texts.remove(&a.path)
+                } else {
+                    None
+                },
+                path: a.path,
+                size: a.size,
+            })
+            .collect();
+        Run {
+            id,
+            name,
+            source,
+            hparams,
+            tags,
+            series,
+            experiment,
+            group,
+            status,
+            start_time,
+            end_time,
+            parent_id,
+            notes,
+            user,
+            summary,
+            artifacts,
+            datasets,
         }
     }
 

@@ -3,6 +3,8 @@
 #[cfg(target_arch = "wasm32")]
 mod blob_reader;
 #[cfg(target_arch = "wasm32")]
+mod export;
+#[cfg(target_arch = "wasm32")]
 mod worker;
 
 #[cfg(target_arch = "wasm32")]

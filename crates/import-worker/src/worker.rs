@@ -15,7 +15,7 @@ use runlens_core::report::{FileReport, ImportReport};
 
 use crate::blob_reader::BlobReader;
 use runlens_web::js_message;
-use runlens_web::protocol::{ImportJob, JobFile, WorkerEvent};
+use runlens_web::protocol::{ExportJob, ImportJob, JobFile, WorkerEvent, EXPORT_KEY};
 use runlens_web::storage::Store;
 
 /// Minimum bytes between two progress messages (plus one at every file boundary).
@@ -26,6 +26,12 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
+        if let Some(export) = Reflect::get(&data, &EXPORT_KEY.into())
+            .ok()
+            .and_then(|j| j.as_string())
+        {
+            return start_export(&export);
+        }
         let job = Reflect::get(&data, &"job".into())
             .ok()
             .and_then(|j| j.as_string());
@@ -43,6 +49,14 @@ pub fn start() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&WorkerEvent::Ready);
+}
+
+/// `{"export": <ExportJob JSON>}`: runs the export (see [`crate::export`]).
+fn start_export(request: &str) {
+    match serde_json::from_str::<ExportJob>(request) {
+        Ok(job) => wasm_bindgen_futures::spawn_local(crate::export::run_export(job)),
+        Err(e) => crate::export::post_failed(0, format!("malformed export request: {e}")),
+    }
 }
 
 fn post(event: &WorkerEvent) {
@@ -100,6 +114,7 @@ async fn run_job(job: ImportJob, files: Array) {
         Ok(()) => post(&WorkerEvent::Done {
             job: job.id,
             report,
+            settings: output.settings,
         }),
         Err(e) => post(&WorkerEvent::Failed {
             job: job.id,

@@ -51,10 +51,74 @@ pub enum WorkerEvent {
         file: String,
     },
     /// Everything was parsed and stored in one transaction.
-    Done { job: u32, report: ImportReport },
+    Done {
+        job: u32,
+        report: ImportReport,
+        /// Settings a workspace file carried, for the page to apply (opaque JSON).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        settings: Option<serde_json::Value>,
+    },
     /// Nothing was stored (the store refused the transaction); the report says what was read.
     Failed { job: u32, message: String },
 }
+
+/// A request to export the stored workspace as a workspace file (core's
+/// `formats::workspace`). The worker reads the store run by run and encodes off the page's
+/// main thread; it answers with [`ExportEvent`]s.
+///
+/// On the wire: `{"export": <this as JSON text>}` (an import is `{"job": …, "files": …}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportJob {
+    pub id: u32,
+    /// The page's settings as JSON text, written into the file as they are.
+    pub settings: String,
+    /// Informational time stamp for the file (ISO 8601), from the page's clock.
+    #[serde(default)]
+    pub exported_at: Option<String>,
+    /// The database to export from (see [`ImportJob::db`]).
+    #[serde(default = "default_db")]
+    pub db: String,
+    /// Only these runs (a snapshot of the shown runs); `None` = every run.
+    #[serde(default)]
+    pub runs: Option<Vec<String>>,
+}
+
+/// What the worker says about an export. On the wire: `{"export": <this as JSON text>}`,
+/// and for [`ExportEvent::Done`] also `"file": Blob` (the workspace file, passed to the page
+/// without copying it through either wasm memory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportEvent {
+    Progress {
+        job: u32,
+        runs_done: u64,
+        runs_total: u64,
+    },
+    Done {
+        job: u32,
+        runs: u64,
+        bytes: u64,
+    },
+    Failed {
+        job: u32,
+        message: String,
+    },
+}
+
+impl ExportEvent {
+    pub fn job(&self) -> u32 {
+        match self {
+            ExportEvent::Progress { job, .. }
+            | ExportEvent::Done { job, .. }
+            | ExportEvent::Failed { job, .. } => *job,
+        }
+    }
+}
+
+/// The key of export messages in both directions.
+pub const EXPORT_KEY: &str = "export";
+/// The key of the exported file beside an [`ExportEvent::Done`].
+pub const EXPORT_FILE_KEY: &str = "file";
 
 #[cfg(test)]
 mod tests {
@@ -73,5 +137,55 @@ mod tests {
         let text = serde_json::to_string(&e).unwrap();
         assert!(text.contains("\"kind\":\"progress\""));
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);
+    }
+
+    #[test]
+    fn export_messages_round_trip_as_json() {
+        let job = ExportJob {
+            id: 4,
+            settings: r#"{"view":{}}"#.into(),
+            exported_at: Some("2025-06-01T10:00:00Z".into()),
+        };
+        let text = serde_json::to_string(&job).unwrap();
+        assert_eq!(serde_json::from_str::<ExportJob>(&text).unwrap(), job);
+        for event in [
+            ExportEvent::Progress {
+                job: 4,
+                runs_done: 1,
+                runs_total: 3,
+            },
+            ExportEvent::Done {
+                job: 4,
+                runs: 3,
+                bytes: 1000,
+            },
+            ExportEvent::Failed {
+                job: 4,
+                message: "no".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&event).unwrap();
+            assert_eq!(serde_json::from_str::<ExportEvent>(&text).unwrap(), event);
+            assert_eq!(event.job(), 4);
+        }
+    }
+
+    #[test]
+    fn done_carries_settings_only_when_a_workspace_file_had_them() {
+        let plain = WorkerEvent::Done {
+            job: 2,
+            report: ImportReport::default(),
+            settings: None,
+        };
+        let text = serde_json::to_string(&plain).unwrap();
+        assert!(!text.contains("settings"), "{text}");
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), plain);
+        let with = WorkerEvent::Done {
+            job: 3,
+            report: ImportReport::default(),
+            settings: Some(serde_json::json!({"view": {"smoothing": 0.9}})),
+        };
+        let text = serde_json::to_string(&with).unwrap();
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), with);
     }
 }

@@ -15,3 +15,4 @@ pub mod tensorboard_downloads;
 pub mod tfevents;
 pub mod tfrecord;
 pub mod wandb;
+pub mod workspace;

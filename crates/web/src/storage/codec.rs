@@ -24,6 +24,20 @@ pub fn artifact_key(run_id: &str, path: &str) -> String {
     format!("{run_id}{SEP}{path}")
 }
 
+/// The tag and chunk number of a key from [`chunk_key`] of `run_id` (`None` for another
+/// run's key or a foreign one). The chunk number is the last part, so a tag holding U+0001
+/// still comes back whole.
+pub fn split_chunk_key<'k>(run_id: &str, key: &'k str) -> Option<(&'k str, usize)> {
+    let rest = key.strip_prefix(run_id)?.strip_prefix(SEP)?;
+    let (tag, chunk) = rest.rsplit_once(SEP)?;
+    Some((tag, chunk.parse().ok()?))
+}
+
+/// The artifact path of a key from [`artifact_key`] of `run_id`.
+pub fn split_artifact_key<'k>(run_id: &str, key: &'k str) -> Option<&'k str> {
+    key.strip_prefix(run_id)?.strip_prefix(SEP)
+}
+
 /// Key range `[lo, hi)` covering every chunk of every series of a run (and, in the
 /// artifacts store, every artifact of the run).
 pub fn run_range(run_id: &str) -> (String, String) {

@@ -7,6 +7,8 @@
 pub mod codec;
 pub mod schema;
 
+use std::collections::BTreeMap;
+
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -14,7 +16,7 @@ use indexed_db_futures::KeyRange;
 use wasm_bindgen::JsValue;
 
 use runlens_core::import::ImportOutput;
-use runlens_core::model::{DataVersion, RegisteredModel, Series};
+use runlens_core::model::{DataVersion, RegisteredModel, Run, Series};
 use runlens_core::report::ImportReport;
 use runlens_core::summary::RunMeta;
 
@@ -255,6 +257,67 @@ impl Store {
             })?;
         }
         Ok(series)
+    }
+
+    /// A whole run again — its meta, every series' points and its artifacts' kept text —
+    /// read in one transaction with four requests however many series it has (what the
+    /// workspace export reads, run by run). A series the meta lists but the store lacks
+    /// comes back empty; chunks of tags the meta does not list are left out.
+    pub async fn load_run(&self, meta: &RunMeta) -> Result<Run, StorageError> {
+        let tx = self.db.transaction([SERIES, ARTIFACTS]).build()?;
+        let (series, artifacts) = (tx.object_store(SERIES)?, tx.object_store(ARTIFACTS)?);
+        let range = || {
+            let (lo, hi) = codec::run_range(&meta.id);
+            string_range(lo, hi)
+        };
+        // Every request is made before the first await (a transaction with no pending
+        // request commits); each future then finds its request done or waits for it.
+        let chunk_keys = series
+            .get_all_keys::<String>()
+            .with_query::<String, _>(range())
+            .primitive()?;
+        let chunks = series
+            .get_all::<JsValue>()
+            .with_query::<String, _>(range())
+            .primitive()?;
+        let text_keys = artifacts
+            .get_all_keys::<String>()
+            .with_query::<String, _>(range())
+            .primitive()?;
+        let texts = artifacts
+            .get_all::<String>()
+            .with_query::<String, _>(range())
+            .primitive()?;
+        let chunk_keys: Vec<String> = chunk_keys.await?.collect::<Result<_, _>>()?;
+        let chunks: Vec<JsValue> = chunks.await?.collect::<Result<_, _>>()?;
+        let text_keys: Vec<String> = text_keys.await?.collect::<Result<_, _>>()?;
+        let texts: Vec<String> = texts.await?.collect::<Result<_, _>>()?;
+
+        // Keys sort a tag's chunks together and in order: appending keeps the columns whole.
+        let mut by_tag: BTreeMap<&str, Series> = meta
+            .series
+            .iter()
+            .map(|s| (s.tag.as_str(), Series::new(&s.tag)))
+            .collect();
+        for (key, chunk) in chunk_keys.iter().zip(&chunks) {
+            let damaged = |message: String| StorageError::Damaged {
+                key: key.clone(),
+                message,
+            };
+            let (tag, _) = codec::split_chunk_key(&meta.id, key)
+                .ok_or_else(|| damaged("not a series chunk key".into()))?;
+            if let Some(series) = by_tag.get_mut(tag) {
+                codec::decode_chunk(chunk, series).map_err(damaged)?;
+            }
+        }
+        let texts: BTreeMap<String, String> = text_keys
+            .iter()
+            .zip(texts)
+            .filter_map(|(key, text)| {
+                Some((codec::split_artifact_key(&meta.id, key)?.to_owned(), text))
+            })
+            .collect();
+        Ok(meta.clone().into_run(by_tag.into_values().collect(), texts))
     }
 
     /// Import reports, oldest first.

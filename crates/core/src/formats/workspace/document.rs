@@ -1,0 +1,402 @@
+//! The workspace file's JSON shapes and their conversion from and to [`Run`].
+//!
+//! A run is written field by field through [`RunEntry`], not with `Run`'s own serde:
+//! its series become compact columns ([`SeriesEntry`]) and its metadata floats become
+//! [`JsonF64`] (JSON has no NaN or ∞). Both conversions destructure `Run` without `..`,
+//! so a field added to `Run` does not compile until the workspace file carries it.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::columns::{self, ColumnError};
+use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+
+/// One run: [`Run`]'s fields, with its series last.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunEntry<'a> {
+    pub id: String,
+    pub name: String,
+    pub source: Source,
+    #[serde(default)]
+    pub hparams: BTreeMap<String, HParamEntry>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RunStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<JsonF64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<JsonF64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub summary: BTreeMap<String, JsonF64>,
+    /// With their kept text (confusion matrices, tables, configs).
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
+    #[serde(default)]
+    pub datasets: Vec<DatasetRef>,
+    #[serde(borrow)]
+    pub series: Vec<SeriesEntry<'a>>,
+}
+
+/// One series: its tag, its point count and its three columns (see [`columns`]).
+///
+/// The columns borrow from the file's bytes when they can (base64 has no JSON escapes), so
+/// reading a large workspace does not copy its points' text.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SeriesEntry<'a> {
+    pub tag: String,
+    /// The length of every column: checked on reading, so a cut or mixed-up column is caught.
+    pub points: u64,
+    #[serde(borrow)]
+    pub steps: Cow<'a, str>,
+    #[serde(borrow)]
+    pub wall_times: Cow<'a, str>,
+    #[serde(borrow)]
+    pub values: Cow<'a, str>,
+}
+
+/// A series that does not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesError {
+    #[error(transparent)]
+    Column(#[from] ColumnError),
+    #[error("{column} has {found} points, the series says {points}")]
+    Length {
+        column: &'static str,
+        found: usize,
+        points: u64,
+    },
+}
+
+impl SeriesEntry<'static> {
+    pub fn of(series: &Series) -> Self {
+        let Series {
+            tag,
+            steps,
+            wall_times,
+            values,
+        } = series;
+        SeriesEntry {
+            tag: tag.clone(),
+            points: steps.len() as u64,
+            steps: Cow::Owned(columns::encode_i64(steps)),
+            wall_times: Cow::Owned(columns::encode_f64(wall_times)),
+            values: Cow::Owned(columns::encode_f64(values)),
+        }
+    }
+}
+
+impl SeriesEntry<'_> {
+    pub fn decode(&self) -> Result<Series, SeriesError> {
+        let steps = columns::decode_i64("steps", &self.steps)?;
+        let wall_times = columns::decode_f64("wall_times", &self.wall_times)?;
+        let values = columns::decode_f64("values", &self.values)?;
+        for (column, found) in [
+            ("steps", steps.len()),
+            ("wall_times", wall_times.len()),
+            ("values", values.len()),
+        ] {
+            if found as u64 != self.points {
+                return Err(SeriesError::Length {
+                    column,
+                    found,
+                    points: self.points,
+                });
+            }
+        }
+        Ok(Series {
+            tag: self.tag.clone(),
+            steps,
+            wall_times,
+            values,
+        })
+    }
+}
+
+impl RunEntry<'static> {
+    pub fn of(run: &Run) -> Self {
+        let Run {
+            id,
+            name,
+            source,
+            hparams,
+            tags,
+            series,
+            experiment,
+            group,
+            status,
+            start_time,
+            end_time,
+            parent_id,
+            notes,
+            user,
+            summary,
+            artifacts,
+            datasets,
+        } = run;
+        RunEntry {
+            id: id.clone(),
+            name: name.clone(),
+            source: *source,
+            hparams: hparams
+                .iter()
+                .map(|(k, v)| (k.clone(), HParamEntry::from(v)))
+                .collect(),
+            tags: tags.clone(),
+            experiment: experiment.clone(),
+            group: group.clone(),
+            status: *status,
+            start_time: start_time.map(JsonF64),
+            end_time: end_time.map(JsonF64),
+            parent_id: parent_id.clone(),
+            notes: notes.clone(),
+            user: user.clone(),
+            summary: summary
+                .iter()
+                .map(|(k, v)| (k.clone(), JsonF64(*v)))
+                .collect(),
+            artifacts: artifacts.clone(),
+            datasets: datasets.clone(),
+            series: series.iter().map(SeriesEntry::of).collect(),
+        }
+    }
+}
+
+impl RunEntry<'_> {
+    /// The run, or the first series that does not decode (by tag).
+    pub fn decode(self) -> Result<Run, (String, SeriesError)> {
+        let RunEntry {
+            id,
+            name,
+            source,
+            hparams,
+            tags,
+            experiment,
+            group,
+            status,
+            start_time,
+            end_time,
+            parent_id,
+            notes,
+            user,
+            summary,
+            artifacts,
+            datasets,
+            series,
+        } = self;
+        let series = series
+            .iter()
+            .map(|s| s.decode().map_err(|e| (s.tag.clone(), e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Run {
+            id,
+            name,
+            source,
+            hparams: hparams.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            tags,
+            series,
+            experiment,
+            group,
+            status,
+            start_time: start_time.map(|t| t.0),
+            end_time: end_time.map(|t| t.0),
+            parent_id,
+            notes,
+            user,
+            summary: summary.into_iter().map(|(k, v)| (k, v.0)).collect(),
+            artifacts,
+            datasets,
+        })
+    }
+}
+
+/// An `f64` in JSON: a number when finite, else `{"f64": "NaN" | "Infinity" | "-Infinity"}`.
+///
+/// An object rather than a string so that an untagged [`HParamEntry`] never mistakes the
+/// text param `"NaN"` for a number. Finite numbers round-trip exactly (shortest repr out,
+/// `float_roundtrip` parsing in).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JsonF64(pub f64);
+
+const NON_FINITE_KEY: &str = "f64";
+
+impl Serialize for JsonF64 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let v = self.0;
+        if v.is_finite() {
+            return serializer.serialize_f64(v);
+        }
+        let name = if v.is_nan() {
+            "NaN"
+        } else if v > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        };
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(NON_FINITE_KEY, name)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonF64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonF64Visitor)
+    }
+}
+
+struct JsonF64Visitor;
+
+impl<'de> Visitor<'de> for JsonF64Visitor {
+    type Value = JsonF64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(r#"a number or {"f64": "NaN" | "Infinity" | "-Infinity"}"#)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonF64, E> {
+        Ok(JsonF64(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonF64, E> {
+        Ok(JsonF64(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonF64, E> {
+        Ok(JsonF64(v as f64))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonF64, A::Error> {
+        let Some((key, name)) = map.next_entry::<String, String>()? else {
+            return Err(de::Error::custom(
+                "empty object where a number was expected",
+            ));
+        };
+        if key != NON_FINITE_KEY || map.next_key::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom(r#"expected {"f64": …} alone"#));
+        }
+        match name.as_str() {
+            "NaN" => Ok(JsonF64(f64::NAN)),
+            "Infinity" => Ok(JsonF64(f64::INFINITY)),
+            "-Infinity" => Ok(JsonF64(f64::NEG_INFINITY)),
+            other => Err(de::Error::custom(format!(
+                "{other:?} is not NaN, Infinity or -Infinity"
+            ))),
+        }
+    }
+}
+
+/// [`HParamValue`] with its number as a [`JsonF64`]: `true`, `0.01`, `"adam"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum HParamEntry {
+    Bool(bool),
+    Number(JsonF64),
+    Text(String),
+}
+
+impl From<&HParamValue> for HParamEntry {
+    fn from(v: &HParamValue) -> Self {
+        match v {
+            HParamValue::Bool(b) => HParamEntry::Bool(*b),
+            HParamValue::Number(n) => HParamEntry::Number(JsonF64(*n)),
+            HParamValue::Text(t) => HParamEntry::Text(t.clone()),
+        }
+    }
+}
+
+impl From<HParamEntry> for HParamValue {
+    fn from(v: HParamEntry) -> Self {
+        match v {
+            HParamEntry::Bool(b) => HParamValue::Bool(b),
+            HParamEntry::Number(n) => HParamValue::Number(n.0),
+            HParamEntry::Text(t) => HParamValue::Text(t),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_floats_and_look_alike_text_stay_apart() {
+        let params: BTreeMap<String, HParamEntry> = [
+            ("nan", HParamEntry::Number(JsonF64(f64::NAN))),
+            ("text_nan", HParamEntry::Text("NaN".into())),
+            ("inf", HParamEntry::Number(JsonF64(f64::NEG_INFINITY))),
+            ("int", HParamEntry::Number(JsonF64(3.0))),
+            ("flag", HParamEntry::Bool(false)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let text = serde_json::to_string(&params).unwrap_or_default();
+        assert!(text.contains(r#""nan":{"f64":"NaN"}"#), "{text}");
+        assert!(text.contains(r#""text_nan":"NaN""#), "{text}");
+        let back: BTreeMap<String, HParamEntry> = serde_json::from_str(&text).unwrap_or_default();
+        assert!(matches!(back.get("nan"), Some(HParamEntry::Number(JsonF64(v))) if v.is_nan()));
+        assert_eq!(back.get("text_nan"), Some(&HParamEntry::Text("NaN".into())));
+        assert_eq!(
+            back.get("inf"),
+            Some(&HParamEntry::Number(JsonF64(f64::NEG_INFINITY)))
+        );
+        assert_eq!(back.get("int"), Some(&HParamEntry::Number(JsonF64(3.0))));
+        assert_eq!(back.get("flag"), Some(&HParamEntry::Bool(false)));
+    }
+
+    #[test]
+    fn a_malformed_non_finite_float_is_an_error() {
+        for bad in [
+            r#"{"f64":"nan"}"#,
+            r#"{"f32":"NaN"}"#,
+            r#"{}"#,
+            r#"{"f64":"NaN","x":1}"#,
+        ] {
+            assert!(serde_json::from_str::<JsonF64>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_series_whose_columns_disagree_with_its_length_is_an_error() {
+        let mut series = Series::new("loss");
+        series.steps = vec![1, 2];
+        series.wall_times = vec![1.0, 2.0];
+        series.values = vec![0.5, 0.25];
+        let mut entry = SeriesEntry::of(&series);
+        assert_eq!(entry.decode(), Ok(series));
+        entry.points = 3;
+        assert_eq!(
+            entry.decode(),
+            Err(SeriesError::Length {
+                column: "steps",
+                found: 2,
+                points: 3
+            })
+        );
+        entry.points = 2;
+        entry.values = Cow::Borrowed("AAAAAAAAAAA=");
+        assert!(matches!(
+            entry.decode(),
+            Err(SeriesError::Length {
+                column: "values",
+                found: 1,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,106 @@
+//! Exporting the stored workspace as one workspace file (core's `formats::workspace`),
+//! off the page's main thread: the store is read run by run (one transaction each), each
+//! run is encoded and its bytes moved into a JS blob part before the next is read, so the
+//! worker holds one run's points at a time. The finished file goes to the page as a `Blob`.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope};
+
+use runlens_core::formats::workspace::WorkspaceWriter;
+use runlens_web::protocol::{ExportEvent, ExportJob, EXPORT_FILE_KEY, EXPORT_KEY};
+use runlens_web::storage::Store;
+
+pub async fn run_export(job: ExportJob) {
+    let id = job.id;
+    match export(job).await {
+        Ok((blob, runs)) => post(
+            &ExportEvent::Done {
+                job: id,
+                runs,
+                bytes: blob.size() as u64,
+            },
+            Some(&blob),
+        ),
+        Err(message) => post_failed(id, format!("could not export the workspace: {message}")),
+    }
+}
+
+pub fn post_failed(job: u32, message: String) {
+    post(&ExportEvent::Failed { job, message }, None);
+}
+
+async fn export(job: ExportJob) -> Result<(Blob, u64), String> {
+    let settings: serde_json::Value = serde_json::from_str(&job.settings)
+        .map_err(|e| format!("the page's settings are not JSON: {e}"))?;
+    let store = Store::open(&job.db).await.map_err(|e| e.to_string())?;
+    let result = write(&store, &job, &settings).await;
+    store.close();
+    result
+}
+
+async fn write(
+    store: &Store,
+    job: &ExportJob,
+    settings: &serde_json::Value,
+) -> Result<(Blob, u64), String> {
+    let mut metas = store.load_runs().await.map_err(|e| e.to_string())?;
+    if let Some(only) = &job.runs {
+        let only: std::collections::BTreeSet<&String> = only.iter().collect();
+        metas.retain(|m| only.contains(&m.id));
+    }
+    let models = store.load_models().await.map_err(|e| e.to_string())?;
+    let versions = store
+        .load_data_versions()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut writer = WorkspaceWriter::new(job.exported_at.as_deref(), settings, &models, &versions)
+        .map_err(|e| e.to_string())?;
+    let parts = Array::new();
+    let push = |bytes: Vec<u8>| {
+        parts.push(&Uint8Array::from(bytes.as_slice()));
+    };
+    push(writer.take_bytes());
+    let total = metas.len() as u64;
+    for (done, meta) in metas.iter().enumerate() {
+        progress(job.id, done as u64, total);
+        let run = store.load_run(meta).await.map_err(|e| e.to_string())?;
+        writer.push_run(&run).map_err(|e| e.to_string())?;
+        drop(run);
+        push(writer.take_bytes());
+    }
+    push(writer.finish());
+    progress(job.id, total, total);
+    let options = BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|e| runlens_web::js_message(&e))?;
+    Ok((blob, total))
+}
+
+fn progress(job: u32, runs_done: u64, runs_total: u64) {
+    post(
+        &ExportEvent::Progress {
+            job,
+            runs_done,
+            runs_total,
+        },
+        None,
+    );
+}
+
+/// Posts `{"export": <event JSON>, "file"?: Blob}`.
+fn post(event: &ExportEvent, file: Option<&Blob>) {
+    let Ok(text) = serde_json::to_string(event) else {
+        return;
+    };
+    let msg = Object::new();
+    // Reflect::set on a fresh plain object cannot fail.
+    let _ = Reflect::set(&msg, &EXPORT_KEY.into(), &JsValue::from_str(&text));
+    if let Some(file) = file {
+        let _ = Reflect::set(&msg, &EXPORT_FILE_KEY.into(), file);
+    }
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A Blob and a string always clone.
+    let _ = scope.post_message(&msg);
+}
