@@ -349,3 +349,30 @@ async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
         .expect("load missing run");
     assert!(missing.series.iter().all(Series::is_empty));
 }
+
+#[wasm_bindgen_test]
+async fn non_finite_summaries_hparams_and_last_values_load_back() {
+    let store = fresh("runlens-test-nonfinite").await;
+    let mut a = run("a", 5, 0.0);
+    a.summary.insert("loss".into(), f64::NAN);
+    a.summary.insert("grad_norm".into(), f64::INFINITY);
+    a.hparams
+        .insert("clip".into(), HParamValue::Number(f64::NEG_INFINITY));
+    a.series[1].push(Step(1000), WallTime(1.8e9), f64::INFINITY);
+    store
+        .save_import(&out(&[a.clone()]), &report(&[a.clone()]))
+        .await
+        .expect("save");
+    let metas = store
+        .load_runs()
+        .await
+        .expect("a NaN or ∞ does not damage the run");
+    let meta = &metas[0];
+    assert!(meta.summary["loss"].is_nan());
+    assert_eq!(meta.summary["grad_norm"], f64::INFINITY);
+    assert_eq!(meta.hparams["clip"], HParamValue::Number(f64::NEG_INFINITY));
+    assert_eq!(
+        meta.series("loss/train").and_then(|s| s.last),
+        Some(f64::INFINITY)
+    );
+}

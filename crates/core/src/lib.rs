@@ -7,6 +7,7 @@ pub mod base64;
 pub mod confusion;
 pub mod formats;
 pub mod import;
+pub mod json_f64;
 pub mod model;
 pub mod report;
 pub mod summary;

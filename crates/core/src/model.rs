@@ -107,7 +107,7 @@ pub struct DatasetRef {
 #[serde(untagged)]
 pub enum HParamValue {
     Bool(bool),
-    Number(f64),
+    Number(#[serde(with = "crate::json_f64::plain")] f64),
     Text(String),
 }
 

@@ -14,7 +14,8 @@ use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, So
 pub struct SeriesMeta {
     pub tag: String,
     pub len: u64,
-    /// Value at the greatest step (NaN stays NaN, serialised as null).
+    /// Value at the greatest step (NaN and ±∞ kept: see [`crate::json_f64`]).
+    #[serde(with = "crate::json_f64::option")]
     pub last: Option<f64>,
     pub last_step: Option<i64>,
     /// Finite minimum and maximum, if any value is finite.
@@ -67,9 +68,9 @@ pub struct RunMeta {
     pub group: Option<String>,
     #[serde(default)]
     pub status: Option<RunStatus>,
-    #[serde(default)]
+    #[serde(default, with = "crate::json_f64::option")]
     pub start_time: Option<f64>,
-    #[serde(default)]
+    #[serde(default, with = "crate::json_f64::option")]
     pub end_time: Option<f64>,
     #[serde(default)]
     pub parent_id: Option<String>,
@@ -77,7 +78,7 @@ pub struct RunMeta {
     pub notes: Option<String>,
     #[serde(default)]
     pub user: Option<String>,
-    #[serde(default)]
+    #[serde(default, with = "crate::json_f64::map")]
     pub summary: BTreeMap<String, f64>,
     #[serde(default)]
     pub artifacts: Vec<ArtifactMeta>,

@@ -145,9 +145,14 @@ mod tests {
             id: 4,
             settings: r#"{"view":{}}"#.into(),
             exported_at: Some("2025-06-01T10:00:00Z".into()),
+            db: "runlens-snapshot-1".into(),
+            runs: Some(vec!["tensorboard:a".into()]),
         };
         let text = serde_json::to_string(&job).unwrap();
         assert_eq!(serde_json::from_str::<ExportJob>(&text).unwrap(), job);
+        // A job from an older page names no database: the standalone one.
+        let old: ExportJob = serde_json::from_str(r#"{"id":1,"settings":"{}"}"#).unwrap();
+        assert_eq!((old.db.as_str(), old.runs), ("runlens", None));
         for event in [
             ExportEvent::Progress {
                 job: 4,

@@ -8,10 +8,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::columns::{self, ColumnError};
+pub use crate::json_f64::JsonF64;
 use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
 
 /// One run: [`Run`]'s fields, with its series last.
@@ -220,83 +220,6 @@ impl RunEntry<'_> {
             artifacts,
             datasets,
         })
-    }
-}
-
-/// An `f64` in JSON: a number when finite, else `{"f64": "NaN" | "Infinity" | "-Infinity"}`.
-///
-/// An object rather than a string so that an untagged [`HParamEntry`] never mistakes the
-/// text param `"NaN"` for a number. Finite numbers round-trip exactly (shortest repr out,
-/// `float_roundtrip` parsing in).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct JsonF64(pub f64);
-
-const NON_FINITE_KEY: &str = "f64";
-
-impl Serialize for JsonF64 {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let v = self.0;
-        if v.is_finite() {
-            return serializer.serialize_f64(v);
-        }
-        let name = if v.is_nan() {
-            "NaN"
-        } else if v > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        };
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(NON_FINITE_KEY, name)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for JsonF64 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonF64Visitor)
-    }
-}
-
-struct JsonF64Visitor;
-
-impl<'de> Visitor<'de> for JsonF64Visitor {
-    type Value = JsonF64;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(r#"a number or {"f64": "NaN" | "Infinity" | "-Infinity"}"#)
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonF64, E> {
-        Ok(JsonF64(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonF64, E> {
-        Ok(JsonF64(v as f64))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonF64, E> {
-        Ok(JsonF64(v as f64))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonF64, A::Error> {
-        let Some((key, name)) = map.next_entry::<String, String>()? else {
-            return Err(de::Error::custom(
-                "empty object where a number was expected",
-            ));
-        };
-        if key != NON_FINITE_KEY || map.next_key::<de::IgnoredAny>()?.is_some() {
-            return Err(de::Error::custom(r#"expected {"f64": …} alone"#));
-        }
-        match name.as_str() {
-            "NaN" => Ok(JsonF64(f64::NAN)),
-            "Infinity" => Ok(JsonF64(f64::INFINITY)),
-            "-Infinity" => Ok(JsonF64(f64::NEG_INFINITY)),
-            other => Err(de::Error::custom(format!(
-                "{other:?} is not NaN, Infinity or -Infinity"
-            ))),
-        }
     }
 }
 
