@@ -137,11 +137,23 @@ pub fn figure(spec: &ChartSpec) -> Plot {
     if let Some((lo, hi)) = spec.y_range {
         y_axis = y_axis.range(vec![lo, hi]);
     }
+    let (fg, grid) = theme_colors();
     plot.set_layout(
         Layout::new()
             .hover_mode(HoverMode::XUnified)
-            .x_axis(x_axis.show_grid(true))
-            .y_axis(y_axis.show_grid(true))
+            .font(plotly::common::Font::new().color(fg))
+            .x_axis(
+                x_axis
+                    .show_grid(true)
+                    .grid_color(grid.clone())
+                    .zero_line_color(grid.clone()),
+            )
+            .y_axis(
+                y_axis
+                    .show_grid(true)
+                    .grid_color(grid.clone())
+                    .zero_line_color(grid),
+            )
             .show_legend(false)
             .margin(Margin::new().left(56).right(12).top(12).bottom(40))
             .height(280)
@@ -150,6 +162,24 @@ pub fn figure(spec: &ChartSpec) -> Plot {
     );
     plot.set_configuration(Configuration::new().responsive(true).display_logo(false));
     plot
+}
+
+/// Text and grid colours of the page's theme (light, dark, `?theme=`), from the stylesheet's
+/// `--fg` and `--line`, so charts follow it.
+pub fn theme_colors() -> (String, String) {
+    let style = web_sys::window().and_then(|w| {
+        let root = w.document()?.document_element()?;
+        w.get_computed_style(&root).ok().flatten()
+    });
+    let var = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_owned())
+    };
+    (var("--fg", "#1d2330"), var("--line", "#e4e7ec"))
 }
 
 /// Draws (or redraws) into the element with id `div_id`.

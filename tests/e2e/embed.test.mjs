@@ -60,8 +60,8 @@ async function hostWith(query, extraFrame = '') {
 const waitReply = (page, type) =>
   page.waitForFunction((t) => window.replies.find((r) => r.type === t), type).then((h) => h.jsonValue());
 
-test('an iframe host page posts files and gets the chart, with no app chrome', async () => {
-  const { page, frame, context } = await hostWith('?embed=1&view=charts');
+test('an iframe host page posts files and gets the chart, with no app chrome, in the theme asked', async () => {
+  const { page, frame, context } = await hostWith('?embed=1&view=charts&theme=dark');
   await page.evaluate(([a, b]) => window.post([a, b], { state: 'smooth=0.3', request: 7 }), [RUN_A, RUN_B]);
   const done = await waitReply(page, 'runlens:done');
   assert.equal(done.runs, 2);
@@ -71,6 +71,9 @@ test('an iframe host page posts files and gets the chart, with no app chrome', a
   assert.equal(await frame.locator('.topbar').count(), 0, 'no toolbar in embed mode');
   assert.equal(await frame.locator('#runs-table').count(), 0, 'view=charts shows the charts only');
   assert.equal(await frame.locator('#smoothing').inputValue(), '0.3', 'the posted view state applies');
+  assert.equal(await frame.locator('html').getAttribute('data-theme'), 'dark');
+  assert.equal(await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(20, 23, 28)');
+  await page.screenshot({ path: new URL('./output/embed-dark.png', import.meta.url).pathname });
   assert.ok(await page.evaluate(() => window.replies.some((r) => r.type === 'runlens:progress')));
   await context.close();
 });
