@@ -12,7 +12,7 @@ use runlens_core::model::Series;
 use runlens_core::transform::export::{chart_csv, ChartExportLine};
 use runlens_core::transform::group::{aggregate, Band, GroupLine, NONE_KEY};
 use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
-use runlens_core::transform::smoothing::Smoothing;
+use runlens_core::transform::smoothing::{Smoothing, SmoothingKind};
 use runlens_core::transform::table::natural_cmp;
 use runlens_core::transform::{align, downsample};
 
@@ -78,6 +78,9 @@ pub fn chart(props: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let figure = use_node_ref();
     let visible = use_visible(figure.clone());
+    // x values and smoothed values of every run, kept while only the zoom changes: a zoom
+    // re-downsamples them for the new range instead of smoothing every point again.
+    let prepared = use_mut_ref(|| None::<(PrepKey, Rc<Vec<Prepared>>)>);
 
     {
         let (div_id, error, view_handle) = (div_id.clone(), error.clone(), view.clone());
@@ -89,6 +92,7 @@ pub fn chart(props: &Props) -> Html {
             visible,
         );
         let services = services.clone();
+        let prepared = prepared.clone();
         use_effect_with(deps, move |(tag, runs, chart_view, revision, visible)| {
             if *visible {
                 let (tag, runs, cv, revision) =
@@ -129,26 +133,29 @@ pub fn chart(props: &Props) -> Html {
                         }
                     }
                     let points: usize = loaded.iter().map(|s| s.len()).sum();
-                    let xs: Vec<Vec<f64>> = loaded
-                        .iter()
-                        .map(|s| {
-                            if cv.x_metric.is_some() {
-                                s.wall_times.clone()
-                            } else {
-                                x_values(s, cv.x_axis)
-                            }
-                        })
-                        .collect();
-                    let span = x_span(&xs);
                     // Grouped runs draw one line per group, aligned on steps.
                     let grouped = runs.iter().any(|r| r.group.is_some());
                     let lines = if grouped {
                         group_lines(&runs, &loaded, &cv)
                     } else {
+                        let key = PrepKey::new(&tag, &runs, &cv, revision);
+                        let cached = prepared
+                            .borrow()
+                            .as_ref()
+                            .filter(|(k, _)| *k == key)
+                            .map(|(_, p)| p.clone());
+                        let prep = match cached {
+                            Some(p) => p,
+                            None => {
+                                let p = Rc::new(prepare(&loaded, &cv));
+                                *prepared.borrow_mut() = Some((key, p.clone()));
+                                p
+                            }
+                        };
                         runs.iter()
                             .zip(&loaded)
-                            .zip(&xs)
-                            .map(|((run, s), x)| line(run, s, x, &cv, span))
+                            .zip(prep.iter())
+                            .map(|((run, s), p)| line(run, s, p, &cv))
                             .collect()
                     };
                     let webgl = points >= WEBGL_FROM_POINTS && gl_budget::claim(&div_id);
@@ -299,22 +306,73 @@ fn x_span(xs: &[Vec<f64>]) -> f64 {
     hi - lo
 }
 
-/// Smooths on every point, then keeps every extreme per pixel column of the shown x range.
-fn line(run: &ChartRun, series: &Series, xs: &[f64], view: &ChartView, span: f64) -> ChartLine {
-    let keep = downsample::min_max_indices(xs, &series.values, view.x_range, BUCKETS);
+/// What [`Prepared`] depends on: everything a chart draws from but the zoomed range.
+#[derive(PartialEq)]
+struct PrepKey {
+    tag: AttrValue,
+    runs: Vec<String>,
+    x_axis: XAxis,
+    x_metric: Option<String>,
+    smoothing: (SmoothingKind, u64),
+    revision: u64,
+}
+
+impl PrepKey {
+    fn new(tag: &AttrValue, runs: &[ChartRun], view: &ChartView, revision: u64) -> Self {
+        PrepKey {
+            tag: tag.clone(),
+            runs: runs.iter().map(|r| r.id.clone()).collect(),
+            x_axis: view.x_axis,
+            x_metric: view.x_metric.clone(),
+            smoothing: (view.smoothing_kind, view.smoothing.to_bits()),
+            revision,
+        }
+    }
+}
+
+/// One run's x values on the chosen axis and, when smoothing is on, its smoothed values:
+/// every point, before downsampling.
+struct Prepared {
+    xs: Vec<f64>,
+    smoothed: Option<Vec<f64>>,
+}
+
+fn prepare(loaded: &[Rc<Series>], view: &ChartView) -> Vec<Prepared> {
+    let xs: Vec<Vec<f64>> = loaded
+        .iter()
+        .map(|s| {
+            if view.x_metric.is_some() {
+                s.wall_times.clone()
+            } else {
+                x_values(s, view.x_axis)
+            }
+        })
+        .collect();
+    let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, x_span(&xs));
+    let on = view.smoothing > 0.0 && smoothing != Smoothing::None;
+    xs.into_iter()
+        .zip(loaded)
+        .map(|(xs, s)| Prepared {
+            smoothed: on.then(|| smoothing.apply(&xs, &s.values)),
+            xs,
+        })
+        .collect()
+}
+
+/// Keeps every extreme per pixel column of the shown x range, of the smoothed line (already
+/// computed on every point) and of the raw one.
+fn line(run: &ChartRun, series: &Series, prep: &Prepared, view: &ChartView) -> ChartLine {
+    let keep = downsample::min_max_indices(&prep.xs, &series.values, view.x_range, BUCKETS);
     let pick =
         |col: &[f64]| -> Vec<f64> { keep.iter().filter_map(|&i| col.get(i).copied()).collect() };
-    let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, span);
-    let (ys, raw) = if view.smoothing > 0.0 && smoothing != Smoothing::None {
-        let smoothed = smoothing.apply(xs, &series.values);
-        (pick(&smoothed), Some(pick(&series.values)))
-    } else {
-        (pick(&series.values), None)
+    let (ys, raw) = match &prep.smoothed {
+        Some(smoothed) => (pick(smoothed), Some(pick(&series.values))),
+        None => (pick(&series.values), None),
     };
     ChartLine {
         name: run.name.clone(),
         color: run.color.clone(),
-        xs: pick(xs),
+        xs: pick(&prep.xs),
         ys,
         raw,
         band: None,
