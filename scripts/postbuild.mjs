@@ -102,10 +102,17 @@ self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== 'GET' || url.origin !== location.origin) return;
   // Pages (any query: ?src=, ?embed=) get the cached index.html; other shell files by path.
-  const key = e.request.mode === 'navigate' ? new Request(new URL('./', location.href)) : e.request;
+  // snapshot.html (3.9 MB, only for "Export snapshot") is cached on first use rather than
+  // up front. Other files (?src= logs beside the app) always come from the network: they
+  // may have grown since.
+  const navigate = e.request.mode === 'navigate';
+  const key = navigate ? new Request(new URL('./', location.href)) : e.request;
   e.respondWith(
     caches.open(CACHE).then((c) =>
-      c.match(key, { ignoreSearch: true }).then((hit) => hit || fetch(e.request)),
+      c.match(key, { ignoreSearch: navigate }).then((hit) => hit || fetch(e.request).then((res) => {
+        if (res.ok && url.pathname.endsWith('/snapshot.html')) c.put(e.request, res.clone());
+        return res;
+      })),
     ),
   );
 });
