@@ -76,7 +76,7 @@ const LABEL_KEYS: &[&str] = &[
 ];
 const MATRIX_KEYS: &[&str] = &["matrix", "confusion_matrix", "counts", "values", "cm"];
 
-fn normalize_name(name: &str) -> String {
+pub(super) fn normalize_name(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
@@ -84,7 +84,7 @@ fn normalize_name(name: &str) -> String {
 }
 
 /// The index of the first column (by preference in `names`) a header names.
-fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
+pub(super) fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
     let normalized: Vec<String> = header.iter().map(|h| normalize_name(h)).collect();
     names
         .iter()
@@ -93,7 +93,7 @@ fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
 
 /// The (actual, predicted, count) columns of a long table; `None` without actual and
 /// predicted columns.
-fn long_columns(header: &[String]) -> Option<(usize, usize, Option<usize>)> {
+pub(super) fn long_columns(header: &[String]) -> Option<(usize, usize, Option<usize>)> {
     let actual = find_column(header, ACTUAL_NAMES)?;
     let predicted = find_column(header, PREDICTED_NAMES)?;
     if actual == predicted {
@@ -341,7 +341,7 @@ pub fn read_dvclive(origin: &str, text: &str) -> Result<ConfusionMatrix, Confusi
 }
 
 /// The records of a CSV / TSV text, blank lines dropped.
-fn csv_records(origin: &str, text: &str) -> Result<Vec<Vec<String>>, ConfusionError> {
+pub(super) fn csv_records(origin: &str, text: &str) -> Result<Vec<Vec<String>>, ConfusionError> {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or_default();
     let tab = origin.to_ascii_lowercase().ends_with(".tsv")
