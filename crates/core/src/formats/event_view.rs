@@ -71,6 +71,12 @@ impl<'a> EventRef<'a> {
         }
     }
 
+    /// The whole serialized `Event` this was parsed from, for the rare values that need
+    /// more than the view keeps (a confusion-matrix tensor is decoded again with prost).
+    pub fn record(&self) -> &'a [u8] {
+        self.data
+    }
+
     /// The tag of one of this event's values.
     pub fn tag(&self, value: &ValueRef) -> &'a str {
         // Checked while parsing; an empty tag is the unreachable fallback.

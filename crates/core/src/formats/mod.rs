@@ -10,6 +10,7 @@ pub mod paths;
 pub mod proto_wire;
 pub mod series_set;
 pub mod tables;
+pub mod tb_matrix;
 pub mod tensorboard;
 pub mod tensorboard_downloads;
 pub mod tfevents;
