@@ -308,6 +308,115 @@ fn mlflow_evaluate_per_class_metrics() {
     ));
 }
 
+/// Matrix files dropped on their own (`confusion/standalone/` as the dropped folder), through
+/// the standard registry: pandas CSVs in step folders and a JSON in one folder make one run
+/// with a step each; copies of the W&B table, the dvclive plot and MLflow's per-class CSV
+/// each make a run; broken files get an error naming them and cost nothing else.
+#[test]
+fn matrix_files_dropped_on_their_own() {
+    use runlens_core::import::{FileInfo, Registry};
+    use runlens_core::model::Source;
+
+    let dir = fixtures().join("confusion/standalone");
+    if !dir.is_dir() {
+        eprintln!("fixtures confusion/ not generated yet: skipped");
+        return;
+    }
+    let expected = common::load_json(&fixtures().join("confusion/expected.json"));
+    let mut registry = Registry::standard();
+    let mut reports = Vec::new();
+    for rel in common::files_under(&dir) {
+        let path = format!("standalone/{rel}");
+        let bytes = std::fs::read(dir.join(&rel)).expect("read fixture");
+        let file = FileInfo {
+            path: &path,
+            size: bytes.len() as u64,
+        };
+        let reader = registry.claim(&path, &bytes);
+        assert_eq!(
+            reader.and_then(|i| registry.kind(i)),
+            Some("confusion matrix file"),
+            "{path}"
+        );
+        if let Some(i) = reader {
+            reports.push(registry.read(i, file, &mut bytes.as_slice(), &mut |_| {}));
+        }
+    }
+    let out = registry.finish(&mut reports);
+    let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+    let want: Vec<&str> = expected["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(names, want);
+    for run in &out.runs {
+        assert_eq!(run.id, format!("matrix:standalone/{}/", run.name));
+        assert_eq!(run.source, Source::Csv);
+    }
+    let files = expected["files"].as_object().expect("files");
+    for (rel, want) in files {
+        let report = reports.iter().find(|r| &r.path == rel).expect("report");
+        assert!(report.is_clean(), "{rel}: {report:?}");
+        let run = out
+            .runs
+            .iter()
+            .find(|r| Some(r.name.as_str()) == want["run"].as_str())
+            .expect("run");
+        let path = want["artifact"].as_str().unwrap_or_default();
+        let artifact = run
+            .artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .unwrap_or_else(|| panic!("{rel}: no artifact {path}"));
+        let read = read_artifact(path, artifact.text.as_deref().unwrap_or_default());
+        let read = match read {
+            Some(Ok(a)) => a,
+            other => panic!("{rel}: {other:?}"),
+        };
+        assert_eq!(read.step(), want["step"].as_i64(), "{rel}: step");
+        match (&read, want["kind"].as_str()) {
+            (ConfusionArtifact::Matrix(m), Some("matrix")) => {
+                if let Some(counts) = want["matrix"].as_array() {
+                    let counts: Vec<Vec<f64>> = counts
+                        .iter()
+                        .map(|r| {
+                            r.as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(common::number)
+                                .collect()
+                        })
+                        .collect();
+                    assert_eq!(m.counts(), counts, "{rel}");
+                    let labels: Vec<&str> = want["labels"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    assert_eq!(m.labels(), labels, "{rel}");
+                }
+            }
+            (ConfusionArtifact::PerClass(r), Some("per_class")) => {
+                let labels: Vec<&str> = r.classes().iter().map(|c| c.label.as_str()).collect();
+                assert_eq!(labels, ["setosa", "versicolor", "virginica"], "{rel}");
+            }
+            (other, kind) => panic!("{rel}: {other:?} is not a {kind:?}"),
+        }
+    }
+    for (rel, why) in expected["errors"].as_object().into_iter().flatten() {
+        let report = reports.iter().find(|r| &r.path == rel).expect("report");
+        let error = report.error.as_deref().unwrap_or_default();
+        assert!(
+            error.starts_with(&format!("{rel}: "))
+                && error.contains(why.as_str().unwrap_or_default()),
+            "{rel}: {error}"
+        );
+    }
+}
+
 const PATHS: &[&str] = &[
     "confusion_matrix.json",
     "media/table/cm_3_0123456789abcdef0123.table.json",

@@ -74,7 +74,7 @@ mod tests {
         }
         assert!(matches!(
             read_artifact("per_class_metrics.csv", "class,precision\na,1\n"),
-            Some(Err(ConfusionError::MissingColumns(_)))
+            Some(Err(ConfusionError::MissingCountColumns(_)))
         ));
         let m = read_artifact("confusion.csv", ",a,b\na,1,2\nb,3,4\n");
         assert!(matches!(m, Some(Ok(ConfusionArtifact::Matrix(_)))));

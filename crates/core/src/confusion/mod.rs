@@ -31,8 +31,8 @@ pub use metrics::{
 };
 pub use per_class::{is_per_class_header, read_per_class_csv, OneVsRest, PerClassReport};
 pub use read::{
-    from_artifact, read_csv, read_dvclive, read_mlflow_dict, read_split_table, read_wandb_table,
-    step_from_path,
+    from_artifact, has_actual_predicted, read_csv, read_dvclive, read_mlflow_dict,
+    read_split_table, read_wandb_table, step_from_path,
 };
 
 /// The largest confusion-matrix text runlens keeps: a file dropped on its own, or a
@@ -64,6 +64,11 @@ pub enum ConfusionError {
     DuplicateLabel(String),
     #[error("no actual/predicted columns in {0:?}")]
     MissingColumns(Vec<String>),
+    #[error(
+        "not a per-class report: no positive_class, true_negatives, false_positives, \
+         false_negatives and true_positives columns in {0:?}"
+    )]
+    MissingCountColumns(Vec<String>),
     #[error("unreadable: {0}")]
     Parse(String),
 }

@@ -223,7 +223,7 @@ pub fn read_per_class_csv(origin: &str, text: &str) -> Result<PerClassReport, Co
         return Err(ConfusionError::Empty);
     };
     let Some(columns) = count_columns(header) else {
-        return Err(ConfusionError::MissingColumns(header.clone()));
+        return Err(ConfusionError::MissingCountColumns(header.clone()));
     };
     let [class, tn, fp, fneg, tp] = columns;
     let logged: Vec<usize> = (0..header.len())
@@ -348,7 +348,7 @@ mod tests {
             (
                 "missing columns",
                 "positive_class,precision\na,1\n".into(),
-                MissingColumns(vec!["positive_class".into(), "precision".into()]),
+                MissingCountColumns(vec!["positive_class".into(), "precision".into()]),
             ),
             (
                 "non-numeric",

@@ -103,6 +103,12 @@ pub(super) fn long_columns(header: &[String]) -> Option<(usize, usize, Option<us
     Some((actual, predicted, count))
 }
 
+/// Whether a table header has actual- and predicted-like columns (a long confusion table:
+/// `wandb.plot.confusion_matrix`'s Actual / Predicted, `y_true` / `y_pred`, ...).
+pub fn has_actual_predicted(header: &[String]) -> bool {
+    long_columns(header).is_some()
+}
+
 /// The step in a file name: W&B's `<key>_<step>_<hash>.table.json`, else the last
 /// `step_12` / `epoch3` / `iter-5` in the file name, else in the folders.
 pub fn step_from_path(path: &str) -> Option<i64> {

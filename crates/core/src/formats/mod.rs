@@ -5,6 +5,7 @@ pub mod dvc;
 pub mod event_view;
 pub mod input;
 pub mod masked_crc;
+pub mod matrix_files;
 pub mod mlflow;
 pub mod paths;
 pub mod proto_wire;
