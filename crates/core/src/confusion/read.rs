@@ -313,10 +313,72 @@ fn dict_json(origin: &str, obj: &Map<String, Value>) -> Result<ConfusionMatrix, 
     Ok(ConfusionMatrix::new(labels, counts, origin)?.with_step(step_from_path(origin)))
 }
 
+/// `log_dict` JSON deserialised straight into numbers: the fast path for large matrices (a
+/// 1,000-class matrix is a million cells; building a `serde_json::Value` for each costs
+/// several times more). Any deviation (a count written as a string, `NaN`, two matrix keys,
+/// a table's `columns` + `data`) fails here and takes the general path, which gives the
+/// precise error.
+#[derive(serde::Deserialize)]
+struct FastDict {
+    #[serde(
+        alias = "classes",
+        alias = "class_names",
+        alias = "display_labels",
+        alias = "target_names"
+    )]
+    labels: Option<Vec<FastLabel>>,
+    #[serde(
+        alias = "confusion_matrix",
+        alias = "counts",
+        alias = "values",
+        alias = "cm"
+    )]
+    matrix: Vec<Vec<f64>>,
+    columns: Option<serde::de::IgnoredAny>,
+    data: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum FastLabel {
+    Text(String),
+    Number(serde_json::Number),
+    Bool(bool),
+}
+
+/// The fast path of [`read_mlflow_dict`]; `None` sends the text to the general path.
+fn fast_dict(origin: &str, text: &str) -> Option<Result<ConfusionMatrix, ConfusionError>> {
+    let d: FastDict = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    if d.columns.is_some() && d.data.is_some() {
+        return None;
+    }
+    let labels = match d.labels {
+        Some(ls) => ls
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let v = match l {
+                    FastLabel::Text(s) => Value::String(s),
+                    FastLabel::Number(n) => Value::Number(n),
+                    FastLabel::Bool(b) => Value::Bool(b),
+                };
+                json_label(&v, i, 0)
+            })
+            .collect::<Result<Vec<_>, _>>(),
+        None => Ok((0..d.matrix.len()).map(|i| i.to_string()).collect()),
+    };
+    Some(labels.and_then(|labels| {
+        Ok(ConfusionMatrix::new(labels, d.matrix, origin)?.with_step(step_from_path(origin)))
+    }))
+}
+
 /// MLflow `log_dict` JSON: `{"labels":[...],"matrix":[[...]]}`, rows = actual (also
 /// `classes` / `class_names` / `display_labels` for the labels and `confusion_matrix` /
 /// `counts` for the matrix; without labels, `0..n`).
 pub fn read_mlflow_dict(origin: &str, text: &str) -> Result<ConfusionMatrix, ConfusionError> {
+    if let Some(read) = fast_dict(origin, text) {
+        return read;
+    }
     match parse_json(text)? {
         Value::Object(obj) => dict_json(origin, &obj),
         _ => Err(ConfusionError::Parse("not a JSON object".into())),
@@ -503,6 +565,9 @@ pub fn from_artifact(path: &str, text: &str) -> Option<Result<ConfusionMatrix, C
     let named = name.contains("confusion") || name.contains("confmat");
     let claim_err = |e: ConfusionError| named.then_some(Err(e));
     if name.ends_with(".json") {
+        if let Some(read) = fast_dict(path, text) {
+            return Some(read);
+        }
         let value = match parse_json(text) {
             Ok(v) => v,
             Err(e) => return claim_err(e),

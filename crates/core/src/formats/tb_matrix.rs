@@ -25,8 +25,6 @@
 //! Only these rare values leave the event reader's allocation-free path: the record is
 //! decoded again with prost (see `tensorboard::ingest_event`).
 
-use std::fmt::Write as _;
-
 use super::tfevents::{dtype, f16_to_f64, SummaryMetadata, TensorProto};
 use crate::confusion::{ConfusionError, ConfusionMatrix, MAX_MATRIX_TEXT};
 use crate::model::Artifact;
@@ -235,7 +233,7 @@ pub fn log_dict_json(m: &ConfusionMatrix) -> String {
             }
             // Counts are finite (checked by ConfusionMatrix::new).
             if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 {
-                let _ = write!(out, "{}", v as i64);
+                push_integer(&mut out, v as i64);
             } else {
                 out.push_str(&serde_json::to_string(&v).unwrap_or_else(|_| "0".into()));
             }
@@ -244,6 +242,28 @@ pub fn log_dict_json(m: &ConfusionMatrix) -> String {
     }
     out.push_str("]}");
     out
+}
+
+/// Appends the decimal digits of `v` (what `write!` does, without the formatting machinery:
+/// a million cells add up).
+fn push_integer(out: &mut String, v: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push('-');
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +287,15 @@ mod tests {
 
     fn content<T: Copy, const N: usize>(vals: &[T], to: fn(T) -> [u8; N]) -> Vec<u8> {
         vals.iter().flat_map(|&v| to(v)).collect()
+    }
+
+    #[test]
+    fn integers_as_text() {
+        for v in [0i64, 7, -7, 10, 1234567890, i64::MIN + 1, i64::MAX] {
+            let mut s = String::new();
+            push_integer(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
     }
 
     #[test]
