@@ -30,6 +30,34 @@ pub fn is_per_class_name(path: &str) -> bool {
     name.starts_with("per_class_metrics") && (name.ends_with(".csv") || name.ends_with(".tsv"))
 }
 
+/// Whether a file's stem is `cm` alone or followed by a separator or a digit (`cm.csv`,
+/// `cm_epoch3.json`, `cm-12.tsv`, `cm3.json`; not `cmd_history.csv`).
+pub fn is_cm_name(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    match stem.strip_prefix("cm") {
+        Some(rest) => rest
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '_' | '-' | '.') || c.is_ascii_digit()),
+        None => false,
+    }
+}
+
+/// Whether an artifact may hold a matrix or a per-class report, by its path alone (cheap:
+/// what the runs table marks; the Confusion view reads the text and checks it).
+pub fn may_hold_matrix(path: &str) -> bool {
+    let p = path.to_lowercase();
+    p.contains("confusion")
+        || p.contains("confmat")
+        || p.ends_with(".table.json")
+        || (p.ends_with(".json") && p.contains("table"))
+        || is_per_class_name(path)
+        || ((p.ends_with(".json") || p.ends_with(".csv") || p.ends_with(".tsv"))
+            && is_cm_name(path))
+}
+
 /// Reads an artifact as a matrix ([`from_artifact`]) or a per-class report; `None` when it is
 /// neither. A CSV / TSV whose header has `positive_class` and the four one-vs-rest count
 /// columns is a report, and so is a file named `per_class_metrics*` (claimed even when
@@ -82,6 +110,30 @@ mod tests {
         assert_eq!(read_artifact("model/MLmodel", "flavors: {}"), None);
         let stepped = read_artifact("epoch_4/per_class_metrics.csv", report);
         assert_eq!(stepped.and_then(Result::ok).and_then(|a| a.step()), Some(4));
+    }
+
+    #[test]
+    fn names_that_may_hold_a_matrix() {
+        for path in [
+            "tensorboard/eval/Confusion/step_3.json",
+            "media/table/preds_3_0123456789abcdef0123.table.json",
+            "eval_table.json",
+            "per_class_metrics.csv",
+            "epoch_2/cm.csv",
+            "cm_epoch3.json",
+            "val_confmat.tsv",
+        ] {
+            assert!(may_hold_matrix(path), "{path}");
+        }
+        for path in [
+            "config.yaml",
+            "cmd_history.csv",
+            "cm.png",
+            "metrics.json",
+            "model/MLmodel",
+        ] {
+            assert!(!may_hold_matrix(path), "{path}");
+        }
     }
 
     #[test]

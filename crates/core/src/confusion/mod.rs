@@ -22,7 +22,9 @@ pub mod read;
 
 use serde::{Deserialize, Serialize};
 
-pub use artifact::{is_per_class_name, read_artifact, ConfusionArtifact};
+pub use artifact::{
+    is_cm_name, is_per_class_name, may_hold_matrix, read_artifact, ConfusionArtifact,
+};
 pub use cluster::cluster_order;
 pub use diff::{diff, ClassDelta, DiffMode, MatrixDiff};
 pub use metrics::{

@@ -35,7 +35,8 @@ use super::input::{note_io_error, read_up_to};
 use super::paths;
 use super::tables::{claim, text};
 use crate::confusion::{
-    has_actual_predicted, is_per_class_header, is_per_class_name, read_artifact, MAX_MATRIX_TEXT,
+    has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
+    MAX_MATRIX_TEXT,
 };
 use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Artifact, Run, Source};
@@ -48,7 +49,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
         return false;
     }
     let name = paths::file_name(path).to_lowercase();
-    if name.contains("confusion") || name.contains("confmat") || is_cm_stem(path) {
+    if name.contains("confusion") || name.contains("confmat") || is_cm_name(path) {
         return true;
     }
     match ext.as_str() {
@@ -58,18 +59,6 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
             is_per_class_name(path)
                 || is_per_class_header(&claim::header_cells_with(head, delimiter))
         }
-    }
-}
-
-/// `cm`, `cm_…`, `cm-…`, `cm.…` or `cm<digit>…` as the file stem (not `cmd_history`).
-fn is_cm_stem(path: &str) -> bool {
-    let stem = paths::file_stem(path).to_lowercase();
-    match stem.strip_prefix("cm") {
-        Some(rest) => rest
-            .chars()
-            .next()
-            .is_none_or(|c| matches!(c, '_' | '-' | '.') || c.is_ascii_digit()),
-        None => false,
     }
 }
 
