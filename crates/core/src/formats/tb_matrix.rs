@@ -109,7 +109,7 @@ fn values(t: &TensorProto, count: usize) -> Result<Vec<f64>, TensorMatrixError> 
         other => return Err(TensorMatrixError::Dtype(other)),
     };
     if !content.is_empty() {
-        if content.len() % width != 0 {
+        if !content.len().is_multiple_of(width) {
             return Err(TensorMatrixError::WrongSize {
                 n: (count as f64).sqrt() as usize,
                 got: content.len() / width,
