@@ -143,7 +143,11 @@ fn sorted(rows: &[Row], sort: Option<usize>) -> Vec<&Row> {
         2 => r.metrics.precision,
         3 => r.metrics.recall,
         4 => r.metrics.f1,
-        c => r.extra.get(c - 5).copied().flatten(),
+        c => c
+            .checked_sub(5)
+            .and_then(|i| r.extra.get(i))
+            .copied()
+            .flatten(),
     };
     match sort {
         Some(0) => out.sort_by(|a, b| natural_cmp(&a.metrics.label, &b.metrics.label)),
