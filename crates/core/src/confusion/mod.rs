@@ -19,6 +19,7 @@ pub mod diff;
 pub mod metrics;
 pub mod per_class;
 pub mod read;
+pub mod steps;
 
 use serde::{Deserialize, Serialize};
 

@@ -18,11 +18,10 @@
 //! from square inputs, the cell of the matrix.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use regex_lite::Regex;
 use serde_json::{Map, Value};
 
+pub use super::steps::step_from_path;
 use super::{ConfusionError, ConfusionMatrix};
 use crate::formats::tables::cell::parse_number;
 use crate::formats::tables::quote_non_finite;
@@ -107,29 +106,6 @@ pub(super) fn long_columns(header: &[String]) -> Option<(usize, usize, Option<us
 /// `wandb.plot.confusion_matrix`'s Actual / Predicted, `y_true` / `y_pred`, ...).
 pub fn has_actual_predicted(header: &[String]) -> bool {
     long_columns(header).is_some()
-}
-
-/// The step in a file name: W&B's `<key>_<step>_<hash>.table.json`, else the last
-/// `step_12` / `epoch3` / `iter-5` in the file name, else in the folders.
-pub fn step_from_path(path: &str) -> Option<i64> {
-    static WANDB: OnceLock<Option<Regex>> = OnceLock::new();
-    static NAMED: OnceLock<Option<Regex>> = OnceLock::new();
-    let wandb = WANDB
-        .get_or_init(|| Regex::new(r"_(\d+)_[0-9a-f]{8,}\.table\.json$").ok())
-        .as_ref()?;
-    let named = NAMED
-        .get_or_init(|| Regex::new(r"(?i)(?:step|epoch|iter|iteration)[_\-]?(\d+)").ok())
-        .as_ref()?;
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let number = |re: &Regex, s: &str| {
-        re.captures_iter(s)
-            .last()
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse::<i64>().ok())
-    };
-    number(wandb, name)
-        .or_else(|| number(named, name))
-        .or_else(|| number(named, path))
 }
 
 /// Counts of (actual, predicted) pairs, labels in first-appearance order.

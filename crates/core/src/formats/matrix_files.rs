@@ -27,13 +27,11 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::OnceLock;
-
-use regex_lite::Regex;
 
 use super::input::{note_io_error, read_up_to};
 use super::paths;
 use super::tables::{claim, text};
+use crate::confusion::steps::{is_step_name, without_steps};
 use crate::confusion::{
     has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
     MAX_MATRIX_TEXT,
@@ -65,17 +63,21 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
 /// A W&B table head (`{"columns": [...], "data": ...}`) whose columns include actual- and
 /// predicted-like names.
 fn head_has_actual_predicted(head: &[u8]) -> bool {
-    static COLUMNS: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = COLUMNS
-        .get_or_init(|| Regex::new(r#""columns"\s*:\s*(\[[^\]]*\])"#).ok())
-        .as_ref()
-    else {
+    let head = text::decode_head(head);
+    let Some(at) = head.find("\"columns\"") else {
         return false;
     };
-    let head = text::decode_head(head);
-    re.captures(&head)
-        .and_then(|c| c.get(1))
-        .and_then(|m| serde_json::from_str::<Vec<serde_json::Value>>(m.as_str()).ok())
+    let rest = head
+        .get(at + "\"columns\"".len()..)
+        .unwrap_or_default()
+        .trim_start();
+    let Some(rest) = rest.strip_prefix(':').map(str::trim_start) else {
+        return false;
+    };
+    let Some(end) = rest.starts_with('[').then(|| rest.find(']')).flatten() else {
+        return false;
+    };
+    serde_json::from_str::<Vec<serde_json::Value>>(rest.get(..=end).unwrap_or_default())
         .map(|cols| {
             cols.iter()
                 .map(|c| match c {
@@ -84,7 +86,7 @@ fn head_has_actual_predicted(head: &[u8]) -> bool {
                 })
                 .collect::<Vec<_>>()
         })
-        .is_some_and(|cols| has_actual_predicted(&cols))
+        .is_ok_and(|cols| has_actual_predicted(&cols))
 }
 
 /// Where a dropped matrix file goes: its run and its path among the run's artifacts.
@@ -97,33 +99,6 @@ pub struct Placement {
     pub artifact: String,
 }
 
-/// A folder named like a step: `step_12`, `epoch3`, `iter-5`, `iteration_2`, or digits.
-fn is_step_folder(name: &str) -> bool {
-    static STEP: OnceLock<Option<Regex>> = OnceLock::new();
-    STEP.get_or_init(|| Regex::new(r"(?i)^(?:(?:step|epoch|iter|iteration)[_\-]?)?\d+$").ok())
-        .as_ref()
-        .is_some_and(|re| re.is_match(name))
-}
-
-/// A stem without its step (`cm_epoch3` → `cm`, `confusion-step-10` → `confusion`); the
-/// stem itself when nothing else is left.
-fn stem_without_step(stem: &str) -> String {
-    static STEP: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = STEP
-        .get_or_init(|| Regex::new(r"(?i)[_\-.]?(?:step|epoch|iter|iteration)[_\-]?\d+").ok())
-        .as_ref()
-    else {
-        return stem.to_string();
-    };
-    let cut = re.replace_all(stem, "");
-    let cut = cut.trim_matches(['_', '-', '.']);
-    if cut.is_empty() {
-        stem.to_string()
-    } else {
-        cut.to_string()
-    }
-}
-
 /// The run and artifact path of a dropped file (see the module docs).
 pub fn placement(path: &str) -> Placement {
     let parts = paths::components(path);
@@ -132,13 +107,13 @@ pub fn placement(path: &str) -> Placement {
         None => ("", Vec::new()),
     };
     let mut rel = vec![file];
-    while let Some(last) = dirs.last().copied().filter(|d| is_step_folder(d)) {
+    while let Some(last) = dirs.last().copied().filter(|d| is_step_name(d)) {
         rel.insert(0, last);
         dirs.pop();
     }
     let artifact = rel.join("/");
     if dirs.is_empty() {
-        let name = stem_without_step(paths::file_stem(file));
+        let name = without_steps(paths::file_stem(file));
         return Placement {
             key: name.clone(),
             run_name: name,
