@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use super::event_view::{EventRef, ValueKind, ValueRef};
+use super::event_view::{value_tensor, EventRef, ValueKind, ValueRef};
 use super::input::WarningLog;
 use super::tb_matrix;
 use super::tfevents::{
-    proto_value::Kind, summary, Event, EventReader, HParamsPluginData, ReadEventError,
-    HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX,
+    proto_value::Kind, EventReader, HParamsPluginData, ReadEventError, HPARAMS_PLUGIN,
+    HPARAMS_TAG_PREFIX,
 };
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
 use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
@@ -426,9 +426,12 @@ fn ingest_event(event: &EventRef<'_>, ctx: &mut Ingest<'_>) {
     }
 }
 
-/// Reads the `index`th value of `event` (a tensor under a confusion tag) as a matrix: the
-/// record is decoded again with prost to get the whole tensor. Problems become one warning
-/// naming the file, the tag and the step; the rest of the file is unaffected.
+/// Reads the `index`th value of `event` (a tensor under a confusion tag) as a matrix: its
+/// tensor is decoded whole ([`value_tensor`]). Problems become one warning naming the file,
+/// the tag and the step; the rest of the file is unaffected. Kept out of line: it is rare,
+/// and the scalar loop it sits in is the hot path.
+#[cold]
+#[inline(never)]
 fn ingest_matrix(event: &EventRef<'_>, index: usize, tag: &str, ctx: &mut Ingest<'_>) {
     let step = event.step;
     let mut warn = |why: &dyn std::fmt::Display| {
@@ -437,20 +440,13 @@ fn ingest_matrix(event: &EventRef<'_>, index: usize, tag: &str, ctx: &mut Ingest
             ctx.path
         ));
     };
-    let value = <Event as prost::Message>::decode(event.record())
-        .ok()
-        .and_then(|e| e.summary)
-        .and_then(|s| s.value.into_iter().nth(index));
-    let Some(summary::Value {
-        value: Some(summary::value::Value::Tensor(tensor)),
-        metadata,
-        ..
-    }) = value
-    else {
-        warn(&"the record did not decode again");
-        return;
+    let tensor = match value_tensor(event.record(), index) {
+        Ok(Some(tensor)) => tensor,
+        Ok(None) => return warn(&"no tensor"),
+        Err(e) => return warn(&e),
     };
-    if let Some(labels) = metadata.as_ref().and_then(tb_matrix::labels_in) {
+    let metadata = event.values.get(index).and_then(|v| v.metadata.as_ref());
+    if let Some(labels) = metadata.and_then(tb_matrix::labels_in) {
         ctx.data
             .matrix_labels
             .entry(tag.to_string())
