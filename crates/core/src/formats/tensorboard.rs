@@ -186,18 +186,15 @@ impl LogdirReader {
         let mut record_warnings = 0usize;
         let mut reported = 0u64;
         let mut fatal: Option<ReadRecordError> = None;
-        let mut matrix_warnings = WarningLog::default();
+        let mut matrix_log = MatrixLog {
+            path,
+            warnings: WarningLog::default(),
+        };
         loop {
             match events.read_event() {
                 Ok(Some(event)) => {
                     report.records += 1;
-                    let mut ctx = Ingest {
-                        path,
-                        data: &mut data,
-                        report: &mut report,
-                        matrix_warnings: &mut matrix_warnings,
-                    };
-                    ingest_event(&event, &mut ctx);
+                    ingest_event(&event, &mut data, &mut report, &mut matrix_log);
                 }
                 Ok(None) => break,
                 Err(ReadEventError::Record(e)) if !e.is_recoverable() => {
@@ -220,7 +217,7 @@ impl LogdirReader {
         }
         report.bytes = events.bytes_read();
         on_progress(report.bytes);
-        matrix_warnings.finish(&mut report);
+        matrix_log.warnings.finish(&mut report);
         if record_warnings > MAX_RECORD_WARNINGS {
             report.warnings.push(format!(
                 "… and {} more skipped records",
@@ -394,34 +391,38 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
     }
 }
 
-/// What reading one event adds to: the file's data and report.
-struct Ingest<'a> {
+/// Where the confusion tensors of one file report their problems.
+struct MatrixLog<'a> {
+    /// The file, named in every warning.
     path: &'a str,
-    data: &'a mut FileData,
-    report: &'a mut FileReport,
-    matrix_warnings: &'a mut WarningLog,
+    warnings: WarningLog,
 }
 
-/// Adds one event's scalars, hparams and confusion matrices to `ctx.data`.
-fn ingest_event(event: &EventRef<'_>, ctx: &mut Ingest<'_>) {
+/// Adds one event's scalars, hparams and confusion matrices to `data`.
+fn ingest_event(
+    event: &EventRef<'_>,
+    data: &mut FileData,
+    report: &mut FileReport,
+    matrix_log: &mut MatrixLog<'_>,
+) {
     let step = Step(event.step);
     let wall_time = WallTime(event.wall_time);
-    for (index, value) in event.values.iter().enumerate() {
+    for value in event.values {
         let tag = event.tag(value);
         if value.plugin_name() == Some(HPARAMS_PLUGIN) || tag.starts_with(HPARAMS_TAG_PREFIX) {
-            ingest_hparams(tag, value, event.offset, ctx.data, ctx.report);
+            ingest_hparams(tag, value, event.offset, data, report);
             continue;
         }
         match value.kind {
             ValueKind::Scalar(v) => {
-                ctx.data.push(tag, step, wall_time, v);
-                ctx.report.points += 1;
+                data.push(tag, step, wall_time, v);
+                report.points += 1;
             }
             // The slow path, for the rare tensors that may be confusion matrices.
             ValueKind::NotScalar if tb_matrix::is_confusion_tag(tag) => {
-                ingest_matrix(event, index, tag, ctx);
+                ingest_matrix(event, value, tag, data, matrix_log);
             }
-            ValueKind::NotScalar | ValueKind::Absent => ctx.report.ignored_values += 1,
+            ValueKind::NotScalar | ValueKind::Absent => report.ignored_values += 1,
         }
     }
 }
@@ -432,12 +433,24 @@ fn ingest_event(event: &EventRef<'_>, ctx: &mut Ingest<'_>) {
 /// and the scalar loop it sits in is the hot path.
 #[cold]
 #[inline(never)]
-fn ingest_matrix(event: &EventRef<'_>, index: usize, tag: &str, ctx: &mut Ingest<'_>) {
+fn ingest_matrix(
+    event: &EventRef<'_>,
+    value: &ValueRef,
+    tag: &str,
+    data: &mut FileData,
+    log: &mut MatrixLog<'_>,
+) {
     let step = event.step;
+    // The value's position, found here rather than counted in the hot loop.
+    let index = event
+        .values
+        .iter()
+        .position(|v| std::ptr::eq(v, value))
+        .unwrap_or(usize::MAX);
     let mut warn = |why: &dyn std::fmt::Display| {
-        ctx.matrix_warnings.push(format!(
+        log.warnings.push(format!(
             "{}: confusion tensor `{tag}` at step {step}: {why}; not read as a confusion matrix",
-            ctx.path
+            log.path
         ));
     };
     let tensor = match value_tensor(event.record(), index) {
@@ -445,27 +458,24 @@ fn ingest_matrix(event: &EventRef<'_>, index: usize, tag: &str, ctx: &mut Ingest
         Ok(None) => return warn(&"no tensor"),
         Err(e) => return warn(&e),
     };
-    let metadata = event.values.get(index).and_then(|v| v.metadata.as_ref());
+    let metadata = value.metadata.as_ref();
     if let Some(labels) = metadata.and_then(tb_matrix::labels_in) {
-        ctx.data
-            .matrix_labels
-            .entry(tag.to_string())
-            .or_insert(labels);
+        data.matrix_labels.entry(tag.to_string()).or_insert(labels);
     }
     let origin = tb_matrix::artifact_path(tag, step);
-    let labels = ctx.data.matrix_labels.get(tag).map(Vec::as_slice);
+    let labels = data.matrix_labels.get(tag).map(Vec::as_slice);
     let read = tb_matrix::matrix_of(&tensor)
         .and_then(|counts| tb_matrix::confusion_matrix(counts, labels, &origin))
         .and_then(|(m, note)| tb_matrix::artifact(tag, step, &m).map(|a| (a, note)));
     match read {
         Ok((artifact, note)) => {
             if let Some(note) = note {
-                ctx.matrix_warnings.push(format!(
+                log.warnings.push(format!(
                     "{}: confusion tensor `{tag}` at step {step}: {note}",
-                    ctx.path
+                    log.path
                 ));
             }
-            ctx.data.matrices.push((tag.to_string(), step, artifact));
+            data.matrices.push((tag.to_string(), step, artifact));
         }
         Err(e) => warn(&e),
     }
