@@ -1,5 +1,5 @@
 //! What the Confusion view can show from one artifact: a full matrix, or a one-vs-rest
-//! per-class report (MLflow's `per_class_metrics.csv`, see [`super::per_class`]).
+//! per-class report (MLflow's `per_class_metrics.csv`, see [`mod@super::per_class`]).
 
 use super::per_class::{is_per_class_header, read_per_class_csv, PerClassReport};
 use super::read::{csv_records, from_artifact};

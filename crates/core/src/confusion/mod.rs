@@ -2,7 +2,7 @@
 //! ([`metrics`]), the comparison of two matrices ([`mod@diff`]), a clustered class order
 //! ([`cluster`]), readers from the text of an artifact ([`read`]: W&B tables, MLflow
 //! `log_dict` / `log_table`, dvclive, CSV) and MLflow's one-vs-rest `per_class_metrics.csv`
-//! ([`per_class`]), with [`read_artifact`] choosing between the two.
+//! ([`mod@per_class`]), with [`read_artifact`] choosing between the two.
 //!
 //! Layered like the rest of core: text → [`read`] → [`ConfusionMatrix`] (validated once, in
 //! [`ConfusionMatrix::new`]) → [`metrics`] / [`mod@diff`] / [`cluster`]. Nothing here panics

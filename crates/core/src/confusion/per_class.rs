@@ -13,7 +13,7 @@
 //! be rebuilt without inventing its off-diagonal cells. What they do determine exactly is the
 //! classification report: per class, support = tp + fn and predicted = tp + fp, so precision,
 //! recall and F1 come from [`ClassMetrics::from_counts`] — the same definitions (and the same
-//! `None` where ill-defined) as a matrix's [`super::per_class`]; accuracy = Σ tp / examples
+//! `None` where ill-defined) as a matrix's [`fn@super::per_class`]; accuracy = Σ tp / examples
 //! (in single-label multiclass data a sample is the true positive of exactly one class iff it
 //! was predicted right); macro and weighted averages as scikit-learn, through the same
 //! [`super::metrics`] code. MLflow's own metric columns (`roc_auc`, its one-vs-rest
