@@ -206,12 +206,10 @@ struct RowProps {
 /// Whether a run keeps an artifact that looks like a confusion matrix (the Confusion
 /// matrices view reads and checks it).
 fn may_hold_matrix(run: &RunMeta) -> bool {
-    run.artifacts.iter().filter(|a| a.has_text).any(|a| {
-        let p = a.path.to_lowercase();
-        p.contains("confusion")
-            || p.ends_with(".table.json")
-            || (p.ends_with(".json") && p.contains("table"))
-    })
+    run.artifacts
+        .iter()
+        .filter(|a| a.has_text)
+        .any(|a| runlens_core::confusion::may_hold_matrix(&a.path))
 }
 
 #[function_component(RunRow)]

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::formats::dvc::DvcReader;
+use crate::formats::matrix_files::MatrixFilesReader;
 use crate::formats::mlflow;
 use crate::formats::tables::{TableLayout, TableReader};
 use crate::formats::tensorboard::{self, LogdirReader};
@@ -92,8 +93,9 @@ impl Registry {
     /// generic table reader (see [`crate::formats::tables`]).
     ///
     /// Order: runlens' own workspace files first (claimed by name or marker), then
-    /// tracker-specific readers; the generic table reader last, as the fallback for CSV /
-    /// TSV / JSON Lines nobody else claimed.
+    /// tracker-specific readers; then confusion-matrix files dropped on their own; the
+    /// generic table reader last, as the fallback for CSV / TSV / JSON Lines nobody else
+    /// claimed.
     pub fn standard_with_table_layouts(layouts: BTreeMap<String, TableLayout>) -> Self {
         let mut readers: Vec<Box<dyn SourceReader>> = vec![
             Box::new(WorkspaceReader::default()),
@@ -106,6 +108,9 @@ impl Registry {
         readers.push(Box::new(WandbReader::default()));
         readers.push(Box::new(DvcReader::new()));
         readers.push(Box::new(TensorBoardDownloadReader::new()));
+        // After every run-folder reader (a matrix inside a run stays that run's artifact),
+        // before the generic tables.
+        readers.push(Box::new(MatrixFilesReader::default()));
         readers.push(Box::new(TableReader::with_layouts(layouts)));
         Registry { readers }
     }
@@ -273,6 +278,33 @@ mod tests {
                 "d/metrics.csv",
                 b"step,loss\n0,1\n",
                 Some("table (CSV / TSV / JSON Lines)"),
+            ),
+            (
+                "d/confusion_matrix.csv",
+                b",cat,dog\ncat,5,1\ndog,2,6\n",
+                Some("confusion matrix file"),
+            ),
+            (
+                "d/per_class_metrics.csv",
+                b"positive_class,true_negatives,false_positives,false_negatives,true_positives\n",
+                Some("confusion matrix file"),
+            ),
+            ("d/cm_epoch3.json", b"{}", Some("confusion matrix file")),
+            // Inside a run folder, a matrix stays the run's artifact.
+            (
+                "d/mlruns/1/0123456789abcdef0123456789abcdef/artifacts/confusion.csv",
+                b",a\na,1\n",
+                Some("MLflow file store"),
+            ),
+            (
+                "d/wandb/offline-run-20231114_221320-abc/files/media/table/cm_1_0123456789abcdef0123.table.json",
+                b"{\"columns\":[\"Actual\",\"Predicted\",\"nPredictions\"]}",
+                Some("Weights & Biases"),
+            ),
+            (
+                "d/dvclive/plots/sklearn/confusion_matrix.json",
+                b"[]",
+                Some("DVC"),
             ),
             (
                 "d/history.jsonl",

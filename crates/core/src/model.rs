@@ -25,7 +25,8 @@ pub enum Source {
     MLflow,
     #[serde(rename = "wandb")]
     WandB,
-    /// A plain CSV / TSV / JSONL table with no tracker of its own.
+    /// A file with no tracker of its own: a CSV / TSV / JSONL table, or a confusion-matrix
+    /// file dropped on its own (CSV or JSON, see [`crate::formats::matrix_files`]).
     Csv,
     Dvc,
 }

@@ -1,15 +1,19 @@
 //! The confusion-matrix readers on real tracker output (`fixtures/`): a W&B offline run's
 //! `wandb.plot.confusion_matrix` table, an MLflow run's `log_dict` and `log_table`
-//! artifacts, and dvclive's per-sample `plots/sklearn/confusion_matrix.json`. Expected
-//! labels and counts are recomputed from the files with serde_json, independently of the
-//! readers, and a few are spelled out.
+//! artifacts, dvclive's per-sample `plots/sklearn/confusion_matrix.json`, and the
+//! `per_class_metrics.csv` of `mlflow.evaluate`. Expected labels and counts are recomputed
+//! from the files with serde_json, independently of the readers, and a few are spelled out.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use runlens_core::confusion::{from_artifact, per_class, summary, ConfusionMatrix};
+use runlens_core::confusion::{
+    from_artifact, per_class, read_artifact, summary, ConfusionArtifact, ConfusionMatrix,
+};
 use serde_json::Value;
+
+mod common;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -208,6 +212,211 @@ fn dvclive_per_sample_list() {
     }
 }
 
+/// `mlflow.models.evaluate` on a 3-class LogisticRegression, imported through the registry
+/// like a dropped `mlruns/`: the run keeps `per_class_metrics.csv` (read as a one-vs-rest
+/// report whose per-class and averaged metrics equal scikit-learn's `classification_report`
+/// on the predictions) and lists `confusion_matrix.png` without text (no matrix as data).
+#[test]
+fn mlflow_evaluate_per_class_metrics() {
+    let Some((out, reports)) = common::drop_folder("mlflow/evaluate") else {
+        return;
+    };
+    let expected = common::load_json(&fixtures().join("mlflow/evaluate/expected.json"));
+    for (path, r) in &reports {
+        assert!(r.error.is_none(), "{path}: {r:?}");
+    }
+    let run_id = format!("mlflow:{}", expected["run_id"].as_str().unwrap_or_default());
+    let run = out
+        .runs
+        .iter()
+        .find(|r| r.id == run_id)
+        .unwrap_or_else(|| panic!("no run {run_id}"));
+    assert_eq!(run.name, "logreg-eval");
+    let png = run
+        .artifacts
+        .iter()
+        .find(|a| a.path == "confusion_matrix.png")
+        .expect("confusion_matrix.png listed");
+    assert!(png.text.is_none() && png.size > 0);
+    let csv = run
+        .artifacts
+        .iter()
+        .find(|a| a.path == "per_class_metrics.csv")
+        .expect("per_class_metrics.csv kept");
+    let text = csv.text.as_deref().expect("its text");
+    let report = match read_artifact(&csv.path, text) {
+        Some(Ok(ConfusionArtifact::PerClass(r))) => r,
+        other => panic!("{other:?}"),
+    };
+    // No other artifact of the run reads as a matrix.
+    for a in run.artifacts.iter().filter(|a| a.path != csv.path) {
+        let read = a.text.as_deref().and_then(|t| read_artifact(&a.path, t));
+        assert!(read.is_none(), "{}: {read:?}", a.path);
+    }
+    assert_eq!(report.total(), common::number(&expected["examples"]));
+    assert_eq!(
+        report.logged_columns(),
+        ["accuracy_score", "roc_auc", "precision_recall_auc"]
+    );
+    let close = |a: f64, b: &Value| (a - common::number(b)).abs() < 1e-12;
+    let labels: Vec<&str> = report.classes().iter().map(|c| c.label.as_str()).collect();
+    let want_labels: Vec<&str> = expected["labels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(labels, want_labels);
+    for (c, m) in report.classes().iter().zip(report.class_metrics()) {
+        let want = &expected["per_class"][&c.label];
+        assert_eq!(c.true_positives, common::number(&want["true_positives"]));
+        assert_eq!(c.false_positives, common::number(&want["false_positives"]));
+        assert_eq!(c.false_negatives, common::number(&want["false_negatives"]));
+        assert_eq!(c.true_negatives, common::number(&want["true_negatives"]));
+        assert!(close(m.support, &want["support"]), "{}", c.label);
+        assert!(
+            close(m.precision.unwrap_or(0.0), &want["precision"]),
+            "{}",
+            c.label
+        );
+        assert!(
+            close(m.recall.unwrap_or(0.0), &want["recall"]),
+            "{}",
+            c.label
+        );
+        assert!(close(m.f1.unwrap_or(0.0), &want["f1"]), "{}", c.label);
+    }
+    let s = report.summary();
+    assert!(close(s.accuracy, &expected["accuracy"]));
+    assert!(close(s.macro_precision, &expected["macro"]["precision"]));
+    assert!(close(s.macro_recall, &expected["macro"]["recall"]));
+    assert!(close(s.macro_f1, &expected["macro"]["f1-score"]));
+    assert!(close(
+        s.weighted_precision,
+        &expected["weighted"]["precision"]
+    ));
+    assert!(close(s.weighted_recall, &expected["weighted"]["recall"]));
+    assert!(close(s.weighted_f1, &expected["weighted"]["f1-score"]));
+    // MLflow's own run metrics are the weighted averages and the accuracy.
+    assert!(close(
+        s.accuracy,
+        &expected["mlflow_metrics"]["accuracy_score"]
+    ));
+    assert!(close(
+        s.weighted_f1,
+        &expected["mlflow_metrics"]["f1_score"]
+    ));
+}
+
+/// Matrix files dropped on their own (`confusion/standalone/` as the dropped folder), through
+/// the standard registry: pandas CSVs in step folders and a JSON in one folder make one run
+/// with a step each; copies of the W&B table, the dvclive plot and MLflow's per-class CSV
+/// each make a run; broken files get an error naming them and cost nothing else.
+#[test]
+fn matrix_files_dropped_on_their_own() {
+    use runlens_core::import::{FileInfo, Registry};
+    use runlens_core::model::Source;
+
+    let dir = fixtures().join("confusion/standalone");
+    if !dir.is_dir() {
+        eprintln!("fixtures confusion/ not generated yet: skipped");
+        return;
+    }
+    let expected = common::load_json(&fixtures().join("confusion/expected.json"));
+    let mut registry = Registry::standard();
+    let mut reports = Vec::new();
+    for rel in common::files_under(&dir) {
+        let path = format!("standalone/{rel}");
+        let bytes = std::fs::read(dir.join(&rel)).expect("read fixture");
+        let file = FileInfo {
+            path: &path,
+            size: bytes.len() as u64,
+        };
+        let reader = registry.claim(&path, &bytes);
+        assert_eq!(
+            reader.and_then(|i| registry.kind(i)),
+            Some("confusion matrix file"),
+            "{path}"
+        );
+        if let Some(i) = reader {
+            reports.push(registry.read(i, file, &mut bytes.as_slice(), &mut |_| {}));
+        }
+    }
+    let out = registry.finish(&mut reports);
+    let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+    let want: Vec<&str> = expected["runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(names, want);
+    for run in &out.runs {
+        assert_eq!(run.id, format!("matrix:standalone/{}/", run.name));
+        assert_eq!(run.source, Source::Csv);
+    }
+    let files = expected["files"].as_object().expect("files");
+    for (rel, want) in files {
+        let report = reports.iter().find(|r| &r.path == rel).expect("report");
+        assert!(report.is_clean(), "{rel}: {report:?}");
+        let run = out
+            .runs
+            .iter()
+            .find(|r| Some(r.name.as_str()) == want["run"].as_str())
+            .expect("run");
+        let path = want["artifact"].as_str().unwrap_or_default();
+        let artifact = run
+            .artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .unwrap_or_else(|| panic!("{rel}: no artifact {path}"));
+        let read = read_artifact(path, artifact.text.as_deref().unwrap_or_default());
+        let read = match read {
+            Some(Ok(a)) => a,
+            other => panic!("{rel}: {other:?}"),
+        };
+        assert_eq!(read.step(), want["step"].as_i64(), "{rel}: step");
+        match (&read, want["kind"].as_str()) {
+            (ConfusionArtifact::Matrix(m), Some("matrix")) => {
+                if let Some(counts) = want["matrix"].as_array() {
+                    let counts: Vec<Vec<f64>> = counts
+                        .iter()
+                        .map(|r| {
+                            r.as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(common::number)
+                                .collect()
+                        })
+                        .collect();
+                    assert_eq!(m.counts(), counts, "{rel}");
+                    let labels: Vec<&str> = want["labels"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    assert_eq!(m.labels(), labels, "{rel}");
+                }
+            }
+            (ConfusionArtifact::PerClass(r), Some("per_class")) => {
+                let labels: Vec<&str> = r.classes().iter().map(|c| c.label.as_str()).collect();
+                assert_eq!(labels, ["setosa", "versicolor", "virginica"], "{rel}");
+            }
+            (other, kind) => panic!("{rel}: {other:?} is not a {kind:?}"),
+        }
+    }
+    for (rel, why) in expected["errors"].as_object().into_iter().flatten() {
+        let report = reports.iter().find(|r| &r.path == rel).expect("report");
+        let error = report.error.as_deref().unwrap_or_default();
+        assert!(
+            error.starts_with(&format!("{rel}: "))
+                && error.contains(why.as_str().unwrap_or_default()),
+            "{rel}: {error}"
+        );
+    }
+}
+
 const PATHS: &[&str] = &[
     "confusion_matrix.json",
     "media/table/cm_3_0123456789abcdef0123.table.json",
@@ -223,6 +432,19 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(path in proptest::sample::select(PATHS), text in ".{0,200}") {
         let _ = from_artifact(path, &text);
+        let _ = read_artifact(path, &text);
+    }
+
+    #[test]
+    fn per_class_like_text_never_panics(
+        text in r"positive_class,true_negatives,false_positives,false_negatives,true_positives(,[a-z_]{0,6}){0,2}\n([a-z0-9,.\-]{0,30}\n){0,5}",
+    ) {
+        if let Some(Ok(ConfusionArtifact::PerClass(r))) = read_artifact("per_class_metrics.csv", &text) {
+            let s = r.summary();
+            for v in [s.accuracy, s.macro_f1, s.weighted_f1] {
+                prop_assert!((0.0..=1.0 + 1e-9).contains(&v), "{s:?}");
+            }
+        }
     }
 
     #[test]

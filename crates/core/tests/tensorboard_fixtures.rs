@@ -15,6 +15,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use runlens_core::confusion::from_artifact;
 use runlens_core::formats::tensorboard::{is_event_file, LogdirReader};
 use runlens_core::model::{HParamValue, Run};
 use runlens_core::report::FileReport;
@@ -384,10 +385,99 @@ fn corrupt() {
     }
 }
 
+/// Confusion matrices as 2-D tensors (TensorBoard's TF-free writer: int32 `tensor_content`
+/// with labels in the first value's metadata, float64 `tensor_content`, repeated
+/// `int64_val`; tensorboardX: repeated `float_val`): every (tag, step) is an artifact the
+/// artifact pipeline reads back as `expected_matrices.json` says; the 2×3 tensor is named in
+/// its file's report; the other 2-D tensor (`embedding`) stays ignored.
+#[test]
+fn confusion() {
+    let Some(reports) = run_scenario("confusion") else {
+        return;
+    };
+    let (runs, _) = read_scenario("confusion", None).unwrap_or_default();
+    let expected = load_json("confusion", "expected_matrices.json");
+    let Some(want_runs) = expected["runs"].as_object() else {
+        panic!("expected_matrices.json: runs")
+    };
+    assert_eq!(runs.len(), want_runs.len());
+    let mut matrices = 0;
+    for run in &runs {
+        let want = &want_runs[&run.name];
+        let mut want_paths = Vec::new();
+        for (tag, steps) in want.as_object().into_iter().flatten() {
+            for (step, m) in steps.as_object().into_iter().flatten() {
+                let path = format!("tensorboard/{tag}/step_{step}.json");
+                let artifact = run
+                    .artifacts
+                    .iter()
+                    .find(|a| a.path == path)
+                    .unwrap_or_else(|| panic!("{}: no {path}", run.name));
+                let text = artifact.text.as_deref().unwrap_or_default();
+                let got = match from_artifact(&artifact.path, text) {
+                    Some(Ok(got)) => got,
+                    other => panic!("{path}: {other:?}"),
+                };
+                let labels: Vec<String> = m["labels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|l| l.as_str().unwrap_or_default().to_string())
+                    .collect();
+                assert_eq!(got.labels(), labels, "{path}");
+                let counts: Vec<Vec<f64>> = m["matrix"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| r.as_array().into_iter().flatten().map(number).collect())
+                    .collect();
+                assert_eq!(got.counts(), counts, "{path}");
+                assert_eq!(got.step.map(|s| s.to_string()), Some(step.clone()));
+                want_paths.push(path);
+                matrices += 1;
+            }
+        }
+        want_paths.sort();
+        let mut got_paths: Vec<&String> = run.artifacts.iter().map(|a| &a.path).collect();
+        got_paths.sort();
+        assert_eq!(
+            got_paths,
+            want_paths.iter().collect::<Vec<_>>(),
+            "{}",
+            run.name
+        );
+    }
+    assert_eq!(matrices, 8);
+
+    let bad = expected["warnings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(bad.len(), 1);
+    let (file, tag, step) = (&bad[0][0], &bad[0][1], &bad[0][2]);
+    let file = file.as_str().unwrap_or_default();
+    let report = reports
+        .get(file)
+        .unwrap_or_else(|| panic!("no report for {file}"));
+    let [warning] = report.warnings.as_slice() else {
+        panic!("{report:?}")
+    };
+    assert!(
+        warning.starts_with(&format!(
+            "confusion/{file}: confusion tensor `{}` at step {step}:",
+            tag.as_str().unwrap_or_default()
+        )) && warning.contains("2×3"),
+        "{warning}"
+    );
+    assert!(report.error.is_none());
+    assert_eq!(report.ignored_values, 1, "the embedding tensor: {report:?}");
+    let clean = reports.iter().filter(|(f, _)| f.as_str() != file);
+    for (f, r) in clean {
+        assert!(r.is_clean(), "{f}: {r:?}");
+    }
+}
+
 /// Every fixture scenario present is covered by a test above.
 #[test]
 fn no_unknown_scenarios() {
-    let known = ["tbx", "tb_writer", "tf2", "resumed", "corrupt"];
+    let known = ["tbx", "tb_writer", "tf2", "resumed", "corrupt", "confusion"];
     let Ok(entries) = std::fs::read_dir(root()) else {
         return;
     };

@@ -1,9 +1,11 @@
 //! Two confusion matrices side by side: cell differences (A − B) on the union of their
 //! labels, per-class metric deltas and the cells that changed most.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{per_class, row_normalized};
+use super::metrics::{largest_cells, per_class, row_normalized};
 use super::ConfusionMatrix;
 
 /// What the cells of a [`MatrixDiff`] compare.
@@ -51,11 +53,13 @@ impl MatrixDiff {
 /// The union of both label lists: `a`'s order, then `b`'s new labels.
 fn union_labels(a: &ConfusionMatrix, b: &ConfusionMatrix) -> Vec<String> {
     let mut labels = a.labels().to_vec();
-    for l in b.labels() {
-        if !labels.contains(l) {
-            labels.push(l.clone());
-        }
-    }
+    let known: HashSet<&str> = a.labels().iter().map(String::as_str).collect();
+    labels.extend(
+        b.labels()
+            .iter()
+            .filter(|l| !known.contains(l.as_str()))
+            .cloned(),
+    );
     labels
 }
 
@@ -65,7 +69,16 @@ fn on_labels(m: &ConfusionMatrix, labels: &[String], mode: DiffMode) -> Vec<Vec<
         DiffMode::Counts => m.counts().to_vec(),
         DiffMode::RowRates => row_normalized(m),
     };
-    let index: Vec<Option<usize>> = labels.iter().map(|l| m.index_of(l)).collect();
+    let own: HashMap<&str, usize> = m
+        .labels()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    let index: Vec<Option<usize>> = labels
+        .iter()
+        .map(|l| own.get(l.as_str()).copied())
+        .collect();
     index
         .iter()
         .map(|r| {
@@ -100,11 +113,18 @@ pub fn diff(a: &ConfusionMatrix, b: &ConfusionMatrix, mode: DiffMode) -> MatrixD
         .collect();
 
     let (ma, mb) = (per_class(a), per_class(b));
+    let by_label = |ms: &[super::ClassMetrics]| -> HashMap<String, usize> {
+        ms.iter()
+            .enumerate()
+            .map(|(i, c)| (c.label.clone(), i))
+            .collect()
+    };
+    let (ia, ib) = (by_label(&ma), by_label(&mb));
     let class_deltas = labels
         .iter()
         .map(|l| {
-            let ca = ma.iter().find(|c| &c.label == l);
-            let cb = mb.iter().find(|c| &c.label == l);
+            let ca = ia.get(l).and_then(|&i| ma.get(i));
+            let cb = ib.get(l).and_then(|&i| mb.get(i));
             let both =
                 |f: fn(&super::ClassMetrics) -> Option<f64>| delta(ca.and_then(f), cb.and_then(f));
             ClassDelta {
@@ -116,16 +136,13 @@ pub fn diff(a: &ConfusionMatrix, b: &ConfusionMatrix, mode: DiffMode) -> MatrixD
         })
         .collect();
 
-    let mut cells: Vec<(usize, usize, f64)> = values
+    let cells = values
         .iter()
         .enumerate()
         .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, &v)| (r, c, v)))
-        .filter(|&(r, c, v)| r != c && v != 0.0)
-        .collect();
-    cells.sort_by(|x, y| y.2.abs().total_cmp(&x.2.abs()));
-    let largest = cells
+        .filter(|&(r, c, v)| r != c && v != 0.0);
+    let largest = largest_cells(cells, MatrixDiff::LARGEST, f64::abs)
         .into_iter()
-        .take(MatrixDiff::LARGEST)
         .filter_map(|(r, c, v)| Some((labels.get(r)?.clone(), labels.get(c)?.clone(), v)))
         .collect();
 

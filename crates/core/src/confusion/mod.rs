@@ -1,26 +1,48 @@
 //! Confusion matrices: the model ([`ConfusionMatrix`]), scikit-learn-compatible metrics
-//! ([`metrics`]), the comparison of two matrices ([`mod@diff`]) and readers from the text of an
-//! artifact ([`read`]: W&B tables, MLflow `log_dict` / `log_table`, dvclive, CSV).
+//! ([`metrics`]), the comparison of two matrices ([`mod@diff`]), a clustered class order
+//! ([`cluster`]), readers from the text of an artifact ([`read`]: W&B tables, MLflow
+//! `log_dict` / `log_table`, dvclive, CSV) and MLflow's one-vs-rest `per_class_metrics.csv`
+//! ([`mod@per_class`]), with [`read_artifact`] choosing between the two.
 //!
 //! Layered like the rest of core: text → [`read`] → [`ConfusionMatrix`] (validated once, in
-//! [`ConfusionMatrix::new`]) → [`metrics`] / [`mod@diff`]. Nothing here panics on input: every
-//! failure is a [`ConfusionError`].
+//! [`ConfusionMatrix::new`]) → [`metrics`] / [`mod@diff`] / [`cluster`]. Nothing here panics
+//! on input: every failure is a [`ConfusionError`].
+//!
+//! Sources that hold no artifact text of their own are turned into artifacts by their readers
+//! so that this one pipeline reads them all: TensorBoard 2-D tensors
+//! ([`crate::formats::tb_matrix`]) and matrix files dropped on their own
+//! ([`crate::formats::matrix_files`]).
 
+pub mod artifact;
+pub mod cluster;
 pub mod diff;
 pub mod metrics;
+pub mod per_class;
 pub mod read;
+pub mod steps;
 
 use serde::{Deserialize, Serialize};
 
+pub use artifact::{
+    is_cm_name, is_per_class_name, may_hold_matrix, read_artifact, ConfusionArtifact,
+};
+pub use cluster::cluster_order;
 pub use diff::{diff, ClassDelta, DiffMode, MatrixDiff};
 pub use metrics::{
     col_normalized, per_class, row_normalized, sklearn_text, sklearn_value, summary,
     top_confusions, ClassMetrics, Summary,
 };
+pub use per_class::{is_per_class_header, read_per_class_csv, OneVsRest, PerClassReport};
 pub use read::{
-    from_artifact, read_csv, read_dvclive, read_mlflow_dict, read_split_table, read_wandb_table,
-    step_from_path,
+    from_artifact, has_actual_predicted, read_csv, read_dvclive, read_mlflow_dict,
+    read_split_table, read_wandb_table, step_from_path,
 };
+
+/// The largest confusion-matrix text runlens keeps: a file dropped on its own, or a
+/// TensorBoard tensor turned into JSON. Larger than [`crate::model::Artifact::MAX_KEPT_TEXT`]
+/// (the cap for arbitrary artifacts) because 1,000 classes with five-digit counts already
+/// take ~6 MB as text.
+pub const MAX_MATRIX_TEXT: u64 = 32 * 1024 * 1024;
 
 /// Why a confusion matrix could not be built or read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -45,6 +67,11 @@ pub enum ConfusionError {
     DuplicateLabel(String),
     #[error("no actual/predicted columns in {0:?}")]
     MissingColumns(Vec<String>),
+    #[error(
+        "not a per-class report: no positive_class, true_negatives, false_positives, \
+         false_negatives and true_positives columns in {0:?}"
+    )]
+    MissingCountColumns(Vec<String>),
     #[error("unreadable: {0}")]
     Parse(String),
 }

@@ -18,11 +18,10 @@
 //! from square inputs, the cell of the matrix.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
-use regex_lite::Regex;
 use serde_json::{Map, Value};
 
+pub use super::steps::step_from_path;
 use super::{ConfusionError, ConfusionMatrix};
 use crate::formats::tables::cell::parse_number;
 use crate::formats::tables::quote_non_finite;
@@ -76,7 +75,7 @@ const LABEL_KEYS: &[&str] = &[
 ];
 const MATRIX_KEYS: &[&str] = &["matrix", "confusion_matrix", "counts", "values", "cm"];
 
-fn normalize_name(name: &str) -> String {
+pub(super) fn normalize_name(name: &str) -> String {
     name.chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
@@ -84,7 +83,7 @@ fn normalize_name(name: &str) -> String {
 }
 
 /// The index of the first column (by preference in `names`) a header names.
-fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
+pub(super) fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
     let normalized: Vec<String> = header.iter().map(|h| normalize_name(h)).collect();
     names
         .iter()
@@ -93,7 +92,7 @@ fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
 
 /// The (actual, predicted, count) columns of a long table; `None` without actual and
 /// predicted columns.
-fn long_columns(header: &[String]) -> Option<(usize, usize, Option<usize>)> {
+pub(super) fn long_columns(header: &[String]) -> Option<(usize, usize, Option<usize>)> {
     let actual = find_column(header, ACTUAL_NAMES)?;
     let predicted = find_column(header, PREDICTED_NAMES)?;
     if actual == predicted {
@@ -103,27 +102,10 @@ fn long_columns(header: &[String]) -> Option<(usize, usize, Option<usize>)> {
     Some((actual, predicted, count))
 }
 
-/// The step in a file name: W&B's `<key>_<step>_<hash>.table.json`, else the last
-/// `step_12` / `epoch3` / `iter-5` in the file name, else in the folders.
-pub fn step_from_path(path: &str) -> Option<i64> {
-    static WANDB: OnceLock<Option<Regex>> = OnceLock::new();
-    static NAMED: OnceLock<Option<Regex>> = OnceLock::new();
-    let wandb = WANDB
-        .get_or_init(|| Regex::new(r"_(\d+)_[0-9a-f]{8,}\.table\.json$").ok())
-        .as_ref()?;
-    let named = NAMED
-        .get_or_init(|| Regex::new(r"(?i)(?:step|epoch|iter|iteration)[_\-]?(\d+)").ok())
-        .as_ref()?;
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let number = |re: &Regex, s: &str| {
-        re.captures_iter(s)
-            .last()
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse::<i64>().ok())
-    };
-    number(wandb, name)
-        .or_else(|| number(named, name))
-        .or_else(|| number(named, path))
+/// Whether a table header has actual- and predicted-like columns (a long confusion table:
+/// `wandb.plot.confusion_matrix`'s Actual / Predicted, `y_true` / `y_pred`, ...).
+pub fn has_actual_predicted(header: &[String]) -> bool {
+    long_columns(header).is_some()
 }
 
 /// Counts of (actual, predicted) pairs, labels in first-appearance order.
@@ -307,10 +289,72 @@ fn dict_json(origin: &str, obj: &Map<String, Value>) -> Result<ConfusionMatrix, 
     Ok(ConfusionMatrix::new(labels, counts, origin)?.with_step(step_from_path(origin)))
 }
 
+/// `log_dict` JSON deserialised straight into numbers: the fast path for large matrices (a
+/// 1,000-class matrix is a million cells; building a `serde_json::Value` for each costs
+/// several times more). Any deviation (a count written as a string, `NaN`, two matrix keys,
+/// a table's `columns` + `data`) fails here and takes the general path, which gives the
+/// precise error.
+#[derive(serde::Deserialize)]
+struct FastDict {
+    #[serde(
+        alias = "classes",
+        alias = "class_names",
+        alias = "display_labels",
+        alias = "target_names"
+    )]
+    labels: Option<Vec<FastLabel>>,
+    #[serde(
+        alias = "confusion_matrix",
+        alias = "counts",
+        alias = "values",
+        alias = "cm"
+    )]
+    matrix: Vec<Vec<f64>>,
+    columns: Option<serde::de::IgnoredAny>,
+    data: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum FastLabel {
+    Text(String),
+    Number(serde_json::Number),
+    Bool(bool),
+}
+
+/// The fast path of [`read_mlflow_dict`]; `None` sends the text to the general path.
+fn fast_dict(origin: &str, text: &str) -> Option<Result<ConfusionMatrix, ConfusionError>> {
+    let d: FastDict = serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    if d.columns.is_some() && d.data.is_some() {
+        return None;
+    }
+    let labels = match d.labels {
+        Some(ls) => ls
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let v = match l {
+                    FastLabel::Text(s) => Value::String(s),
+                    FastLabel::Number(n) => Value::Number(n),
+                    FastLabel::Bool(b) => Value::Bool(b),
+                };
+                json_label(&v, i, 0)
+            })
+            .collect::<Result<Vec<_>, _>>(),
+        None => Ok((0..d.matrix.len()).map(|i| i.to_string()).collect()),
+    };
+    Some(labels.and_then(|labels| {
+        Ok(ConfusionMatrix::new(labels, d.matrix, origin)?.with_step(step_from_path(origin)))
+    }))
+}
+
 /// MLflow `log_dict` JSON: `{"labels":[...],"matrix":[[...]]}`, rows = actual (also
 /// `classes` / `class_names` / `display_labels` for the labels and `confusion_matrix` /
 /// `counts` for the matrix; without labels, `0..n`).
 pub fn read_mlflow_dict(origin: &str, text: &str) -> Result<ConfusionMatrix, ConfusionError> {
+    if let Some(read) = fast_dict(origin, text) {
+        return read;
+    }
     match parse_json(text)? {
         Value::Object(obj) => dict_json(origin, &obj),
         _ => Err(ConfusionError::Parse("not a JSON object".into())),
@@ -341,7 +385,7 @@ pub fn read_dvclive(origin: &str, text: &str) -> Result<ConfusionMatrix, Confusi
 }
 
 /// The records of a CSV / TSV text, blank lines dropped.
-fn csv_records(origin: &str, text: &str) -> Result<Vec<Vec<String>>, ConfusionError> {
+pub(super) fn csv_records(origin: &str, text: &str) -> Result<Vec<Vec<String>>, ConfusionError> {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or_default();
     let tab = origin.to_ascii_lowercase().ends_with(".tsv")
@@ -497,6 +541,9 @@ pub fn from_artifact(path: &str, text: &str) -> Option<Result<ConfusionMatrix, C
     let named = name.contains("confusion") || name.contains("confmat");
     let claim_err = |e: ConfusionError| named.then_some(Err(e));
     if name.ends_with(".json") {
+        if let Some(read) = fast_dict(path, text) {
+            return Some(read);
+        }
         let value = match parse_json(text) {
             Ok(v) => v,
             Err(e) => return claim_err(e),

@@ -11,7 +11,7 @@
 use std::ops::Range;
 
 use super::proto_wire::{Payload, Reader, WireError};
-use super::tfevents::{SummaryMetadata, TensorParts};
+use super::tfevents::{SummaryMetadata, TensorParts, TensorProto};
 
 /// What a `Summary.Value` holds, as far as runlens cares.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +71,12 @@ impl<'a> EventRef<'a> {
         }
     }
 
+    /// The whole serialized `Event` this was parsed from, for the rare values that need
+    /// more than the view keeps (a confusion-matrix tensor is decoded again with prost).
+    pub fn record(&self) -> &'a [u8] {
+        self.data
+    }
+
     /// The tag of one of this event's values.
     pub fn tag(&self, value: &ValueRef) -> &'a str {
         // Checked while parsing; an empty tag is the unreachable fallback.
@@ -112,6 +118,41 @@ pub fn parse_event(data: &[u8], values: &mut Vec<ValueRef>) -> Result<EventHead,
         }
     }
     Ok(head)
+}
+
+/// The whole `tensor` of the `index`th summary value of a serialized `Event` (counted as
+/// [`parse_event`] counts them), decoded with prost, repeated occurrences merged as protobuf
+/// merges them; `None` when that value has no tensor. The slow path for the rare values a
+/// reader needs whole (a confusion matrix): only the `TensorProto` is decoded, not the event.
+pub fn value_tensor(data: &[u8], index: usize) -> Result<Option<TensorProto>, WireError> {
+    let mut event = Reader::new(data);
+    let mut seen = 0usize;
+    while let Some(field) = event.next_field() {
+        let (5, Payload::Bytes(range)) = field? else {
+            continue;
+        };
+        let mut summary = event.nested(range);
+        while let Some(field) = summary.next_field() {
+            let (1, Payload::Bytes(range)) = field? else {
+                continue;
+            };
+            if seen == index {
+                let mut value = summary.nested(range);
+                let mut tensor: Option<TensorProto> = None;
+                while let Some(field) = value.next_field() {
+                    if let (8, Payload::Bytes(range)) = field? {
+                        prost::Message::merge(
+                            tensor.get_or_insert_with(Default::default),
+                            value.bytes(range),
+                        )?;
+                    }
+                }
+                return Ok(tensor);
+            }
+            seen += 1;
+        }
+    }
+    Ok(None)
 }
 
 /// The `oneof value` of a `Summary.Value` while it is being parsed.
@@ -464,6 +505,25 @@ mod tests {
             bytes.extend(b.encode_to_vec());
             let (x, y) = (via_prost(&bytes), via_view(&bytes));
             prop_assert!(same(&x, &y), "prost {:?}\nview  {:?}", x, y);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn value_tensor_agrees_with_prost(event in event_strategy()) {
+            let bytes = event.encode_to_vec();
+            let values = event.summary.map(|s| s.value).unwrap_or_default();
+            for (i, v) in values.iter().enumerate() {
+                let want = match &v.value {
+                    Some(summary::value::Value::Tensor(t)) => Some(t.clone()),
+                    _ => None,
+                };
+                let got = value_tensor(&bytes, i).ok().flatten();
+                prop_assert_eq!(got, want, "value {}", i);
+            }
+            prop_assert_eq!(value_tensor(&bytes, values.len()).ok().flatten(), None);
         }
     }
 

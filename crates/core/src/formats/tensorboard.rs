@@ -5,19 +5,22 @@
 //! A run is every directory holding event files ([`run_name`]); its files are merged in
 //! file-name order, later files winning on repeated steps (a resumed run), as TensorBoard's
 //! data server does. tensorboardX / PyTorch `add_hparams` child runs are folded into their
-//! parent (see [`LogdirReader::finish`]).
+//! parent (see [`LogdirReader::finish`]). 2-D tensors under a `confusion` tag become
+//! confusion-matrix artifacts of their run ([`super::tb_matrix`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use super::event_view::{EventRef, ValueKind, ValueRef};
+use super::event_view::{value_tensor, EventRef, ValueKind, ValueRef};
+use super::input::WarningLog;
+use super::tb_matrix;
 use super::tfevents::{
     proto_value::Kind, EventReader, HParamsPluginData, ReadEventError, HPARAMS_PLUGIN,
     HPARAMS_TAG_PREFIX,
 };
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
-use crate::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 
 /// `on_progress` is called at least this often (in bytes read).
@@ -114,6 +117,11 @@ struct FileData {
     group_name: Option<String>,
     /// The file holds a `session_start_info` (even one with no hparams).
     has_session_start: bool,
+    /// Confusion matrices from 2-D tensors, validated and turned into artifacts, in file
+    /// order: (tag, step, artifact).
+    matrices: Vec<(String, i64, Artifact)>,
+    /// Class names per confusion tag, from the first metadata that names them.
+    matrix_labels: HashMap<String, Vec<String>>,
 }
 
 impl FileData {
@@ -133,7 +141,10 @@ impl FileData {
     }
 
     fn is_empty(&self) -> bool {
-        self.series.is_empty() && self.hparams.is_empty() && !self.has_session_start
+        self.series.is_empty()
+            && self.hparams.is_empty()
+            && !self.has_session_start
+            && self.matrices.is_empty()
     }
 }
 
@@ -175,11 +186,15 @@ impl LogdirReader {
         let mut record_warnings = 0usize;
         let mut reported = 0u64;
         let mut fatal: Option<ReadRecordError> = None;
+        let mut matrix_log = MatrixLog {
+            path,
+            warnings: WarningLog::default(),
+        };
         loop {
             match events.read_event() {
                 Ok(Some(event)) => {
                     report.records += 1;
-                    ingest_event(&event, &mut data, &mut report);
+                    ingest_event(&event, &mut data, &mut report, &mut matrix_log);
                 }
                 Ok(None) => break,
                 Err(ReadEventError::Record(e)) if !e.is_recoverable() => {
@@ -202,6 +217,7 @@ impl LogdirReader {
         }
         report.bytes = events.bytes_read();
         on_progress(report.bytes);
+        matrix_log.warnings.finish(&mut report);
         if record_warnings > MAX_RECORD_WARNINGS {
             report.warnings.push(format!(
                 "… and {} more skipped records",
@@ -239,8 +255,10 @@ impl LogdirReader {
     ///   scalars go to the parent run (created if it had no files), after the parent's own
     ///   files; several children apply in time order. Other nested runs (`add_scalars`'
     ///   `run/loss/train`) stay separate.
-    /// - Runs are sorted by name, series by tag; runs with neither scalars nor hparams are
-    ///   dropped.
+    /// - Confusion matrices become artifacts (`tensorboard/<tag>/step_<n>.json`); on a
+    ///   repeated (tag, step) the later file wins, as for scalars.
+    /// - Runs are sorted by name, series by tag; runs with no scalars, hparams or matrices
+    ///   are dropped.
     pub fn finish(self) -> Vec<Run> {
         // Target run name → (order key, file) pairs; the key sorts a parent's own files
         // (no timestamp) before its children's, then by child time, then by path.
@@ -282,12 +300,17 @@ impl LogdirReader {
     }
 }
 
-/// Merges files (already in order) into one run; `None` if it has no scalars and no hparams.
+/// Merges files (already in order) into one run; `None` if it has no scalars, no hparams and
+/// no matrices.
 fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run> {
     let mut hparams = BTreeMap::new();
     let mut tags = BTreeMap::new();
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    let mut matrices: BTreeMap<(String, i64), Artifact> = BTreeMap::new();
     for file in files {
+        for (tag, step, artifact) in file.matrices {
+            matrices.insert((tag, step), artifact);
+        }
         hparams.extend(file.hparams);
         if let Some(group) = file.group_name {
             tags.insert(GROUP_NAME_TAG.to_string(), group);
@@ -305,7 +328,7 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
             }
         }
     }
-    if series.is_empty() && hparams.is_empty() {
+    if series.is_empty() && hparams.is_empty() && matrices.is_empty() {
         return None;
     }
     let series = series
@@ -319,6 +342,7 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
     run.hparams = hparams;
     run.tags = tags;
     run.series = series;
+    run.artifacts = matrices.into_values().collect();
     Some(run)
 }
 
@@ -367,8 +391,20 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
     }
 }
 
-/// Adds one event's scalars and hparams to `data`.
-fn ingest_event(event: &EventRef<'_>, data: &mut FileData, report: &mut FileReport) {
+/// Where the confusion tensors of one file report their problems.
+struct MatrixLog<'a> {
+    /// The file, named in every warning.
+    path: &'a str,
+    warnings: WarningLog,
+}
+
+/// Adds one event's scalars, hparams and confusion matrices to `data`.
+fn ingest_event(
+    event: &EventRef<'_>,
+    data: &mut FileData,
+    report: &mut FileReport,
+    matrix_log: &mut MatrixLog<'_>,
+) {
     let step = Step(event.step);
     let wall_time = WallTime(event.wall_time);
     for value in event.values {
@@ -382,8 +418,66 @@ fn ingest_event(event: &EventRef<'_>, data: &mut FileData, report: &mut FileRepo
                 data.push(tag, step, wall_time, v);
                 report.points += 1;
             }
+            // The slow path, for the rare tensors that may be confusion matrices.
+            ValueKind::NotScalar if tb_matrix::is_confusion_tag(tag) => {
+                ingest_matrix(event, value, tag, data, matrix_log);
+            }
             ValueKind::NotScalar | ValueKind::Absent => report.ignored_values += 1,
         }
+    }
+}
+
+/// Reads the `index`th value of `event` (a tensor under a confusion tag) as a matrix: its
+/// tensor is decoded whole ([`value_tensor`]). Problems become one warning naming the file,
+/// the tag and the step; the rest of the file is unaffected. Kept out of line: it is rare,
+/// and the scalar loop it sits in is the hot path.
+#[cold]
+#[inline(never)]
+fn ingest_matrix(
+    event: &EventRef<'_>,
+    value: &ValueRef,
+    tag: &str,
+    data: &mut FileData,
+    log: &mut MatrixLog<'_>,
+) {
+    let step = event.step;
+    // The value's position, found here rather than counted in the hot loop.
+    let index = event
+        .values
+        .iter()
+        .position(|v| std::ptr::eq(v, value))
+        .unwrap_or(usize::MAX);
+    let mut warn = |why: &dyn std::fmt::Display| {
+        log.warnings.push(format!(
+            "{}: confusion tensor `{tag}` at step {step}: {why}; not read as a confusion matrix",
+            log.path
+        ));
+    };
+    let tensor = match value_tensor(event.record(), index) {
+        Ok(Some(tensor)) => tensor,
+        Ok(None) => return warn(&"no tensor"),
+        Err(e) => return warn(&e),
+    };
+    let metadata = value.metadata.as_ref();
+    if let Some(labels) = metadata.and_then(tb_matrix::labels_in) {
+        data.matrix_labels.entry(tag.to_string()).or_insert(labels);
+    }
+    let origin = tb_matrix::artifact_path(tag, step);
+    let labels = data.matrix_labels.get(tag).map(Vec::as_slice);
+    let read = tb_matrix::matrix_of(&tensor)
+        .and_then(|counts| tb_matrix::confusion_matrix(counts, labels, &origin))
+        .and_then(|(m, note)| tb_matrix::artifact(tag, step, &m).map(|a| (a, note)));
+    match read {
+        Ok((artifact, note)) => {
+            if let Some(note) = note {
+                log.warnings.push(format!(
+                    "{}: confusion tensor `{tag}` at step {step}: {note}",
+                    log.path
+                ));
+            }
+            data.matrices.push((tag.to_string(), step, artifact));
+        }
+        Err(e) => warn(&e),
     }
 }
 

@@ -94,6 +94,8 @@ impl FileStoreReader {
             StorePath::NotImported { what } => {
                 report.bytes = file.size;
                 report.skipped_reason = Some(format!("{what}: not imported"));
+                // Left unread, but done: the import's progress counts its bytes.
+                on_progress(file.size);
             }
             StorePath::Run {
                 root,

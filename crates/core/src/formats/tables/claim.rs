@@ -98,12 +98,16 @@ pub fn is_dvclive_metrics_path(path: &str) -> bool {
 ///   sniff is still taken, so the report names the problem.
 /// - `.txt`: only with a tabular head: at least two columns, one of them numeric
 ///   (`requirements.txt` and notes stay unclaimed).
+/// - never a confusion-matrix file ([`crate::formats::matrix_files::claims`]).
 pub fn claims(path: &str, head: &[u8]) -> bool {
     if is_jsonl_path(path) {
         return !is_binary(head);
     }
     let ext = paths::extension(path);
     if !TABLE_EXTENSIONS.contains(&ext.as_str()) || is_dvclive_metrics_path(path) {
+        return false;
+    }
+    if crate::formats::matrix_files::claims(path, head) {
         return false;
     }
     if is_binary(head) || tracker_export(&header_cells(head)).is_some() {
