@@ -21,7 +21,7 @@ pub struct RunEntry<'a> {
     pub name: String,
     pub source: Source,
     #[serde(default)]
-    pub hparams: BTreeMap<String, HParamEntry>,
+    pub hparams: BTreeMap<String, HParamValue>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,10 +151,7 @@ impl RunEntry<'static> {
             id: id.clone(),
             name: name.clone(),
             source: *source,
-            hparams: hparams
-                .iter()
-                .map(|(k, v)| (k.clone(), HParamEntry::from(v)))
-                .collect(),
+            hparams: hparams.clone(),
             tags: tags.clone(),
             experiment: experiment.clone(),
             group: group.clone(),
@@ -205,7 +202,7 @@ impl RunEntry<'_> {
             id,
             name,
             source,
-            hparams: hparams.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            hparams,
             tags,
             series,
             experiment,
@@ -223,47 +220,18 @@ impl RunEntry<'_> {
     }
 }
 
-/// [`HParamValue`] with its number as a [`JsonF64`]: `true`, `0.01`, `"adam"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum HParamEntry {
-    Bool(bool),
-    Number(JsonF64),
-    Text(String),
-}
-
-impl From<&HParamValue> for HParamEntry {
-    fn from(v: &HParamValue) -> Self {
-        match v {
-            HParamValue::Bool(b) => HParamEntry::Bool(*b),
-            HParamValue::Number(n) => HParamEntry::Number(JsonF64(*n)),
-            HParamValue::Text(t) => HParamEntry::Text(t.clone()),
-        }
-    }
-}
-
-impl From<HParamEntry> for HParamValue {
-    fn from(v: HParamEntry) -> Self {
-        match v {
-            HParamEntry::Bool(b) => HParamValue::Bool(b),
-            HParamEntry::Number(n) => HParamValue::Number(n.0),
-            HParamEntry::Text(t) => HParamValue::Text(t),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn non_finite_floats_and_look_alike_text_stay_apart() {
-        let params: BTreeMap<String, HParamEntry> = [
-            ("nan", HParamEntry::Number(JsonF64(f64::NAN))),
-            ("text_nan", HParamEntry::Text("NaN".into())),
-            ("inf", HParamEntry::Number(JsonF64(f64::NEG_INFINITY))),
-            ("int", HParamEntry::Number(JsonF64(3.0))),
-            ("flag", HParamEntry::Bool(false)),
+        let params: BTreeMap<String, HParamValue> = [
+            ("nan", HParamValue::Number(f64::NAN)),
+            ("text_nan", HParamValue::Text("NaN".into())),
+            ("inf", HParamValue::Number(f64::NEG_INFINITY)),
+            ("int", HParamValue::Number(3.0)),
+            ("flag", HParamValue::Bool(false)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -271,15 +239,15 @@ mod tests {
         let text = serde_json::to_string(&params).unwrap_or_default();
         assert!(text.contains(r#""nan":{"f64":"NaN"}"#), "{text}");
         assert!(text.contains(r#""text_nan":"NaN""#), "{text}");
-        let back: BTreeMap<String, HParamEntry> = serde_json::from_str(&text).unwrap_or_default();
-        assert!(matches!(back.get("nan"), Some(HParamEntry::Number(JsonF64(v))) if v.is_nan()));
-        assert_eq!(back.get("text_nan"), Some(&HParamEntry::Text("NaN".into())));
+        let back: BTreeMap<String, HParamValue> = serde_json::from_str(&text).unwrap_or_default();
+        assert!(matches!(back.get("nan"), Some(HParamValue::Number(v)) if v.is_nan()));
+        assert_eq!(back.get("text_nan"), Some(&HParamValue::Text("NaN".into())));
         assert_eq!(
             back.get("inf"),
-            Some(&HParamEntry::Number(JsonF64(f64::NEG_INFINITY)))
+            Some(&HParamValue::Number(f64::NEG_INFINITY))
         );
-        assert_eq!(back.get("int"), Some(&HParamEntry::Number(JsonF64(3.0))));
-        assert_eq!(back.get("flag"), Some(&HParamEntry::Bool(false)));
+        assert_eq!(back.get("int"), Some(&HParamValue::Number(3.0)));
+        assert_eq!(back.get("flag"), Some(&HParamValue::Bool(false)));
     }
 
     #[test]
