@@ -344,7 +344,7 @@ fn run(
 fn png(rng: &mut Rng) -> Vec<u8> {
     let mut raw = Vec::new();
     for _ in 0..IMAGE {
-        raw.push(0);
+        raw.extend_from_slice(&[0]); // the row's PNG filter type: none
         for _ in 0..IMAGE * 3 / 8 {
             raw.extend_from_slice(&rng.next_u64().to_le_bytes());
         }
@@ -685,13 +685,12 @@ fn main() {
             "tensorboard" => {
                 let dir = out.join(&plan.name);
                 let clock = 1.7e9 + r as f64 * 86400.0;
-                let made = EventFile::create(&dir, clock).and_then(|file| {
+                EventFile::create(&dir, clock).and_then(|file| {
                     let mut sink = TensorBoardSink { dir, file };
                     let n = run(&mut plan, r, steps, hist_every, &mut sink)?;
                     bytes += sink.file.bytes;
                     Ok(n)
-                });
-                made
+                })
             }
             "mlflow" => MlflowSink::create(&out.join("mlruns"), &plan, r)
                 .and_then(|mut sink| run(&mut plan, r, steps, hist_every, &mut sink)),
