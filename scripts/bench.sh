@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks (native): runlens core's TensorBoard reader on synthetic files, then side by
+# Benchmarks: runlens core's TensorBoard reader on synthetic files, then side by
 # side with TensorBoard's Python loader on one real tensorboardX file of 500k scalars.
 # Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt); the
 # browser part runs the built dist/ in headless Chromium (scripts/setup.sh installs it).
+# Usage: ./scripts/bench.sh [sweep runs [sweep steps]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench -p runlens-core --bench tfevents
@@ -17,3 +18,6 @@ cargo bench -p runlens-core --bench tfevents -- "$file"
 node bench/browser_import.mjs "$file" 3
 # A 1M-point chart: reload to drawn, and re-draw on zoom.
 node bench/chart_draw.mjs 1000000 5
+# Sweep scale (issue #7): a generated sweep of runs x steps x 5 tags (default 100 x 10,000 =
+# 5M points; `./scripts/bench.sh 1000` for the full 50M-point size), natively and in the app.
+bench/sweep.sh "${1:-100}" "${2:-10000}"
