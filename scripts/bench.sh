@@ -18,6 +18,10 @@ cargo bench -p runlens-core --bench tfevents -- "$file"
 node bench/browser_import.mjs "$file" 3
 # A 1M-point chart: reload to drawn, and re-draw on zoom.
 node bench/chart_draw.mjs 1000000 5
+# Confusion matrices at 1,000 classes: natively (read, metrics, clustered order, diff) and
+# in the browser (tab opened → heatmap drawn, clustered redraw, the full per-class table).
+cargo bench -p runlens-core --bench confusion
+node bench/confusion_draw.mjs 1000 5
 # Sweep scale (issue #7): a generated sweep of runs x steps x 5 tags (default 100 x 10,000 =
 # 5M points; `./scripts/bench.sh 1000` for the full 50M-point size), natively and in the app.
 bench/sweep.sh "${1:-100}" "${2:-10000}"
