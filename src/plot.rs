@@ -5,8 +5,6 @@ use plotly::common::{Fill, HoverInfo, Line, Mode};
 use plotly::layout::{Axis, AxisType, HoverMode, Layout, Margin};
 use plotly::{Configuration, Plot, Scatter};
 
-use runlens_core::transform::table::short_number;
-
 use crate::state::XAxis;
 
 /// Tableau-like palette, distinguishable on light and dark backgrounds.
@@ -69,29 +67,33 @@ pub struct ChartSpec {
     pub webgl: bool,
 }
 
+/// The figure without its points: every trace's `x`, `y` (and `customdata`) are empty, and
+/// [`draw`] hands them to plotly as `Float64Array`s in [`trace_columns`] order, so no point
+/// is formatted as JSON text and parsed back.
 pub fn figure(spec: &ChartSpec) -> Plot {
     let mut plot = Plot::new();
+    let none = Vec::<f64>::new;
     for line in &spec.lines {
-        if let Some((lower, upper)) = &line.band {
+        if line.band.is_some() {
             // The upper edge first, then the lower edge filled up to it.
-            let edge = |ys: &Vec<f64>| {
-                Scatter::new(line.xs.clone(), ys.clone())
+            let edge = || {
+                Scatter::new(none(), none())
                     .mode(Mode::Lines)
                     .legend_group(&line.name)
                     .show_legend(false)
                     .hover_info(HoverInfo::Skip)
                     .line(Line::new().width(0.0).color(with_alpha(&line.color, 0.0)))
             };
-            plot.add_trace(edge(upper));
+            plot.add_trace(edge());
             plot.add_trace(
-                edge(lower)
+                edge()
                     .fill(Fill::ToNextY)
                     .fill_color(with_alpha(&line.color, 0.18)),
             );
         }
-        if let Some(raw) = &line.raw {
+        if line.raw.is_some() {
             plot.add_trace(
-                Scatter::new(line.xs.clone(), raw.clone())
+                Scatter::new(none(), none())
                     .web_gl_mode(spec.webgl)
                     .mode(Mode::Lines)
                     .name(inert(&line.name))
@@ -108,15 +110,13 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         } else {
             Mode::Lines
         };
-        let mut trace = Scatter::new(line.xs.clone(), line.ys.clone())
+        let mut trace = Scatter::new(none(), none())
             .mode(mode)
             .name(inert(&line.name))
             .legend_group(&line.name)
             .line(Line::new().color(line.color.clone()).width(1.8));
         trace = match &line.raw {
-            Some(raw) => trace
-                .custom_data(raw.iter().map(|v| short_number(*v)).collect::<Vec<_>>())
-                .hover_template("%{y:.6g} (raw %{customdata})"),
+            Some(_) => trace.hover_template("%{y:.6g} (raw %{customdata:.6g})"),
             None => trace.hover_template("%{y:.6g}"),
         };
         plot.add_trace(trace.web_gl_mode(spec.webgl));
@@ -184,7 +184,50 @@ pub fn theme_colors() -> (String, String) {
 
 /// Draws (or redraws) into the element with id `div_id`.
 pub async fn draw(div_id: &str, spec: &ChartSpec) {
-    plotly::bindings::react(div_id, &figure(spec)).await;
+    use wasm_bindgen::JsCast;
+    let Ok(figure) = js_sys::JSON::parse(&figure(spec).to_json()) else {
+        return;
+    };
+    let data: js_sys::Array = js_sys::Reflect::get(&figure, &"data".into())
+        .map(|d| d.unchecked_into())
+        .unwrap_or_default();
+    for (index, columns) in trace_columns(spec).into_iter().enumerate() {
+        let trace = data.get(index as u32);
+        for (key, column) in columns {
+            let array = js_sys::Float64Array::from(column);
+            let _ = js_sys::Reflect::set(&trace, &key.into(), &array);
+        }
+    }
+    let react = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"react".into()))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(react) = react {
+        if let Ok(promise) = react.call2(&wasm_bindgen::JsValue::NULL, &div_id.into(), &figure) {
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+        }
+    }
+}
+
+/// The point columns of every trace [`figure`] adds, in its order.
+fn trace_columns(spec: &ChartSpec) -> Vec<Vec<(&'static str, &[f64])>> {
+    let mut traces = Vec::new();
+    for line in &spec.lines {
+        let xs = line.xs.as_slice();
+        if let Some((lower, upper)) = &line.band {
+            traces.push(vec![("x", xs), ("y", upper.as_slice())]);
+            traces.push(vec![("x", xs), ("y", lower.as_slice())]);
+        }
+        if let Some(raw) = &line.raw {
+            traces.push(vec![("x", xs), ("y", raw.as_slice())]);
+        }
+        let mut main = vec![("x", xs), ("y", line.ys.as_slice())];
+        if let Some(raw) = &line.raw {
+            main.push(("customdata", raw.as_slice()));
+        }
+        traces.push(main);
+    }
+    traces
 }
 
 /// Frees a chart's resources (its WebGL context) before its element goes away.
