@@ -10,9 +10,10 @@
 //! as the files lay it out; runlens folds it into its parent, so the test does the same to
 //! the expectation before comparing.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use runlens_core::confusion::from_artifact;
@@ -21,49 +22,13 @@ use runlens_core::model::{HParamValue, Run};
 use runlens_core::report::FileReport;
 use serde_json::Value;
 
+use common::{files_under, Dribble};
+
 type Points = Vec<(i64, f64)>;
 type ExpectedRuns = BTreeMap<String, BTreeMap<String, Points>>;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tensorboard")
-}
-
-/// Every file under `dir`, as `/`-separated paths relative to it, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else if let Ok(rel) = path.strip_prefix(base) {
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(parts.join("/"));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
-/// Hands out at most `max` bytes per read, to cross every chunk boundary the reader has.
-struct Dribble<R> {
-    inner: R,
-    max: usize,
-}
-
-impl<R: Read> Read for Dribble<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.max);
-        self.inner.read(&mut buf[..n])
-    }
 }
 
 /// Reads a scenario's event files (in reverse name order, to show order does not matter).

@@ -13,8 +13,9 @@
 //! Expected values that are not numbers (a logged string) are not metrics for runlens and
 //! must be absent; `"NaN"` / `"Infinity"` strings are the non-finite floats.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
@@ -22,46 +23,10 @@ use runlens_core::model::{HParamValue, Run, RunStatus};
 use runlens_core::report::FileReport;
 use serde_json::Value;
 
+use common::{files_under, Dribble};
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wandb")
-}
-
-/// Every file under `dir`, as `/`-separated paths relative to it, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else if let Ok(rel) = path.strip_prefix(base) {
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(parts.join("/"));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
-}
-
-/// Hands out at most `max` bytes per read.
-struct Dribble<R> {
-    inner: R,
-    max: usize,
-}
-
-impl<R: Read> Read for Dribble<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.max);
-        self.inner.read(&mut buf[..n])
-    }
 }
 
 /// Imports every file of `dir` except `expected.json`, as the app would a dropped folder.

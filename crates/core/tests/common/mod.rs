@@ -5,11 +5,25 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use runlens_core::import::{FileInfo, ImportOutput, Registry};
 use runlens_core::report::FileReport;
 use serde_json::Value;
+
+/// Hands out at most `max` bytes per read, to cross every chunk boundary a reader has.
+pub struct Dribble<R> {
+    pub inner: R,
+    pub max: usize,
+}
+
+impl<R: Read> Read for Dribble<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.max);
+        self.inner.read(&mut buf[..n])
+    }
+}
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
