@@ -17,7 +17,10 @@ if [ ! -d "$dir" ]; then
   cargo build -q --release -p runlens-core --example gen_sweep
   "$bin/gen_sweep" "$dir" --runs "$runs" --steps "$steps"
 fi
-cargo bench -q -p runlens-core --bench tfevents -- "$dir"
+cargo bench -q -p runlens-core --bench tfevents -- "$PWD/$dir"
+# The same reader as wasm in V8, built as the import worker is (the `worker` profile).
+cargo build -q --profile worker --target wasm32-unknown-unknown -p runlens-wasm-bench
+node bench/wasm_parse.mjs "$dir"
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q -r bench/requirements.txt

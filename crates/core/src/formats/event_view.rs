@@ -77,6 +77,12 @@ impl<'a> EventRef<'a> {
         self.data
     }
 
+    /// The tag of one of this event's values, as bytes (valid UTF-8: checked while
+    /// parsing), for lookups that compare before they need a `str`.
+    pub fn tag_bytes(&self, value: &ValueRef) -> &'a [u8] {
+        self.data.get(value.tag.clone()).unwrap_or_default()
+    }
+
     /// The tag of one of this event's values.
     pub fn tag(&self, value: &ValueRef) -> &'a str {
         // Checked while parsing; an empty tag is the unreachable fallback.
@@ -97,6 +103,97 @@ pub struct EventHead {
 /// Parses one serialized `Event`; its summary values replace the contents of `values`.
 pub fn parse_event(data: &[u8], values: &mut Vec<ValueRef>) -> Result<EventHead, WireError> {
     values.clear();
+    if let Some(head) = parse_simple_scalar(data, values) {
+        return Ok(head);
+    }
+    values.clear();
+    parse_any_event(data, values)
+}
+
+/// The fast path for the commonest records of all, `simple_value` scalars as tensorboardX,
+/// PyTorch and TF1 write them, byte for byte:
+///
+/// ```text
+/// 09 <wall_time f64> [10 <step varint>] 2a <len> (0a <len> 0a <tag len> <tag> 15 <f32>)+
+/// ```
+///
+/// that is `Event { wall_time, step, summary: Summary { value: [Value { tag, simple_value
+/// }, ...] } }` with every field once, in field order, and nothing else. Returns `None` for
+/// anything else, possibly with some values pushed (the caller clears them and the general
+/// parser decides), so for the records it accepts it gives exactly what [`parse_any_event`]
+/// gives (property tests hold it to that).
+#[inline]
+fn parse_simple_scalar(data: &[u8], values: &mut Vec<ValueRef>) -> Option<EventHead> {
+    let (&[0x09], rest) = data.split_first_chunk::<1>()? else {
+        return None;
+    };
+    let (wall, _) = rest.split_first_chunk::<8>()?;
+    let mut pos = 9;
+    let mut step = 0i64;
+    if data.get(pos) == Some(&0x10) {
+        let (v, n) = short_varint(data.get(pos + 1..)?)?;
+        step = v as i64;
+        pos += 1 + n;
+    }
+    // The summary (field 5) runs to the record's end.
+    let len = length_at(data, pos, 0x2a)?;
+    pos = len.0;
+    if len.1 != data.len() {
+        return None;
+    }
+    while pos < data.len() {
+        let (tag_start, value_end) = length_at(data, pos, 0x0a)?;
+        let (tag_start, tag_end) = length_at(data, tag_start, 0x0a)?;
+        let tag = data.get(tag_start..tag_end)?;
+        let [0x15, a, b, c, d] = *data.get(tag_end..value_end)? else {
+            return None;
+        };
+        std::str::from_utf8(tag).ok()?;
+        values.push(ValueRef {
+            tag: tag_start..tag_end,
+            kind: ValueKind::Scalar(f64::from(f32::from_le_bytes([a, b, c, d]))),
+            metadata: None,
+        });
+        pos = value_end;
+    }
+    if values.is_empty() {
+        return None;
+    }
+    Some(EventHead {
+        wall_time: f64::from_le_bytes(*wall),
+        step,
+    })
+}
+
+/// At `pos`, the key byte `key` of a length-delimited field: the range of its payload as
+/// (start, end), `None` if the key differs or the payload runs past `data`.
+#[inline(always)]
+fn length_at(data: &[u8], pos: usize, key: u8) -> Option<(usize, usize)> {
+    if data.get(pos) != Some(&key) {
+        return None;
+    }
+    let (len, n) = short_varint(data.get(pos + 1..)?)?;
+    let start = pos + 1 + n;
+    let end = start.checked_add(usize::try_from(len).ok()?)?;
+    (end <= data.len()).then_some((start, end))
+}
+
+/// A varint of at most 9 bytes and its length (longer ones are left to the general parser,
+/// which validates the 10th byte).
+#[inline(always)]
+fn short_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().take(9).enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte < 0x80 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+/// Parses any serialized `Event`, appending its summary values to `values` (empty).
+fn parse_any_event(data: &[u8], values: &mut Vec<ValueRef>) -> Result<EventHead, WireError> {
     let mut head = EventHead::default();
     let mut event = Reader::new(data);
     while let Some(field) = event.next_field() {
@@ -505,6 +602,90 @@ mod tests {
             bytes.extend(b.encode_to_vec());
             let (x, y) = (via_prost(&bytes), via_view(&bytes));
             prop_assert!(same(&x, &y), "prost {:?}\nview  {:?}", x, y);
+        }
+    }
+
+    /// Events of exactly the shape [`parse_simple_scalar`] accepts (when no field is left out
+    /// and the step's varint is short enough): one to three values, any tags and numbers.
+    fn simple_scalar_strategy() -> impl Strategy<Value = Event> {
+        (
+            any::<f64>(),
+            any::<i64>(),
+            proptest::collection::vec(("\\PC{0,12}", any::<f32>()), 1..4),
+        )
+            .prop_map(|(wall_time, step, values)| Event {
+                wall_time,
+                step,
+                summary: Some(Summary {
+                    value: values
+                        .into_iter()
+                        .map(|(tag, v)| summary::Value {
+                            tag,
+                            metadata: None,
+                            value: Some(summary::value::Value::SimpleValue(v)),
+                        })
+                        .collect(),
+                }),
+            })
+    }
+
+    /// Whether the fast path takes the record; when it does, checks that the general parser
+    /// reads it too, to the same head and values (NaN bits compared exactly).
+    fn fast_path_agrees(bytes: &[u8]) -> bool {
+        let mut fast = Vec::new();
+        let Some(head) = parse_simple_scalar(bytes, &mut fast) else {
+            return false;
+        };
+        let mut general = Vec::new();
+        let general_head = parse_any_event(bytes, &mut general)
+            .unwrap_or_else(|e| panic!("fast path took what the general parser rejects: {e}"));
+        assert_eq!(head.step, general_head.step);
+        assert_eq!(head.wall_time.to_bits(), general_head.wall_time.to_bits());
+        let key = |v: &ValueRef| {
+            let kind = match v.kind {
+                ValueKind::Scalar(x) => Some(x.to_bits()),
+                _ => None,
+            };
+            (v.tag.clone(), kind, v.metadata.is_some())
+        };
+        let fast: Vec<_> = fast.iter().map(key).collect();
+        let general: Vec<_> = general.iter().map(key).collect();
+        assert_eq!(fast, general);
+        assert!(!fast.is_empty() && fast.iter().all(|v| v.1.is_some()));
+        true
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_path_takes_simple_scalars_and_agrees(event in simple_scalar_strategy()) {
+            let bytes = event.encode_to_vec();
+            // Taken unless a field is left out (protobuf omits a zero wall time or an empty
+            // tag; writers set both) or the step is negative (10 varint bytes: left to the
+            // general path).
+            let tags_set = event.summary.iter().flat_map(|s| &s.value).all(|v| !v.tag.is_empty());
+            let expected = event.step >= 0 && event.wall_time != 0.0 && tags_set;
+            prop_assert_eq!(fast_path_agrees(&bytes), expected);
+            prop_assert!(same(&via_prost(&bytes), &via_view(&bytes)));
+        }
+
+        #[test]
+        fn fast_path_agrees_on_mutated_simple_scalars(
+            event in simple_scalar_strategy(),
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..3),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            let mut bytes = event.encode_to_vec();
+            for (at, byte) in edits {
+                let i = at % bytes.len();
+                bytes[i] = byte;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            fast_path_agrees(&bytes);
+            prop_assert!(same(&via_prost(&bytes), &via_view(&bytes)), "bytes {:x?}", bytes);
         }
     }
 

@@ -113,6 +113,10 @@ struct FileData {
     /// In order of first appearance; `series_index` maps a tag to its position.
     series: Vec<Series>,
     series_index: HashMap<String, usize, BuildHasherDefault<Fnv1a>>,
+    /// Index in `series` of the last point's series. Writers log the same tags in the same
+    /// order at every step, so the next point is almost always for the series after it:
+    /// [`FileData::push`] tries that one and this one before hashing the tag.
+    last: usize,
     hparams: BTreeMap<String, HParamValue>,
     group_name: Option<String>,
     /// The file holds a `session_start_info` (even one with no hparams).
@@ -125,8 +129,41 @@ struct FileData {
 }
 
 impl FileData {
-    fn push(&mut self, tag: &str, step: Step, wall_time: WallTime, value: f64) {
-        let index = match self.series_index.get(tag) {
+    /// `tag` is a tag's UTF-8 bytes: compared as they are with the series tried first, so
+    /// only a tag not seen just before is turned into a `str` and hashed.
+    #[inline]
+    fn push(&mut self, tag: &[u8], step: Step, wall_time: WallTime, value: f64) {
+        let next = self.last + 1;
+        let next = if next < self.series.len() { next } else { 0 };
+        let index = if self
+            .series
+            .get(next)
+            .is_some_and(|s| s.tag.as_bytes() == tag)
+        {
+            next
+        } else if self
+            .series
+            .get(self.last)
+            .is_some_and(|s| s.tag.as_bytes() == tag)
+        {
+            self.last
+        } else {
+            // Unreachable: tags are checked to be UTF-8 while parsing.
+            let Ok(tag) = std::str::from_utf8(tag) else {
+                return;
+            };
+            self.lookup(tag)
+        };
+        self.last = index;
+        if let Some(series) = self.series.get_mut(index) {
+            series.push(step, wall_time, value);
+        }
+    }
+
+    /// The index of `tag`'s series, created if new.
+    #[inline(never)]
+    fn lookup(&mut self, tag: &str) -> usize {
+        match self.series_index.get(tag) {
             Some(&i) => i,
             None => {
                 let i = self.series.len();
@@ -134,9 +171,6 @@ impl FileData {
                 self.series_index.insert(tag.to_string(), i);
                 i
             }
-        };
-        if let Some(series) = self.series.get_mut(index) {
-            series.push(step, wall_time, value);
         }
     }
 
@@ -408,19 +442,21 @@ fn ingest_event(
     let step = Step(event.step);
     let wall_time = WallTime(event.wall_time);
     for value in event.values {
-        let tag = event.tag(value);
-        if value.plugin_name() == Some(HPARAMS_PLUGIN) || tag.starts_with(HPARAMS_TAG_PREFIX) {
-            ingest_hparams(tag, value, event.offset, data, report);
+        let tag_bytes = event.tag_bytes(value);
+        if value.plugin_name() == Some(HPARAMS_PLUGIN)
+            || tag_bytes.starts_with(HPARAMS_TAG_PREFIX.as_bytes())
+        {
+            ingest_hparams(event.tag(value), value, event.offset, data, report);
             continue;
         }
         match value.kind {
             ValueKind::Scalar(v) => {
-                data.push(tag, step, wall_time, v);
+                data.push(tag_bytes, step, wall_time, v);
                 report.points += 1;
             }
             // The slow path, for the rare tensors that may be confusion matrices.
-            ValueKind::NotScalar if tb_matrix::is_confusion_tag(tag) => {
-                ingest_matrix(event, value, tag, data, matrix_log);
+            ValueKind::NotScalar if tb_matrix::is_confusion_tag(event.tag(value)) => {
+                ingest_matrix(event, value, event.tag(value), data, matrix_log);
             }
             ValueKind::NotScalar | ValueKind::Absent => report.ignored_values += 1,
         }

@@ -163,14 +163,14 @@ impl<R: Read> TfRecordReader<R> {
                 Err(ReadRecordError::Truncated { offset })
             };
         }
-        let header = self
+        let (len_bytes, len_crc) = self
             .buf
             .get(self.pos..self.pos + HEADER_LEN)
+            .and_then(|h| h.split_first_chunk::<8>())
+            .and_then(|(len, rest)| Some((*len, *rest.first_chunk::<4>()?)))
             .ok_or(ReadRecordError::Truncated { offset })?;
-        let (len_bytes, crc_bytes) = header.split_at(8);
-        let len = u64::from_le_bytes(to_array(len_bytes));
-        let len_crc = MaskedCrc::from_le_bytes(to_array(crc_bytes));
-        if MaskedCrc::compute(len_bytes) != len_crc {
+        let len = u64::from_le_bytes(len_bytes);
+        if MaskedCrc::compute(&len_bytes) != MaskedCrc::from_le_bytes(len_crc) {
             return Err(ReadRecordError::BadLengthCrc { offset });
         }
         let data_len = match usize::try_from(len) {
@@ -190,8 +190,9 @@ impl<R: Read> TfRecordReader<R> {
         let footer = self
             .buf
             .get(data_end..data_end + FOOTER_LEN)
+            .and_then(|f| f.first_chunk::<4>())
             .ok_or(ReadRecordError::Truncated { offset })?;
-        let data_ok = MaskedCrc::compute(data) == MaskedCrc::from_le_bytes(to_array(footer));
+        let data_ok = MaskedCrc::compute(data) == MaskedCrc::from_le_bytes(*footer);
         // Consume the record whatever its data CRC: the framing told us where the next starts.
         self.pos += total;
         self.offset += total as u64;
@@ -240,15 +241,6 @@ impl<R: Read> TfRecordReader<R> {
         }
         Ok(true)
     }
-}
-
-/// Copies a slice of known length into an array (lengths are fixed by the callers' splits).
-fn to_array<const N: usize>(bytes: &[u8]) -> [u8; N] {
-    let mut out = [0u8; N];
-    for (o, b) in out.iter_mut().zip(bytes) {
-        *o = *b;
-    }
-    out
 }
 
 /// Frames `data` as one TFRecord (test and fixture helper; also documents the format).
