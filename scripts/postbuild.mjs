@@ -102,7 +102,7 @@ self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
   if (e.request.method !== 'GET' || url.origin !== location.origin) return;
   // Pages (any query: ?src=, ?embed=) get the cached index.html; other shell files by path.
-  // snapshot.html (3.9 MB, only for "Export snapshot") is cached on first use rather than
+  // snapshot.html (2.6 MB, only for "Export snapshot") is cached on first use rather than
   // up front. Other files (?src= logs beside the app) always come from the network: they
   // may have grown since.
   const navigate = e.request.mode === 'navigate';

@@ -40,11 +40,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet
 fi
 
-# plotly.js (served from the app's own files), wasm-opt (binaryen) and playwright-core.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/plotly.js-strict-dist-min/plotly-strict.min.js ] \
-   || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# plotly.js's source and its bundler (esbuild), wasm-opt (binaryen) and playwright-core.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -f node_modules/plotly.js/lib/index-strict.js ] \
+   || [ ! -x node_modules/.bin/esbuild ] || [ ! -d node_modules/playwright-core ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing pinned npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# plotly.js served from the app's own files: a partial strict bundle (only the trace types the
+# app draws, no eval) built from that source into build/; skipped while up to date.
+node scripts/plotly_bundle.mjs
 
 say "ready (trunk $TRUNK_VERSION, wasm-bindgen $WASM_BINDGEN_VERSION, $(node_modules/.bin/wasm-opt --version))"

@@ -1,6 +1,7 @@
 // Charts a user relies on: a spike in 200,000 points is never hidden by downsampling,
-// zooming one chart zooms every chart and redraws it from full data for the new range,
-// hover shows the same x in every chart.
+// such a series is drawn with WebGL under the app's CSP (no eval), zooming one chart zooms
+// every chart and redraws it from full data for the new range, hover shows the same x in
+// every chart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,6 +17,12 @@ before(async () => {
   server = await serve();
   browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  // The policy has no 'unsafe-eval': plotly's WebGL traces must draw without compiling code.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber}`));
+  });
   ({ page, errors } = await openApp(context, server.url));
   const dir = await mkdtemp(join(tmpdir(), 'runlens-spike-'));
   const rows = ['step,loss,accuracy'];
@@ -47,6 +54,15 @@ test('downsampling for drawing keeps the one spike among 200,000 points', async 
   assert.ok(x.length < 10_000, `${x.length} points drawn, not all 200,000`);
   assert.equal(Math.max(...y), 100, 'the spike is drawn');
   assert.ok(x.includes(SPIKE_AT));
+});
+
+test('a large series is drawn with WebGL (scattergl) under the CSP: no eval, no violation', async () => {
+  const drawn = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => ({
+    types: d._fullData.map((t) => t.type),
+    regl: Boolean(d._fullLayout._glcanvas?.data()?.[0]?.regl),
+  }));
+  assert.deepEqual(drawn, { types: ['scattergl'], regl: true });
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
 });
 
 test('zooming one chart zooms every chart, redrawn from full data for the range', async () => {
@@ -83,6 +99,7 @@ test('hovering one chart shows the same step in the others', async () => {
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForFunction(() => document.querySelectorAll('figure.chart[data-tag="accuracy"] .hoverlayer *').length > 0);
   assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'WebGL redraws (zoom, hover) under the CSP');
 });
 
 test('"ignore outliers" scales y to the bulk of the data; the spike stays drawn', async () => {
