@@ -2,7 +2,7 @@
 // from crates/core/examples/gen_sweep.rs) through the folder input of the built app in
 // headless Chromium, then the charts of the stored sweep.
 //
-//   node bench/sweep.mjs <sweep folder> [--repeats 3] [--dist DIR] [--profile OUT_PREFIX]
+//   node bench/sweep.mjs <sweep folder> [--repeats 3] [--dist DIR] [--profile OUT_PREFIX] [--import-only]
 //
 // Reports (median of --repeats fresh browser profiles for the import; of 3 reloads/zooms):
 // - import: choice → `#import-summary` (worker start, read, parse, every CRC, IndexedDB
@@ -34,6 +34,8 @@ const flag = (name, dflt) => {
 const repeats = Number(flag('--repeats', 3));
 const dist = flag('--dist', process.env.RUNLENS_DIST ?? join(ROOT, 'dist'));
 const profile = flag('--profile', null);
+// --import-only: stop after the import figures (no reloads, zooms or profiles).
+const importOnly = args.includes('--import-only') && args.splice(args.indexOf('--import-only'), 1);
 const target = args[0];
 if (!target) {
   console.error('usage: node bench/sweep.mjs <sweep folder> [--repeats 3] [--dist DIR] [--profile OUT_PREFIX]');
@@ -298,6 +300,11 @@ console.log(`LONG TASKS (main thread, during import): median count ${m((r) => r.
 console.log(`INDEXEDDB: +${mb(m((r) => r.stored))} MB for ${points} points = ${(m((r) => r.stored) / points).toFixed(1)} bytes/point (source ${(bytes / points).toFixed(1)} bytes/point)`);
 console.log(`MEMORY after import: ${fmtMem(kept.mem)}`);
 
+if (importOnly) {
+  await browser.close();
+  await server.close();
+  process.exit(0);
+}
 const { page } = kept;
 const draws = [];
 for (let i = 0; i < 3; i++) draws.push(await reloadToChart(page));

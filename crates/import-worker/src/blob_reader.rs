@@ -44,7 +44,9 @@ impl BlobReader {
             .reader
             .read_as_array_buffer(&slice)
             .map_err(|e| js_io_error("the browser could not read the file", &e))?;
-        self.buf = Uint8Array::new(&buffer).to_vec();
+        let bytes = Uint8Array::new(&buffer);
+        self.buf.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut self.buf);
         self.pos = 0;
         self.offset = end;
         Ok(())

@@ -21,6 +21,13 @@ use runlens_web::storage::Store;
 /// Minimum bytes between two progress messages (plus one at every file boundary).
 const PROGRESS_EVERY: u64 = 1 << 20;
 
+/// Dropped files up to this size are read whole with `Blob.arrayBuffer()`, requested ahead
+/// of the one being parsed ([`ReadAhead`]): the browser reads them while the worker parses
+/// (with `FileReaderSync` the worker waited for every slice: half of an import's time in the
+/// profile). Larger files stream through [`BlobReader`] in slices, so memory stays bounded
+/// by [`AHEAD_BYTES`] plus one file and one slice.
+const WHOLE_FILE_MAX: u64 = 32 << 20;
+
 /// Entry point of the worker binary.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
@@ -74,6 +81,7 @@ async fn run_job(job: ImportJob, files: Array) {
     let mut registry = Registry::standard_with_table_layouts(job.table_layouts.clone());
     let mut reports = Vec::with_capacity(job.files.len());
 
+    let mut ahead = ReadAhead::default();
     for (index, file) in job.files.iter().enumerate() {
         let at = Position {
             job: job.id,
@@ -83,7 +91,24 @@ async fn run_job(job: ImportJob, files: Array) {
             files_total,
         };
         at.post(0, &file.path);
-        let report = read_one(&mut registry, &at, file, files.get(index as u32)).await;
+        ahead.request_up_to(index, &job.files, &files);
+        let whole = match ahead.take(index) {
+            Some(request) => Some(request.await),
+            None => None,
+        };
+        // Asked before this file is parsed, so the browser reads them meanwhile.
+        ahead.request_up_to(index + 1, &job.files, &files);
+        let report = match whole {
+            Some(Ok(buffer)) => {
+                let bytes = Uint8Array::new(&buffer).to_vec();
+                read_bytes(&mut registry, &at, file, &bytes)
+            }
+            Some(Err(e)) => failed(
+                file,
+                format!("the browser could not read the file: {}", js_message(&e)),
+            ),
+            None => read_one(&mut registry, &at, file, files.get(index as u32)).await,
+        };
         done_before += report.bytes.max(file.size);
         reports.push(report);
     }
@@ -133,6 +158,17 @@ struct Position {
 }
 
 impl Position {
+    /// A progress callback for one file's read: posts every [`PROGRESS_EVERY`] bytes.
+    fn file_progress<'a>(&'a self, path: &'a str) -> impl FnMut(u64) + 'a {
+        let mut last_posted = 0u64;
+        move |done| {
+            if done >= last_posted + PROGRESS_EVERY {
+                last_posted = done;
+                self.post(done, path);
+            }
+        }
+    }
+
     fn post(&self, bytes_in_file: u64, file: &str) {
         post(&WorkerEvent::Progress {
             job: self.job,
@@ -145,6 +181,70 @@ impl Position {
     }
 }
 
+/// Dropped files requested whole ahead of the one being parsed: at most [`AHEAD_BYTES`]
+/// in flight (or one file), in job order.
+#[derive(Default)]
+struct ReadAhead {
+    /// (file index, size, the `arrayBuffer()` promise).
+    pending: std::collections::VecDeque<(usize, u64, JsFuture)>,
+    /// The next file index not yet considered.
+    next: usize,
+}
+
+/// Bytes of whole-file reads in flight at once.
+const AHEAD_BYTES: u64 = 64 << 20;
+
+impl ReadAhead {
+    /// Requests files from the next one not yet considered, while they are small enough to
+    /// read whole and the bytes in flight stay under [`AHEAD_BYTES`]; stops at the first
+    /// file to stream, until `current` reaches it.
+    fn request_up_to(&mut self, current: usize, job: &[JobFile], blobs: &Array) {
+        self.next = self.next.max(current);
+        while let Some(file) = job.get(self.next) {
+            let in_flight: u64 = self.pending.iter().map(|p| p.1).sum();
+            if !self.pending.is_empty() && in_flight + file.size > AHEAD_BYTES {
+                return;
+            }
+            if file.url.is_some() || file.size > WHOLE_FILE_MAX {
+                if self.next > current {
+                    return;
+                }
+            } else if let Some(blob) = blobs.get(self.next as u32).dyn_ref::<Blob>() {
+                let request = JsFuture::from(blob.array_buffer());
+                self.pending.push_back((self.next, file.size, request));
+            }
+            self.next += 1;
+        }
+    }
+
+    /// The whole-file read of file `index`, if it was requested.
+    fn take(&mut self, index: usize) -> Option<JsFuture> {
+        while let Some((i, _, _)) = self.pending.front() {
+            if *i > index {
+                return None;
+            }
+            let (i, _, request) = self.pending.pop_front()?;
+            if i == index {
+                return Some(request);
+            }
+        }
+        None
+    }
+}
+
+/// Reads one file whose bytes are all here: its first bytes choose the reader.
+fn read_bytes(registry: &mut Registry, at: &Position, file: &JobFile, bytes: &[u8]) -> FileReport {
+    let mut progress = at.file_progress(&file.path);
+    let info = FileInfo {
+        path: &file.path,
+        size: bytes.len() as u64,
+    };
+    match registry.claim(&file.path, bytes) {
+        Some(reader) => registry.read(reader, info, &mut Cursor::new(bytes), &mut progress),
+        None => Registry::unrecognised(info),
+    }
+}
+
 /// Reads one file from a dropped `File` or a URL: its first bytes choose the reader, then
 /// the whole file streams into it. Every failure ends up in the report.
 async fn read_one(
@@ -153,25 +253,10 @@ async fn read_one(
     file: &JobFile,
     blob: JsValue,
 ) -> FileReport {
-    let mut last_posted = 0u64;
-    let mut progress = |bytes: u64| {
-        if bytes >= last_posted + PROGRESS_EVERY {
-            last_posted = bytes;
-            at.post(bytes, &file.path);
-        }
-    };
     if let Some(url) = &file.url {
-        let bytes = match fetch_bytes(url).await {
-            Ok(bytes) => bytes,
-            Err(message) => return failed(file, message),
-        };
-        let info = FileInfo {
-            path: &file.path,
-            size: bytes.len() as u64,
-        };
-        return match registry.claim(&file.path, &bytes) {
-            Some(reader) => registry.read(reader, info, &mut Cursor::new(&bytes), &mut progress),
-            None => Registry::unrecognised(info),
+        return match fetch_bytes(url).await {
+            Ok(bytes) => read_bytes(registry, at, file, &bytes),
+            Err(message) => failed(file, message),
         };
     }
     let Ok(blob) = blob.dyn_into::<Blob>() else {
@@ -194,7 +279,7 @@ async fn read_one(
             index,
             info,
             &mut Cursor::new(head).chain(reader),
-            &mut progress,
+            &mut at.file_progress(&file.path),
         ),
         None => Registry::unrecognised(info),
     }
