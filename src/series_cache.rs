@@ -1,5 +1,5 @@
 //! Loaded series, shared by all charts: each (run, tag) is read from IndexedDB once per
-//! workspace revision.
+//! workspace revision, a chart's missing ones in one transaction.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,25 +16,47 @@ pub struct SeriesCache {
 }
 
 impl SeriesCache {
-    pub async fn get(
+    /// One tag's series of many runs, in `run_ids` order; the ones not cached are read in
+    /// one transaction ([`Store::load_series_many`]).
+    pub async fn get_many(
         &self,
         store: &Store,
         revision: u64,
-        run_id: &str,
+        run_ids: &[&str],
         tag: &str,
-    ) -> Result<Rc<Series>, StorageError> {
+    ) -> Result<Vec<Rc<Series>>, StorageError> {
         if *self.revision.borrow() != revision {
             self.entries.borrow_mut().clear();
             *self.revision.borrow_mut() = revision;
         }
-        let key = (run_id.to_owned(), tag.to_owned());
-        if let Some(s) = self.entries.borrow().get(&key) {
-            return Ok(s.clone());
+        let cached = |id: &str| {
+            self.entries
+                .borrow()
+                .get(&(id.to_owned(), tag.to_owned()))
+                .cloned()
+        };
+        let missing: Vec<&str> = run_ids
+            .iter()
+            .copied()
+            .filter(|id| cached(id).is_none())
+            .collect();
+        let mut loaded = store.load_series_many(&missing, tag).await?.into_iter();
+        let mut out = Vec::with_capacity(run_ids.len());
+        for id in run_ids {
+            let series = match cached(id) {
+                Some(s) => s,
+                None => {
+                    let s = Rc::new(loaded.next().unwrap_or_else(|| Series::new(tag)));
+                    if *self.revision.borrow() == revision {
+                        self.entries
+                            .borrow_mut()
+                            .insert((id.to_string(), tag.to_owned()), s.clone());
+                    }
+                    s
+                }
+            };
+            out.push(series);
         }
-        let series = Rc::new(store.load_series(run_id, tag).await?);
-        if *self.revision.borrow() == revision {
-            self.entries.borrow_mut().insert(key, series.clone());
-        }
-        Ok(series)
+        Ok(out)
     }
 }

@@ -107,6 +107,17 @@ async fn round_trip_keeps_every_point_across_chunks() {
     // loss of big needs 2 chunks, its accuracy 1; small has 1 + 1.
     assert_eq!(store.chunk_count().await.unwrap(), 5);
     assert_eq!(store.load_import_reports().await.unwrap().len(), 1);
+
+    // What a chart reads: one tag of several runs at once, in the order asked, a run
+    // without the tag giving an empty series.
+    let many = store
+        .load_series_many(&[&small.id, "tensorboard:absent", &big.id], "loss/train")
+        .await
+        .expect("load many");
+    assert_eq!(many.len(), 3);
+    assert_same_series(&many[0], small.series("loss/train").unwrap());
+    assert!(many[1].is_empty() && many[1].tag == "loss/train");
+    assert_same_series(&many[2], big.series("loss/train").unwrap());
 }
 
 #[wasm_bindgen_test]
@@ -239,7 +250,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
         Artifact {
             path: "confusion_matrix.json".into(),
             size: 30,
-            text: Some("{\"labels\":[1,2]}".into()),
+            text: Some("{"labels":[1,2]}".into()),
         },
         Artifact {
             path: "model.pt".into(),
@@ -286,7 +297,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
             .await
             .unwrap()
             .as_deref(),
-        Some("{\"labels\":[1,2]}")
+        Some("{"labels":[1,2]}")
     );
     assert_eq!(
         store.load_artifact_text(&a.id, "model.pt").await.unwrap(),
@@ -314,7 +325,7 @@ async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
         Artifact {
             path: "confusion_matrix.json".into(),
             size: 30,
-            text: Some("{\"labels\":[1,2]}".into()),
+            text: Some("{"labels":[1,2]}".into()),
         },
         Artifact {
             path: "model.pt".into(),

@@ -98,30 +98,28 @@ pub fn chart(props: &Props) -> Html {
                 let (tag, runs, cv, revision) =
                     (tag.clone(), runs.clone(), chart_view.clone(), *revision);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut loaded = Vec::with_capacity(runs.len());
-                    for run in runs.iter() {
-                        match services
-                            .series
-                            .get(&services.store, revision, &run.id, &tag)
-                            .await
-                        {
-                            Ok(series) => loaded.push(series),
-                            Err(e) => return error.set(Some(e.to_string())),
-                        }
-                    }
+                    let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+                    let mut loaded = match services
+                        .series
+                        .get_many(&services.store, revision, &ids, &tag)
+                        .await
+                    {
+                        Ok(loaded) => loaded,
+                        Err(e) => return error.set(Some(e.to_string())),
+                    };
                     // With another metric as x: each run's points paired with that metric's
                     // at equal steps.
                     if let Some(x_tag) = cv.x_metric.as_ref().filter(|m| **m != *tag) {
-                        for (run, series) in runs.iter().zip(loaded.iter_mut()) {
-                            let x_series = match services
-                                .series
-                                .get(&services.store, revision, &run.id, x_tag)
-                                .await
-                            {
-                                Ok(s) => s,
-                                Err(e) => return error.set(Some(e.to_string())),
-                            };
-                            let (xs, ys) = align::against(&x_series, series);
+                        let x_series = match services
+                            .series
+                            .get_many(&services.store, revision, &ids, x_tag)
+                            .await
+                        {
+                            Ok(s) => s,
+                            Err(e) => return error.set(Some(e.to_string())),
+                        };
+                        for (x_series, series) in x_series.iter().zip(loaded.iter_mut()) {
+                            let (xs, ys) = align::against(x_series, series);
                             // The paired x values travel in the wall-time column (read
                             // back below when `x_metric` is set); steps are not used.
                             *series = Rc::new(Series {
@@ -202,17 +200,15 @@ pub fn chart(props: &Props) -> Html {
                 error.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let mut loaded = Vec::with_capacity(runs.len());
-                for run in runs.iter() {
-                    match services
-                        .series
-                        .get(&services.store, revision, &run.id, &tag)
-                        .await
-                    {
-                        Ok(s) => loaded.push(s),
-                        Err(e) => return error.set(Some(e.to_string())),
-                    }
-                }
+                let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+                let loaded = match services
+                    .series
+                    .get_many(&services.store, revision, &ids, &tag)
+                    .await
+                {
+                    Ok(loaded) => loaded,
+                    Err(e) => return error.set(Some(e.to_string())),
+                };
                 super::runs_table::download(
                     &format!("{}.csv", tag.replace('/', "_")),
                     "text/csv",

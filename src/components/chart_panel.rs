@@ -1,7 +1,7 @@
 //! Chart controls and one chart per scalar tag, grouped by the tag's prefix before `/`
 //! (as TensorBoard groups them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -10,6 +10,7 @@ use yew::prelude::*;
 use runlens_core::transform::filter::tag_matcher;
 use runlens_core::transform::group::{group_key, Aggregate, Band, GroupBy};
 use runlens_core::transform::smoothing::SmoothingKind;
+use runlens_core::transform::table::RunsTable;
 
 use crate::hooks::use_visible_runs;
 use crate::state::{PrefsAction, PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
@@ -19,6 +20,20 @@ use super::chart::{Chart, ChartRun};
 /// A chart's tag and the drawn runs that have it.
 type TagRuns = (String, Rc<Vec<ChartRun>>);
 
+/// Ungrouped charts draw at most this many runs unless the user asks for all: the first
+/// drawn runs in the runs table's order (its sort and filter), as W&B caps its line plots.
+/// Past this a chart takes seconds to draw and its lines can no longer be told apart;
+/// grouping draws every run, as group lines and bands.
+pub const CHART_RUNS: usize = 100;
+
+/// The charts' runs: by prefix group, then by tag.
+struct Charted {
+    groups: BTreeMap<String, Vec<TagRuns>>,
+    /// Drawn runs (ticked, shown by the filter), and how many of them the charts draw.
+    drawn: usize,
+    charted: usize,
+}
+
 #[function_component(ChartPanel)]
 pub fn chart_panel() -> Html {
     let workspace = use_context::<WorkspaceContext>().expect("workspace context");
@@ -26,40 +41,85 @@ pub fn chart_panel() -> Html {
     let prefs = use_context::<PrefsContext>().expect("prefs context");
     let visible = use_visible_runs();
 
-    // tag → the drawn runs that have it, in workspace order (colours match the table).
-    let groups = {
+    let draw_all = use_state(|| false);
+    // The runs table's order of the visible runs (its sort), to pick the charted ones.
+    let table_order = use_memo(
+        (visible.clone(), prefs.table.clone()),
+        |(runs, options)| {
+            RunsTable::build(runs, options)
+                .rows
+                .iter()
+                .map(|r| r.run_id.clone())
+                .collect::<Vec<_>>()
+        },
+    );
+
+    // tag → the charted runs that have it, in workspace order (colours match the table).
+    let charted = {
         let deps = (
             visible.clone(),
             workspace.hidden.clone(),
             view.tag_filter.clone(),
             prefs.colors.clone(),
             prefs.table.group_by.clone(),
+            table_order.clone(),
+            *draw_all,
         );
         let (all, prefs) = (workspace.runs.clone(), prefs.clone());
-        use_memo(deps, move |(visible, undrawn, tag_filter, _, group_by)| {
-            let matches = tag_matcher(tag_filter);
-            let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
-            for run in visible.iter() {
-                let index = all.iter().position(|r| r.id == run.id).unwrap_or(0);
-                for s in run.series.iter().filter(|s| matches(&s.tag)) {
-                    let entry = by_tag.entry(s.tag.clone()).or_default();
-                    if !undrawn.contains(&run.id) {
-                        entry.push(ChartRun {
-                            id: run.id.clone(),
-                            name: run.name.clone(),
-                            color: prefs.color(&run.id, index),
-                            group: group_by.as_ref().map(|by| group_key(run, by)),
-                        });
+        use_memo(
+            deps,
+            move |(visible, undrawn, tag_filter, _, group_by, order, draw_all)| {
+                let drawn: Vec<&str> = order
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|id| !undrawn.contains(*id))
+                    .collect();
+                let cap = if *draw_all || group_by.is_some() {
+                    usize::MAX
+                } else {
+                    CHART_RUNS
+                };
+                let chosen: HashSet<&str> = drawn.iter().copied().take(cap).collect();
+                let positions: HashMap<&str, usize> = all
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.id.as_str(), i))
+                    .collect();
+                let matches = tag_matcher(tag_filter);
+                let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
+                for run in visible.iter() {
+                    let index = positions.get(run.id.as_str()).copied().unwrap_or(0);
+                    let charted = chosen.contains(run.id.as_str());
+                    for s in run.series.iter().filter(|s| matches(&s.tag)) {
+                        // A tag of uncharted runs only still gets its (empty) chart.
+                        let entry = by_tag.entry(s.tag.clone()).or_default();
+                        if charted {
+                            entry.push(ChartRun {
+                                id: run.id.clone(),
+                                name: run.name.clone(),
+                                color: prefs.color(&run.id, index),
+                                group: group_by.as_ref().map(|by| group_key(run, by)),
+                            });
+                        }
                     }
                 }
-            }
-            let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
-            for (tag, runs) in by_tag {
-                let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
-                groups.entry(group).or_default().push((tag, Rc::new(runs)));
-            }
-            groups
-        })
+                let mut groups: BTreeMap<String, Vec<TagRuns>> = BTreeMap::new();
+                for (tag, runs) in by_tag {
+                    let group = tag.split_once('/').map_or("", |(g, _)| g).to_owned();
+                    groups.entry(group).or_default().push((tag, Rc::new(runs)));
+                }
+                Charted {
+                    groups,
+                    drawn: drawn.len(),
+                    charted: chosen.len(),
+                }
+            },
+        )
+    };
+    let groups = &charted.groups;
+    let on_draw_all = {
+        let draw_all = draw_all.clone();
+        Callback::from(move |_| draw_all.set(true))
     };
 
     let on_smoothing = {
@@ -158,6 +218,15 @@ pub fn chart_panel() -> Html {
                 <label title="Scale y to the 5th–95th percentile, as TensorBoard does"><input id="ignore-outliers" type="checkbox" checked={view.ignore_outliers} onchange={on_outliers} />{ " Ignore outliers" }</label>
                 <input id="tag-filter" type="search" placeholder="Search tags (regex)" value={view.tag_filter.clone()} oninput={on_filter} />
             </div>
+            if charted.charted < charted.drawn {
+                <p class="chart-cap" id="chart-cap">
+                    { format!(
+                        "Charts draw {} of {} runs: the first in the runs table's order. Sort or filter the table, or untick runs, to choose which; group runs to see every one in a band. ",
+                        charted.charted, charted.drawn,
+                    ) }
+                    <button id="chart-draw-all" onclick={on_draw_all}>{ format!("Draw all {}", charted.drawn) }</button>
+                </p>
+            }
             { for groups.iter().map(|(group, tags)| html! {
                 <details class="chart-group" open=true key={group.clone()}>
                     <summary>{ if group.is_empty() { "(no prefix)".to_owned() } else { group.clone() } }

@@ -249,14 +249,35 @@ impl Store {
             .primitive()?
             .await?
             .collect::<Result<_, _>>()?;
-        let mut series = Series::new(tag);
-        for (i, chunk) in chunks.iter().enumerate() {
-            codec::decode_chunk(chunk, &mut series).map_err(|message| StorageError::Damaged {
-                key: codec::chunk_key(run_id, tag, i),
-                message,
-            })?;
+        decode_series(run_id, tag, &chunks)
+    }
+
+    /// One tag's series of many runs, in `run_ids` order, read in one transaction: every
+    /// request is made before the first await, so the reads overlap instead of waiting on
+    /// each other (a chart of 1,000 runs made 1,000 round trips one after another).
+    pub async fn load_series_many(
+        &self,
+        run_ids: &[&str],
+        tag: &str,
+    ) -> Result<Vec<Series>, StorageError> {
+        let tx = self.db.transaction(SERIES).build()?;
+        let store = tx.object_store(SERIES)?;
+        let requests = run_ids
+            .iter()
+            .map(|run_id| {
+                let (lo, hi) = codec::series_range(run_id, tag);
+                store
+                    .get_all::<JsValue>()
+                    .with_query::<String, _>(string_range(lo, hi))
+                    .primitive()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::with_capacity(run_ids.len());
+        for (run_id, request) in run_ids.iter().zip(requests) {
+            let chunks: Vec<JsValue> = request.await?.collect::<Result<_, _>>()?;
+            out.push(decode_series(run_id, tag, &chunks)?);
         }
-        Ok(series)
+        Ok(out)
     }
 
     /// A whole run again — its meta, every series' points and its artifacts' kept text —
@@ -367,6 +388,18 @@ impl Store {
 }
 
 /// The half-open key range `[lo, hi)`.
+/// One series from its stored chunks, in key order.
+fn decode_series(run_id: &str, tag: &str, chunks: &[JsValue]) -> Result<Series, StorageError> {
+    let mut series = Series::new(tag);
+    for (i, chunk) in chunks.iter().enumerate() {
+        codec::decode_chunk(chunk, &mut series).map_err(|message| StorageError::Damaged {
+            key: codec::chunk_key(run_id, tag, i),
+            message,
+        })?;
+    }
+    Ok(series)
+}
+
 fn string_range(lo: String, hi: String) -> KeyRange<String> {
     KeyRange::Bound(lo, false, hi, true)
 }
