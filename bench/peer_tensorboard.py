@@ -2,11 +2,16 @@
 
 Writes (once) a seeded tensorboardX event file of 500k scalars (5 tags x 100k steps) to
 bench/out/, times TensorBoard's EventAccumulator (scalars unlimited) reading it, and prints
-the figures. scripts/bench.sh runs this and then runlens' native reader on the same file.
+the figures (last line: the file's path). scripts/bench.sh runs this and then runlens' native
+reader on the same file, and again with bench/.venv-tf (+ tensorflow-cpu): the label says which
+record reader TensorBoard used (TensorFlow's C++ one if importable, else its pure-Python stub).
+TensorFlow's import is done before the timing and its time printed apart.
 """
 import os
 import sys
 import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TF's C++ info lines on stderr
 
 import numpy as np
 
@@ -27,9 +32,25 @@ def write():
     w.close()
 
 
+def reader():
+    """Resolve TensorBoard's lazy `tensorboard.compat.tf` now (it imports TensorFlow if it can,
+    else the stub) and describe the record reader that follows from it."""
+    import tensorboard
+    from tensorboard.compat import tf
+
+    start = time.perf_counter()
+    version = tf.__version__
+    secs = time.perf_counter() - start
+    if version == "stub":
+        return f"tensorboard {tensorboard.__version__}, no TensorFlow: pure-Python reader"
+    return (f"tensorboard {tensorboard.__version__}, TensorFlow {version} installed: C++ record "
+            f"reader; TF import {secs:.1f} s, not timed")
+
+
 def read():
     from tensorboard.backend.event_processing import event_accumulator as ea
 
+    label = reader()
     path = next(os.path.join(OUT, f) for f in sorted(os.listdir(OUT)) if "tfevents" in f)
     size = os.path.getsize(path)
     start = time.perf_counter()
@@ -37,7 +58,7 @@ def read():
     acc.Reload()
     points = sum(len(acc.Scalars(t)) for t in acc.Tags()["scalars"])
     secs = time.perf_counter() - start
-    print(f"tensorboard EventAccumulator: {size/1e6:.1f} MB, {points} points, {secs:.2f} s, "
+    print(f"EventAccumulator ({label}): {size/1e6:.1f} MB, {points} points, {secs:.2f} s, "
           f"{size/secs/1e6:.1f} MB/s, {points/secs/1e3:.0f} k points/s")
     print(path)
 

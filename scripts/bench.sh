@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks: runlens core's TensorBoard reader on synthetic files, then side by
 # side with TensorBoard's Python loader on one real tensorboardX file of 500k scalars.
-# Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt); the
-# browser part runs the built dist/ in headless Chromium (scripts/setup.sh installs it).
+# Needs Python 3 with pip (a venv is made in bench/.venv from bench/requirements.txt, and one
+# with tensorflow-cpu in bench/.venv-tf from bench/requirements-tf.txt, ~1.6 GB: TensorBoard then
+# reads records with TF's C++ reader; PEER_TF=0 skips it); the browser part runs the built dist/
+# in headless Chromium (scripts/setup.sh installs it).
 # Usage: ./scripts/bench.sh [sweep runs [sweep steps]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,13 @@ if [ ! -x bench/.venv/bin/python ]; then
   bench/.venv/bin/pip install -q -r bench/requirements.txt
 fi
 file=$(bench/.venv/bin/python bench/peer_tensorboard.py | tee /dev/stderr | tail -n 1)
+if [ "${PEER_TF:-1}" != 0 ]; then
+  if [ ! -x bench/.venv-tf/bin/python ]; then
+    python3 -m venv bench/.venv-tf
+    bench/.venv-tf/bin/pip install -q -r bench/requirements-tf.txt
+  fi
+  bench/.venv-tf/bin/python bench/peer_tensorboard.py | sed -n 1p  # the figures (line 2: the path)
+fi
 cargo bench -p runlens-core --bench tfevents -- "$file"
 # In the browser: the built app (trunk build --release) imports the same file.
 [ -f dist/index.html ] || { source scripts/env.sh; trunk build --release; }

@@ -32,6 +32,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod url_source;
 #[cfg(target_arch = "wasm32")]
+pub mod webgl;
+#[cfg(target_arch = "wasm32")]
 pub mod workspace_file;
 
 /// Starts the app in the page.

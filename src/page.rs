@@ -38,6 +38,17 @@ impl EmbedView {
     }
 }
 
+/// `?webgl=`: whether charts may draw with WebGL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebGl {
+    /// With a hardware GPU, for charts with many drawn points ([`crate::webgl`]).
+    Auto,
+    /// Always (`?webgl=force`), also on a software renderer.
+    Force,
+    /// Never (`?webgl=off`).
+    Off,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
     /// Follows the system (and so the notebook's browser) light/dark setting.
@@ -93,6 +104,7 @@ pub struct PageMode {
     pub allowed_origins: Vec<String>,
     /// The view state the page opens with: the snapshot's, or the URL hash.
     pub initial_state: Option<String>,
+    pub webgl: WebGl,
 }
 
 thread_local! {
@@ -181,7 +193,13 @@ fn read_mode() -> PageMode {
                 .collect()
         })
         .unwrap_or_default();
+    let webgl = match get("webgl").as_deref() {
+        Some("force" | "1" | "on") => WebGl::Force,
+        Some("off" | "0") => WebGl::Off,
+        _ => WebGl::Auto,
+    };
     PageMode {
+        webgl,
         embed: embed_flag.then(|| EmbedView::from_key(&view_key)),
         theme,
         initial_state: hash.or_else(|| payload.as_ref().and_then(|p| p.state.clone())),

@@ -20,10 +20,18 @@ use crate::plot::{self, ChartLine, ChartSpec};
 use crate::services::Services;
 use crate::state::{ChartView, ViewAction, ViewContext, WorkspaceContext, XAxis};
 
+/// Points a chart draws: every line's, its faded raw copy's and its band's edges.
+fn drawn_points(lines: &[ChartLine]) -> usize {
+    lines
+        .iter()
+        .map(|l| {
+            l.xs.len() * (1 + usize::from(l.raw.is_some()) + 2 * usize::from(l.band.is_some()))
+        })
+        .sum()
+}
+
 /// Horizontal resolution of the downsampling: about one bucket per pixel column.
 const BUCKETS: usize = 1200;
-/// Charts with at least this many source points draw with WebGL (within the budget).
-const WEBGL_FROM_POINTS: usize = 50_000;
 
 /// Browsers keep about 16 live WebGL contexts per page and drop the oldest beyond that:
 /// at most [`gl_budget::MAX`] charts use WebGL at once; the others draw with SVG.
@@ -130,7 +138,6 @@ pub fn chart(props: &Props) -> Html {
                             });
                         }
                     }
-                    let points: usize = loaded.iter().map(|s| s.len()).sum();
                     // Grouped runs draw one line per group, aligned on steps.
                     let grouped = runs.iter().any(|r| r.group.is_some());
                     let lines = if grouped {
@@ -156,7 +163,12 @@ pub fn chart(props: &Props) -> Html {
                             .map(|((run, s), p)| line(run, s, p, &cv))
                             .collect()
                     };
-                    let webgl = points >= WEBGL_FROM_POINTS && gl_budget::claim(&div_id);
+                    let webgl =
+                        crate::webgl::wanted(drawn_points(&lines)) && gl_budget::claim(&div_id);
+                    if !webgl {
+                        // A chart that held a context and now draws with SVG gives it back.
+                        gl_budget::release(&div_id);
+                    }
                     let spec = ChartSpec {
                         tag: tag.to_string(),
                         lines,

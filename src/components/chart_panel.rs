@@ -43,16 +43,13 @@ pub fn chart_panel() -> Html {
 
     let draw_all = use_state(|| false);
     // The runs table's order of the visible runs (its sort), to pick the charted ones.
-    let table_order = use_memo(
-        (visible.clone(), prefs.table.clone()),
-        |(runs, options)| {
-            RunsTable::build(runs, options)
-                .rows
-                .iter()
-                .map(|r| r.run_id.clone())
-                .collect::<Vec<_>>()
-        },
-    );
+    let table_order = use_memo((visible.clone(), prefs.table.clone()), |(runs, options)| {
+        RunsTable::build(runs, options)
+            .rows
+            .iter()
+            .map(|r| r.run_id.clone())
+            .collect::<Vec<_>>()
+    });
 
     // tag → the charted runs that have it, in workspace order (colours match the table).
     let charted = {

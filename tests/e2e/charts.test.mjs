@@ -56,13 +56,29 @@ test('downsampling for drawing keeps the one spike among 200,000 points', async 
   assert.ok(x.includes(SPIKE_AT));
 });
 
-test('a large series is drawn with WebGL (scattergl) under the CSP: no eval, no violation', async () => {
-  const drawn = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => ({
-    types: d._fullData.map((t) => t.type),
-    regl: Boolean(d._fullLayout._glcanvas?.data()?.[0]?.regl),
-  }));
-  assert.deepEqual(drawn, { types: ['scattergl'], regl: true });
-  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+test('without a GPU (WebGL in software, as in headless Chromium) a chart draws with SVG', async () => {
+  const types = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => d._fullData.map((t) => t.type));
+  assert.deepEqual(types, ['scatter']);
+});
+
+test('with ?webgl=force a chart draws with WebGL (scattergl) under the CSP: no eval, no violation', async () => {
+  const gl = await page.context().newPage();
+  try {
+    await gl.goto(`${server.url}?webgl=force`);
+    const sel = 'figure.chart[data-tag="loss"] .js-plotly-plot';
+    await gl.waitForFunction((s) => document.querySelector(s)?._fullData?.[0]?.type === 'scattergl', sel);
+    const drawn = await gl.$eval(sel, (d) => ({
+      types: d._fullData.map((t) => t.type),
+      regl: Boolean(d._fullLayout._glcanvas?.data()?.[0]?.regl),
+    }));
+    assert.deepEqual(drawn, { types: ['scattergl'], regl: true });
+    // Zoom and hover run plotly's WebGL code paths again.
+    await gl.evaluate((s) => window.Plotly.relayout(document.querySelector(s), { 'xaxis.range[0]': 1000, 'xaxis.range[1]': 9000 }), sel);
+    await gl.hover(sel);
+    assert.deepEqual(await gl.evaluate(() => window.__cspViolations), []);
+  } finally {
+    await gl.close();
+  }
 });
 
 test('zooming one chart zooms every chart, redrawn from full data for the range', async () => {
