@@ -41,9 +41,9 @@ impl EmbedView {
 /// `?webgl=`: whether charts may draw with WebGL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebGl {
-    /// With a hardware GPU, for charts with many drawn points ([`crate::webgl`]).
+    /// For charts with many drawn points ([`crate::webgl`]).
     Auto,
-    /// Always (`?webgl=force`), also on a software renderer.
+    /// Always (`?webgl=force`).
     Force,
     /// Never (`?webgl=off`).
     Off,

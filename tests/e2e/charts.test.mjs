@@ -56,7 +56,7 @@ test('downsampling for drawing keeps the one spike among 200,000 points', async 
   assert.ok(x.includes(SPIKE_AT));
 });
 
-test('without a GPU (WebGL in software, as in headless Chromium) a chart draws with SVG', async () => {
+test('one long run draws its few downsampled points with SVG, holding no WebGL context', async () => {
   const types = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => d._fullData.map((t) => t.type));
   assert.deepEqual(types, ['scatter']);
 });
