@@ -86,6 +86,7 @@ pub fn app() -> Html {
                             WorkerEvent::Done {
                                 mut report,
                                 settings,
+                                timings,
                                 ..
                             } => {
                                 // A workspace file's settings, applied before its runs load.
@@ -98,7 +99,7 @@ pub fn app() -> Html {
                                         &ws,
                                     );
                                 }
-                                imp.dispatch(ImportAction::Done(report));
+                                imp.dispatch(ImportAction::Done(report, timings));
                                 reload_runs(store.clone(), ws.clone());
                             }
                             // Handled by the importer itself.

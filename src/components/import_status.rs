@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use runlens_core::report::{FileReport, ImportReport};
 
+use crate::protocol::ImportTimings;
 use crate::state::import::Outcome;
 use crate::state::{ImportAction, ImportContext};
 
@@ -50,11 +51,11 @@ pub fn import_status() -> Html {
                 <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
             </section>
         },
-        Some(Outcome::Imported(report)) => summary(report, dismiss),
+        Some(Outcome::Imported(report, timings)) => summary(report, timings, dismiss),
     }
 }
 
-fn summary(report: &ImportReport, dismiss: Callback<MouseEvent>) -> Html {
+fn summary(report: &ImportReport, timings: &ImportTimings, dismiss: Callback<MouseEvent>) -> Html {
     let read = report
         .files
         .iter()
@@ -73,6 +74,17 @@ fn summary(report: &ImportReport, dismiss: Callback<MouseEvent>) -> Html {
                 { format!(" from {read} file{}", if read == 1 { "" } else { "s" }) }
                 if skipped > 0 { { format!(", {skipped} skipped") } }
                 <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+            <div class="import-timing hint" id="import-timing"
+                data-waiting-ms={timings.waiting_ms.round().to_string()}
+                data-parsing-ms={timings.parsing_ms.round().to_string()}
+                data-saving-ms={timings.saving_ms.round().to_string()}>
+                { format!(
+                    "Parsed in {}, saved in {}; {} waiting for the browser to read the files.",
+                    seconds(timings.parsing_ms),
+                    seconds(timings.saving_ms),
+                    seconds(timings.waiting_ms),
+                ) }
             </div>
             if !problems.is_empty() || skipped > 0 {
                 // Folded in an embedded view, where every line costs the chart room.
@@ -128,5 +140,14 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// `1.23 s`, or `85 ms` under a second.
+fn seconds(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
     }
 }

@@ -6,6 +6,8 @@ use yew::Reducible;
 
 use runlens_core::report::ImportReport;
 
+use crate::protocol::ImportTimings;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     pub job: u32,
@@ -18,7 +20,7 @@ pub struct Progress {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Imported(ImportReport),
+    Imported(ImportReport, ImportTimings),
     Failed(String),
 }
 
@@ -31,7 +33,7 @@ pub struct ImportState {
 pub enum ImportAction {
     Started { job: u32, bytes_total: u64 },
     Progress(Progress),
-    Done(ImportReport),
+    Done(ImportReport, ImportTimings),
     Failed(String),
     Dismiss,
 }
@@ -54,9 +56,9 @@ impl Reducible for ImportState {
                 next.last = None;
             }
             ImportAction::Progress(p) => next.active = Some(p),
-            ImportAction::Done(report) => {
+            ImportAction::Done(report, timings) => {
                 next.active = None;
-                next.last = Some(Outcome::Imported(report));
+                next.last = Some(Outcome::Imported(report, timings));
             }
             ImportAction::Failed(message) => {
                 next.active = None;

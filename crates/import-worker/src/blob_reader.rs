@@ -6,6 +6,16 @@ use std::io::{self, Read};
 use js_sys::Uint8Array;
 use web_sys::{Blob, FileReaderSync};
 
+thread_local! {
+    /// Milliseconds this worker has spent in `FileReaderSync` reads, in all.
+    static WAITED_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Milliseconds spent waiting for slices so far (a running total: callers take differences).
+pub fn waited_ms() -> f64 {
+    WAITED_MS.get()
+}
+
 /// Bytes fetched per slice. Large enough to amortise the JS call, small enough to keep
 /// progress fine-grained.
 const SLICE: f64 = 4.0 * 1024.0 * 1024.0;
@@ -40,10 +50,10 @@ impl BlobReader {
             .blob
             .slice_with_f64_and_f64(self.offset, end)
             .map_err(|e| js_io_error("could not slice the file", &e))?;
-        let buffer = self
-            .reader
-            .read_as_array_buffer(&slice)
-            .map_err(|e| js_io_error("the browser could not read the file", &e))?;
+        let asked = js_sys::Date::now();
+        let buffer = self.reader.read_as_array_buffer(&slice);
+        WAITED_MS.set(WAITED_MS.get() + js_sys::Date::now() - asked);
+        let buffer = buffer.map_err(|e| js_io_error("the browser could not read the file", &e))?;
         let bytes = Uint8Array::new(&buffer);
         self.buf.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut self.buf);

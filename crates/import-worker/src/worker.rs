@@ -15,7 +15,9 @@ use runlens_core::report::{FileReport, ImportReport};
 
 use crate::blob_reader::BlobReader;
 use runlens_web::js_message;
-use runlens_web::protocol::{ExportJob, ImportJob, JobFile, WorkerEvent, EXPORT_KEY};
+use runlens_web::protocol::{
+    ExportJob, ImportJob, ImportTimings, JobFile, WorkerEvent, EXPORT_KEY,
+};
 use runlens_web::storage::Store;
 
 /// Minimum bytes between two progress messages (plus one at every file boundary).
@@ -81,6 +83,9 @@ async fn run_job(job: ImportJob, files: Array) {
     let mut registry = Registry::standard_with_table_layouts(job.table_layouts.clone());
     let mut reports = Vec::with_capacity(job.files.len());
 
+    let started = js_sys::Date::now();
+    let waited_before = crate::blob_reader::waited_ms();
+    let mut waiting = 0.0;
     let mut ahead = ReadAhead::default();
     for (index, file) in job.files.iter().enumerate() {
         let at = Position {
@@ -93,7 +98,12 @@ async fn run_job(job: ImportJob, files: Array) {
         at.post(0, &file.path);
         ahead.request_up_to(index, &job.files, &files);
         let whole = match ahead.take(index) {
-            Some(request) => Some(request.await),
+            Some(request) => {
+                let asked = js_sys::Date::now();
+                let bytes = request.await;
+                waiting += js_sys::Date::now() - asked;
+                Some(bytes)
+            }
             None => None,
         };
         // Asked before this file is parsed, so the browser reads them meanwhile.
@@ -114,6 +124,12 @@ async fn run_job(job: ImportJob, files: Array) {
     }
 
     let output = registry.finish(&mut reports);
+    waiting += crate::blob_reader::waited_ms() - waited_before;
+    let mut timings = ImportTimings {
+        waiting_ms: waiting,
+        parsing_ms: js_sys::Date::now() - started - waiting,
+        saving_ms: 0.0,
+    };
     let report = ImportReport {
         points: output.runs.iter().map(|r| r.point_count() as u64).sum(),
         runs: output.runs.len() as u64,
@@ -127,6 +143,7 @@ async fn run_job(job: ImportJob, files: Array) {
         files_total,
     }
     .post(0, "saving…");
+    let saving = js_sys::Date::now();
     let saved = match Store::open(&job.db).await {
         Ok(store) => {
             let r = store.save_import(&output, &report).await;
@@ -135,11 +152,13 @@ async fn run_job(job: ImportJob, files: Array) {
         }
         Err(e) => Err(e),
     };
+    timings.saving_ms = js_sys::Date::now() - saving;
     match saved {
         Ok(()) => post(&WorkerEvent::Done {
             job: job.id,
             report,
             settings: output.settings,
+            timings,
         }),
         Err(e) => post(&WorkerEvent::Failed {
             job: job.id,

@@ -36,6 +36,16 @@ fn default_db() -> String {
     "runlens".to_owned()
 }
 
+/// Where an import's time went in the worker, in milliseconds. `waiting` is time spent
+/// waiting for the browser to hand over file bytes (disk, the file system); `parsing` is
+/// everything else until the runs were built, `saving` the IndexedDB transaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportTimings {
+    pub waiting_ms: f64,
+    pub parsing_ms: f64,
+    pub saving_ms: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WorkerEvent {
@@ -57,6 +67,8 @@ pub enum WorkerEvent {
         /// Settings a workspace file carried, for the page to apply (opaque JSON).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         settings: Option<serde_json::Value>,
+        #[serde(default)]
+        timings: ImportTimings,
     },
     /// Nothing was stored (the store refused the transaction); the report says what was read.
     Failed { job: u32, message: String },
@@ -181,6 +193,7 @@ mod tests {
             job: 2,
             report: ImportReport::default(),
             settings: None,
+            timings: ImportTimings::default(),
         };
         let text = serde_json::to_string(&plain).unwrap();
         assert!(!text.contains("settings"), "{text}");
@@ -189,6 +202,11 @@ mod tests {
             job: 3,
             report: ImportReport::default(),
             settings: Some(serde_json::json!({"view": {"smoothing": 0.9}})),
+            timings: ImportTimings {
+                waiting_ms: 1.5,
+                parsing_ms: 2.0,
+                saving_ms: 3.0,
+            },
         };
         let text = serde_json::to_string(&with).unwrap();
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), with);
