@@ -1,4 +1,4 @@
-// A chart of many runs stays drawable: ungrouped charts draw the first 100 runs in the runs
+// The import summary's timings, and a chart of many runs stays drawable: ungrouped charts draw the first 100 runs in the runs
 // table's order, say so, and draw every run on request; the filter chooses which are drawn.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +46,13 @@ async function drawnRuns(count) {
   }, count, { timeout: 30_000 });
   return page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) => d.data.map((t) => t.name));
 }
+
+test('the import summary says where the time went: parsing, saving, waiting for the files', async () => {
+  const timing = page.locator('#import-timing');
+  assert.match(await timing.textContent(), /^Parsed in \d+( ms|\.\d\d s), saved in \d+( ms|\.\d\d s); .* waiting for the browser/);
+  const ms = await timing.evaluate((e) => [e.dataset.parsingMs, e.dataset.savingMs, e.dataset.waitingMs].map(Number));
+  assert.ok(ms.every((v) => Number.isFinite(v) && v >= 0), `${ms}`);
+});
 
 test('a chart of 130 runs draws the first 100 in the table and says so', async () => {
   const names = await drawnRuns(100);
