@@ -250,7 +250,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
         Artifact {
             path: "confusion_matrix.json".into(),
             size: 30,
-            text: Some("{"labels":[1,2]}".into()),
+            text: Some("{\"labels\":[1,2]}".into()),
         },
         Artifact {
             path: "model.pt".into(),
@@ -297,7 +297,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
             .await
             .unwrap()
             .as_deref(),
-        Some("{"labels":[1,2]}")
+        Some("{\"labels\":[1,2]}")
     );
     assert_eq!(
         store.load_artifact_text(&a.id, "model.pt").await.unwrap(),
@@ -325,7 +325,7 @@ async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
         Artifact {
             path: "confusion_matrix.json".into(),
             size: 30,
-            text: Some("{"labels":[1,2]}".into()),
+            text: Some("{\"labels\":[1,2]}".into()),
         },
         Artifact {
             path: "model.pt".into(),
