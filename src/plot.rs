@@ -1,6 +1,8 @@
 //! The thin binding to plotly.js: turns prepared traces into a plotly figure and draws it
 //! with `Plotly.react` (which reuses the existing plot on redraw).
 
+use std::borrow::Cow;
+
 use plotly::common::{Fill, HoverInfo, Line, Mode};
 use plotly::layout::{Axis, AxisType, HoverMode, Layout, Margin};
 use plotly::{Configuration, Plot, Scatter};
@@ -67,12 +69,55 @@ pub struct ChartSpec {
     pub webgl: bool,
 }
 
+/// Charts with at least this many faded raw lines draw them as one trace per colour (runs
+/// one after another, a NaN gap between them) instead of one per run: with 100 runs that
+/// is 112 traces instead of 200, and plotly's cost grows with traces. Raw lines take no
+/// hover, so nothing is lost; they are drawn behind every smoothed line.
+const MERGE_RAW_FROM: usize = 10;
+
+/// The faded raw lines merged by colour, when [`MERGE_RAW_FROM`] applies: (colour, indices
+/// of the lines), colours in order of first use.
+fn raw_by_colour(spec: &ChartSpec) -> Option<Vec<(&str, Vec<usize>)>> {
+    let raw: Vec<usize> = (0..spec.lines.len())
+        .filter(|&i| spec.lines[i].raw.is_some())
+        .collect();
+    if raw.len() < MERGE_RAW_FROM {
+        return None;
+    }
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for i in raw {
+        let color = spec.lines[i].color.as_str();
+        match groups.iter_mut().find(|(c, _)| *c == color) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((color, vec![i])),
+        }
+    }
+    Some(groups)
+}
+
+/// A faded raw line's trace (no points yet, no hover).
+fn raw_trace(name: &str, color: &str, webgl: bool) -> Box<Scatter<f64, f64>> {
+    Scatter::new(Vec::new(), Vec::new())
+        .web_gl_mode(webgl)
+        .mode(Mode::Lines)
+        .name(inert(name))
+        .legend_group(name)
+        .show_legend(false)
+        .opacity(0.25)
+        .hover_info(HoverInfo::Skip)
+        .line(Line::new().color(color.to_owned()).width(1.0))
+}
+
 /// The figure without its points: every trace's `x`, `y` (and `customdata`) are empty, and
 /// [`draw`] hands them to plotly as `Float64Array`s in [`trace_columns`] order, so no point
 /// is formatted as JSON text and parsed back.
 pub fn figure(spec: &ChartSpec) -> Plot {
     let mut plot = Plot::new();
     let none = Vec::<f64>::new;
+    let merged = raw_by_colour(spec);
+    for (color, _) in merged.iter().flatten() {
+        plot.add_trace(raw_trace("raw", color, spec.webgl));
+    }
     for line in &spec.lines {
         if line.band.is_some() {
             // The upper edge first, then the lower edge filled up to it.
@@ -91,18 +136,8 @@ pub fn figure(spec: &ChartSpec) -> Plot {
                     .fill_color(with_alpha(&line.color, 0.18)),
             );
         }
-        if line.raw.is_some() {
-            plot.add_trace(
-                Scatter::new(none(), none())
-                    .web_gl_mode(spec.webgl)
-                    .mode(Mode::Lines)
-                    .name(inert(&line.name))
-                    .legend_group(&line.name)
-                    .show_legend(false)
-                    .opacity(0.25)
-                    .hover_info(HoverInfo::Skip)
-                    .line(Line::new().color(line.color.clone()).width(1.0)),
-            );
+        if line.raw.is_some() && merged.is_none() {
+            plot.add_trace(raw_trace(&line.name, &line.color, spec.webgl));
         }
         // A lone point has no line to draw: show it as a marker.
         let mode = if line.xs.len() < 2 {
@@ -194,7 +229,7 @@ pub async fn draw(div_id: &str, spec: &ChartSpec) {
     for (index, columns) in trace_columns(spec).into_iter().enumerate() {
         let trace = data.get(index as u32);
         for (key, column) in columns {
-            let array = js_sys::Float64Array::from(column);
+            let array = js_sys::Float64Array::from(column.as_ref());
             let _ = js_sys::Reflect::set(&trace, &key.into(), &array);
         }
     }
@@ -209,21 +244,39 @@ pub async fn draw(div_id: &str, spec: &ChartSpec) {
     }
 }
 
+/// One trace's point columns by plotly attribute (`x`, `y`, `customdata`).
+type TraceColumns<'a> = Vec<(&'static str, Cow<'a, [f64]>)>;
+
 /// The point columns of every trace [`figure`] adds, in its order.
-fn trace_columns(spec: &ChartSpec) -> Vec<Vec<(&'static str, &[f64])>> {
+fn trace_columns(spec: &ChartSpec) -> Vec<TraceColumns<'_>> {
     let mut traces = Vec::new();
+    let merged = raw_by_colour(spec);
+    for (_, members) in merged.iter().flatten() {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for &i in members {
+            let line = &spec.lines[i];
+            if let Some(raw) = &line.raw {
+                xs.extend_from_slice(&line.xs);
+                ys.extend_from_slice(raw);
+                // The gap that ends this run's line before the next one starts.
+                xs.push(f64::NAN);
+                ys.push(f64::NAN);
+            }
+        }
+        traces.push(vec![("x", Cow::Owned(xs)), ("y", Cow::Owned(ys))]);
+    }
     for line in &spec.lines {
-        let xs = line.xs.as_slice();
+        let xs = || Cow::Borrowed(line.xs.as_slice());
         if let Some((lower, upper)) = &line.band {
-            traces.push(vec![("x", xs), ("y", upper.as_slice())]);
-            traces.push(vec![("x", xs), ("y", lower.as_slice())]);
+            traces.push(vec![("x", xs()), ("y", Cow::Borrowed(upper.as_slice()))]);
+            traces.push(vec![("x", xs()), ("y", Cow::Borrowed(lower.as_slice()))]);
         }
-        if let Some(raw) = &line.raw {
-            traces.push(vec![("x", xs), ("y", raw.as_slice())]);
+        if let (Some(raw), None) = (&line.raw, &merged) {
+            traces.push(vec![("x", xs()), ("y", Cow::Borrowed(raw.as_slice()))]);
         }
-        let mut main = vec![("x", xs), ("y", line.ys.as_slice())];
+        let mut main = vec![("x", xs()), ("y", Cow::Borrowed(line.ys.as_slice()))];
         if let Some(raw) = &line.raw {
-            main.push(("customdata", raw.as_slice()));
+            main.push(("customdata", Cow::Borrowed(raw.as_slice())));
         }
         traces.push(main);
     }

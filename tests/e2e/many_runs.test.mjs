@@ -70,6 +70,20 @@ test('the runs filter chooses which runs are drawn, and a small set lifts the ca
   await drawnRuns(100);
 });
 
+test('with smoothing, the faded raw lines of 100 runs draw as one trace per colour, broken between runs', async () => {
+  await page.locator('#smoothing').fill('0.6');
+  // 100 smoothed lines, one per run, and one faded raw trace for each of the 12 palette colours.
+  await page.waitForFunction(() => document.querySelector('figure.chart[data-tag="loss"] .js-plotly-plot')?.data?.length === 112);
+  const raw = await page.$eval('figure.chart[data-tag="loss"] .js-plotly-plot', (d) =>
+    d.data.filter((t) => t.hoverinfo === 'skip').map((t) => ({ n: t.x.length, gaps: Array.from(t.x).filter(Number.isNaN).length })));
+  assert.equal(raw.length, 12);
+  // Runs 0, 12, 24, … share the first colour: 9 runs of 20 points, each followed by a gap.
+  assert.deepEqual(raw[0], { n: 9 * 21, gaps: 9 });
+  assert.equal(raw.reduce((s, t) => s + t.gaps, 0), 100);
+  await page.locator('#smoothing').fill('0');
+  await drawnRuns(100);
+});
+
 test('"Draw all" draws every run', async () => {
   await page.click('#chart-draw-all');
   const names = await drawnRuns(RUNS);
