@@ -257,8 +257,9 @@ async function zoom(page, i) {
     const divs = [...document.querySelectorAll(sel)].filter((d) => d.data?.length);
     const points = (d) => d.data.reduce((s, t) => s + (t.x?.length ?? 0), 0);
     const div = divs.sort((a, b) => points(b) - points(a))[0];
-    const xs = div.data.find((t) => t.x?.length).x;
-    const lo0 = xs[0], hi0 = xs[xs.length - 1];
+    // Finite x only: merged raw traces end each run with a NaN gap.
+    let lo0 = Infinity, hi0 = -Infinity;
+    for (const v of div.data.find((t) => t.x?.length).x) if (Number.isFinite(v)) { lo0 = Math.min(lo0, v); hi0 = Math.max(hi0, v); }
     const lo = lo0 + (hi0 - lo0) * (0.1 + 0.2 * i), hi = lo + (hi0 - lo0) * 0.2;
     const before = new Map(divs.map((d) => [d, d.data]));
     const t0 = performance.now();
