@@ -19,20 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TF's C++ info lines on std
 
 from tensorboard.backend.event_processing import event_accumulator as ea
 
-
-def reader():
-    """Resolve TensorBoard's lazy `tensorboard.compat.tf` now (it imports TensorFlow if it can,
-    else the stub) and describe the record reader that follows from it."""
-    import tensorboard
-    from tensorboard.compat import tf
-
-    start = time.perf_counter()
-    version = tf.__version__
-    secs = time.perf_counter() - start
-    if version == "stub":
-        return f"tensorboard {tensorboard.__version__}, no TensorFlow: pure-Python reader"
-    return (f"tensorboard {tensorboard.__version__}, TensorFlow {version} installed: C++ record "
-            f"reader; TF import {secs:.1f} s, not timed")
+from tb_reader import reader
 
 
 def main():

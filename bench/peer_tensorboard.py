@@ -15,6 +15,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TF's C++ info lines on std
 
 import numpy as np
 
+from tb_reader import reader
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", "tbx500k")
 
 
@@ -30,21 +32,6 @@ def write():
         for i, tag in enumerate(["train/loss", "train/acc", "val/loss", "val/acc", "lr"]):
             w.add_scalar(tag, float(rng.random() + i), step, walltime=1.7e9 + step)
     w.close()
-
-
-def reader():
-    """Resolve TensorBoard's lazy `tensorboard.compat.tf` now (it imports TensorFlow if it can,
-    else the stub) and describe the record reader that follows from it."""
-    import tensorboard
-    from tensorboard.compat import tf
-
-    start = time.perf_counter()
-    version = tf.__version__
-    secs = time.perf_counter() - start
-    if version == "stub":
-        return f"tensorboard {tensorboard.__version__}, no TensorFlow: pure-Python reader"
-    return (f"tensorboard {tensorboard.__version__}, TensorFlow {version} installed: C++ record "
-            f"reader; TF import {secs:.1f} s, not timed")
 
 
 def read():
