@@ -7,13 +7,20 @@ use js_sys::Uint8Array;
 use web_sys::{Blob, FileReaderSync};
 
 thread_local! {
-    /// Milliseconds this worker has spent in `FileReaderSync` reads, in all.
+    /// Milliseconds this worker has spent waiting for file bytes inside a file's read
+    /// (`FileReaderSync` slices, URL fetches), in all.
     static WAITED_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
 }
 
-/// Milliseconds spent waiting for slices so far (a running total: callers take differences).
+/// Milliseconds spent waiting for file bytes so far (a running total: callers take
+/// differences).
 pub fn waited_ms() -> f64 {
     WAITED_MS.get()
+}
+
+/// Adds a wait for file bytes that started at `since` (`Date.now()`) to [`waited_ms`].
+pub fn count_wait(since: f64) {
+    WAITED_MS.set(WAITED_MS.get() + js_sys::Date::now() - since);
 }
 
 /// Bytes fetched per slice. Large enough to amortise the JS call, small enough to keep
@@ -52,7 +59,7 @@ impl BlobReader {
             .map_err(|e| js_io_error("could not slice the file", &e))?;
         let asked = js_sys::Date::now();
         let buffer = self.reader.read_as_array_buffer(&slice);
-        WAITED_MS.set(WAITED_MS.get() + js_sys::Date::now() - asked);
+        count_wait(asked);
         let buffer = buffer.map_err(|e| js_io_error("the browser could not read the file", &e))?;
         let bytes = Uint8Array::new(&buffer);
         self.buf.resize(bytes.length() as usize, 0);

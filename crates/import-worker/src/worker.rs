@@ -273,7 +273,10 @@ async fn read_one(
     blob: JsValue,
 ) -> FileReport {
     if let Some(url) = &file.url {
-        return match fetch_bytes(url).await {
+        let asked = js_sys::Date::now();
+        let fetched = fetch_bytes(url).await;
+        crate::blob_reader::count_wait(asked);
+        return match fetched {
             Ok(bytes) => read_bytes(registry, at, file, &bytes),
             Err(message) => failed(file, message),
         };
