@@ -9,11 +9,11 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 use yew::prelude::*;
 
 use runlens_core::model::Series;
+use runlens_core::text::natural_cmp;
 use runlens_core::transform::export::{chart_csv, ChartExportLine};
 use runlens_core::transform::group::{aggregate, Band, GroupLine, NONE_KEY};
 use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
 use runlens_core::transform::smoothing::{Smoothing, SmoothingKind};
-use runlens_core::transform::table::natural_cmp;
 use runlens_core::transform::{align, downsample};
 
 use crate::plot::{self, ChartLine, ChartSpec};

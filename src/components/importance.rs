@@ -64,9 +64,9 @@ pub fn importance_view() -> Html {
                     let key = |r: &Importance| r.correlation.map_or(-1.0, f64::abs);
                     key(b).total_cmp(&key(a))
                 }),
-                SortBy::Param => rows.sort_by(|a, b| {
-                    runlens_core::transform::table::natural_cmp(&a.param, &b.param)
-                }),
+                SortBy::Param => {
+                    rows.sort_by(|a, b| runlens_core::text::natural_cmp(&a.param, &b.param))
+                }
             }
             html! {
                 <table id="importance-table">

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use runlens_core::model::HParamValue;
 use runlens_core::summary::RunMeta;
-use runlens_core::transform::table::natural_cmp;
+use runlens_core::text::natural_cmp;
 
 use crate::hooks::use_visible_runs;
 use crate::state::{PrefsContext, ViewAction, ViewContext, WorkspaceContext};

@@ -10,7 +10,8 @@ use yew::prelude::*;
 
 use runlens_core::model::Source;
 use runlens_core::summary::RunMeta;
-use runlens_core::transform::table::{short_number, Cell, Column, MetricStat, RunsTable as Table};
+use runlens_core::text::short_number;
+use runlens_core::transform::table::{Cell, Column, MetricStat, RunsTable as Table};
 
 use crate::hooks::use_visible_runs;
 use crate::services::Services;

@@ -11,4 +11,5 @@ pub mod json_f64;
 pub mod model;
 pub mod report;
 pub mod summary;
+pub mod text;
 pub mod transform;

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use common::{assert_series, drop_folder, fixtures, load_json, number, points, scenario};
 use runlens_core::formats::dvc::DvcReader;
-use runlens_core::formats::tables::cell::parse_datetime;
 use runlens_core::model::{DataRole, HParamValue, Run, Source};
+use runlens_core::text::parse_datetime;
 use serde_json::Value;
 
 fn expected() -> Value {

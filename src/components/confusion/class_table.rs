@@ -13,7 +13,7 @@ use runlens_core::confusion::{
     diff, per_class, sklearn_text, summary, ClassDelta, ClassMetrics, ConfusionMatrix, DiffMode,
     PerClassReport, Summary,
 };
-use runlens_core::transform::table::{format_number, natural_cmp};
+use runlens_core::text::{format_number, natural_cmp};
 
 use super::Found;
 use crate::components::runs_table::download;

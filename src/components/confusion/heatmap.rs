@@ -9,7 +9,7 @@ use yew::prelude::*;
 use runlens_core::confusion::{
     cluster_order, col_normalized, diff, row_normalized, top_confusions, ConfusionMatrix, DiffMode,
 };
-use runlens_core::transform::table::{format_number, natural_cmp};
+use runlens_core::text::{format_number, natural_cmp};
 
 use super::{Found, Normalize};
 use crate::components::runs_table::download;

@@ -24,7 +24,7 @@
 use super::metrics::{summarize, ClassMetrics, Summary};
 use super::read::{csv_records, find_column, step_from_path};
 use super::ConfusionError;
-use crate::formats::tables::cell::parse_number;
+use crate::text::parse_number;
 
 /// Normalised column names ([`super::read`]'s `normalize_name`: lower case, no ` _-.`).
 const CLASS: &[&str] = &["positiveclass"];

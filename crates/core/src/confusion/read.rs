@@ -23,8 +23,7 @@ use serde_json::{Map, Value};
 
 pub use super::steps::step_from_path;
 use super::{ConfusionError, ConfusionMatrix};
-use crate::formats::tables::cell::parse_number;
-use crate::formats::tables::quote_non_finite;
+use crate::text::{parse_number, quote_non_finite};
 
 /// Column names (lower case, without ` `, `_`, `-`, `.`) taken as the actual class, in
 /// order of preference.

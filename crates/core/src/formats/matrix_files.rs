@@ -28,9 +28,10 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use super::encoding;
 use super::input::{note_io_error, read_up_to};
 use super::paths;
-use super::tables::{claim, text};
+use super::tables::claim;
 use crate::confusion::steps::{is_step_name, without_steps};
 use crate::confusion::{
     has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
@@ -63,7 +64,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
 /// A W&B table head (`{"columns": [...], "data": ...}`) whose columns include actual- and
 /// predicted-like names.
 fn head_has_actual_predicted(head: &[u8]) -> bool {
-    let head = text::decode_head(head);
+    let head = encoding::decode_head(head);
     let Some(at) = head.find("\"columns\"") else {
         return false;
     };
@@ -166,7 +167,7 @@ impl MatrixFilesReader {
             ));
             return report;
         }
-        let decoded = text::decode(&outcome.bytes);
+        let decoded = encoding::decode(&outcome.bytes);
         report.warnings.extend(decoded.warning);
         let place = placement(file.path);
         match read_artifact(&place.artifact, &decoded.text) {

@@ -2,6 +2,7 @@
 //! framing → records → messages → runs.
 
 pub mod dvc;
+pub mod encoding;
 pub mod event_view;
 pub mod input;
 pub mod masked_crc;

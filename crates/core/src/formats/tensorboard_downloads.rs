@@ -22,14 +22,16 @@ use std::io::Read;
 
 use serde_json::Value;
 
+use super::encoding;
 use super::input::{note_io_error, read_all, WarningLog};
 use super::paths;
 use super::series_set::SeriesSet;
-use super::tables::{self, cell, claim, ColumnRole, TableLayout};
+use super::tables::{self, claim, ColumnRole, TableLayout};
 use super::tensorboard;
 use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::text;
 
 /// Key in [`Run::tags`] marking a run built from UI downloads (value: `true`).
 pub const DOWNLOAD_TAG: &str = "tensorboard.download";
@@ -153,7 +155,7 @@ fn read_csv(path: &str, tag: &str, bytes: &[u8], report: &mut FileReport) -> Ser
 
 fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
     let mut set = SeriesSet::default();
-    let decoded = tables::text::decode(bytes);
+    let decoded = encoding::decode(bytes);
     if let Some(w) = decoded.warning {
         report.warnings.push(w);
     }
@@ -161,7 +163,7 @@ fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
         report.error = Some("empty file: no points".into());
         return set;
     }
-    let points = match serde_json::from_str::<Value>(&tables::quote_non_finite(&decoded.text)) {
+    let points = match serde_json::from_str::<Value>(&text::quote_non_finite(&decoded.text)) {
         Ok(Value::Array(points)) => points,
         Ok(_) => {
             report.error = Some("not a TensorBoard download: the JSON is not a list".into());
@@ -175,9 +177,9 @@ fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
     let mut log = WarningLog::default();
     for (i, point) in points.iter().enumerate() {
         let parsed = match point.as_array().map(Vec::as_slice) {
-            Some([wall, step, value]) => tables::json_number(wall)
+            Some([wall, step, value]) => text::json_number(wall)
                 .zip(json_step(step))
-                .zip(tables::json_number(value)),
+                .zip(text::json_number(value)),
             _ => None,
         };
         match parsed {
@@ -207,7 +209,7 @@ fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
 
 fn json_step(v: &Value) -> Option<i64> {
     v.as_i64()
-        .or_else(|| v.as_f64().and_then(|f| cell::parse_step(&f.to_string())))
+        .or_else(|| v.as_f64().and_then(|f| text::parse_step(&f.to_string())))
 }
 
 impl SourceReader for TensorBoardDownloadReader {

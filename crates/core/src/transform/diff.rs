@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
-use crate::transform::table::{format_number, natural_cmp};
+use crate::text::{format_number, natural_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -2,7 +2,7 @@
 //! downsampled points), with the smoothed value the chart shows.
 
 use crate::model::Series;
-use crate::transform::table::format_number;
+use crate::text::{csv_field, format_number};
 
 /// One run's line: its name, its series and the smoothed values (same length as the series;
 /// `None` when smoothing is off).
@@ -17,7 +17,7 @@ pub struct ChartExportLine<'a> {
 pub fn chart_csv(lines: &[ChartExportLine<'_>]) -> String {
     let mut out = String::from("run,step,wall_time,value,smoothed\r\n");
     for line in lines {
-        let run = quote(line.run);
+        let run = csv_field(line.run);
         for i in 0..line.series.len() {
             let (Some(step), Some(wall), Some(value)) = (
                 line.series.steps.get(i),
@@ -38,14 +38,6 @@ pub fn chart_csv(lines: &[ChartExportLine<'_>]) -> String {
         }
     }
     out
-}
-
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ enum Value {
 impl Value {
     fn text(&self) -> String {
         match self {
-            Value::Number(n) => crate::transform::table::format_number(*n),
+            Value::Number(n) => crate::text::format_number(*n),
             Value::Text(s) => s.clone(),
             Value::Bool(b) => b.to_string(),
         }

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Series;
 use crate::summary::RunMeta;
+use crate::text::natural_cmp;
 use crate::transform::align::normalized;
-use crate::transform::table::natural_cmp;
 
 /// The key of runs that lack what they are grouped by. Sorted after every other key.
 pub const NONE_KEY: &str = "(none)";

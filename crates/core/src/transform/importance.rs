@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
-use crate::transform::table::natural_cmp;
+use crate::text::natural_cmp;
 use forest::{Columns, Forest};
 
 /// Fewer runs with the metric than this cannot say anything.

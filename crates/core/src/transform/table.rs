@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::HParamValue;
 use crate::summary::RunMeta;
+use crate::text::{csv_field, format_number, natural_cmp};
 use crate::transform::group::{group_runs, GroupBy};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -135,44 +136,6 @@ impl Cell {
 
     fn is_missing(&self) -> bool {
         matches!(self, Cell::Empty) || matches!(self, Cell::Number(n) if n.is_nan())
-    }
-}
-
-/// `{}` on f64 already prints the shortest round-trip form; only non-finite values need
-/// names that spreadsheet tools and pandas read back.
-pub fn format_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n == f64::INFINITY {
-        "inf".into()
-    } else if n == f64::NEG_INFINITY {
-        "-inf".into()
-    } else {
-        format!("{n}")
-    }
-}
-
-/// Up to 6 significant digits on screen; the CSV and the tooltip keep full precision.
-pub fn short_number(n: f64) -> String {
-    if !n.is_finite() || n == 0.0 {
-        return format_number(n);
-    }
-    let magnitude = n.abs().log10();
-    if (-4.0..6.0).contains(&magnitude) {
-        let s = format!("{:.*}", (5 - magnitude.floor() as i32).max(0) as usize, n);
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_owned()
-        } else {
-            s
-        }
-    } else {
-        let s = format!("{n:.4e}");
-        match s.split_once('e') {
-            Some((m, e)) if m.contains('.') => {
-                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
-            }
-            _ => s,
-        }
     }
 }
 
@@ -355,7 +318,7 @@ impl RunsTable {
         let header: Vec<String> = self
             .columns
             .iter()
-            .map(|c| csv_field(&c.csv_header()))
+            .map(|c| csv_field(&c.csv_header()).into_owned())
             .collect();
         out.push_str(&header.join(","));
         out.push_str("\r\n");
@@ -365,9 +328,9 @@ impl RunsTable {
                 .iter()
                 .map(|c| match c {
                     Cell::Text(s) if s.starts_with(['=', '+', '-', '@']) => {
-                        csv_field(&format!("'{s}"))
+                        csv_field(&format!("'{s}")).into_owned()
                     }
-                    other => csv_field(&other.display()),
+                    other => csv_field(&other.display()).into_owned(),
                 })
                 .collect();
             out.push_str(&fields.join(","));
@@ -453,49 +416,6 @@ fn metric_value(run: &RunMeta, key: &str, stat: MetricStat) -> Option<f64> {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Compares strings with digit runs compared as numbers, so `run_2` sorts before `run_10`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
-    loop {
-        match (x.peek().copied(), y.peek().copied()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let n: String = std::iter::from_fn(|| x.next_if(|c| c.is_ascii_digit())).collect();
-                let m: String = std::iter::from_fn(|| y.next_if(|c| c.is_ascii_digit())).collect();
-                let (tn, tm) = (n.trim_start_matches('0'), m.trim_start_matches('0'));
-                // Equal numbers with different leading zeros ("01" vs "1", as in decimals
-                // 0.01 and 0.1) fall back to text order, which puts the smaller decimal first.
-                let ord = tn
-                    .len()
-                    .cmp(&tm.len())
-                    .then_with(|| tn.cmp(tm))
-                    .then_with(|| n.cmp(&m));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-            }
-            (Some(c), Some(d)) => {
-                let ord = c.cmp(&d);
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                x.next();
-                y.next();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,24 +488,6 @@ mod tests {
             let t = RunsTable::build(&[a.clone(), b.clone()], &sorted("params.lr", descending));
             assert_eq!(t.rows[1].run_id, "tb:a", "descending={descending}");
         }
-    }
-
-    #[test]
-    fn natural_order_handles_numbers_and_decimals() {
-        let mut names = vec!["lr=0.1", "run_10", "lr=0.01", "run_2", "lr=0.001"];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, ["lr=0.001", "lr=0.01", "lr=0.1", "run_2", "run_10"]);
-    }
-
-    #[test]
-    fn short_numbers_for_the_screen() {
-        assert_eq!(short_number(0.30000000000000004), "0.3");
-        assert_eq!(short_number(0.0001), "0.0001");
-        assert_eq!(short_number(123456.7), "123457");
-        assert_eq!(short_number(1234567.0), "1.2346e6");
-        assert_eq!(short_number(2.0), "2");
-        assert_eq!(short_number(1e-7), "1e-7");
-        assert_eq!(short_number(f64::NAN), "NaN");
     }
 
     #[test]

@@ -23,11 +23,13 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::values::{flatten_json_metrics, flatten_yaml, load_yaml};
+use crate::formats::encoding;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
 use crate::model::{Artifact, HParamValue, Run, Source};
 use crate::report::FileReport;
+use crate::text;
 
 /// What a file is within a dvclive folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,8 +173,8 @@ impl LiveRun {
     }
 
     fn read_summary(&mut self, bytes: &[u8], report: &mut FileReport) {
-        let text = tables::text::decode(bytes).text;
-        match serde_json::from_str::<Value>(&tables::quote_non_finite(&text)) {
+        let text = encoding::decode(bytes).text;
+        match serde_json::from_str::<Value>(&text::quote_non_finite(&text)) {
             Ok(v @ Value::Object(_)) => {
                 let mut flat = BTreeMap::new();
                 report.ignored_values += flatten_json_metrics("", "/", &v, &mut flat);
@@ -187,7 +189,7 @@ impl LiveRun {
     }
 
     fn read_params(&mut self, bytes: &[u8], report: &mut FileReport) {
-        let text = tables::text::decode(bytes).text;
+        let text = encoding::decode(bytes).text;
         match load_yaml(&text) {
             Ok(y) => {
                 let mut flat = BTreeMap::new();

@@ -16,9 +16,11 @@
 //! param before the first text one is counted as a metric. `dvc exp show --json` has no such ambiguity.
 
 use super::experiments::{into_runs, run_id, status, ExpRecord};
+use crate::formats::encoding;
 use crate::formats::paths;
-use crate::formats::tables::{cell, param_value, text};
+use crate::formats::tables::param_value;
 use crate::model::{DatasetRef, Run};
+use crate::text;
 
 /// The header `dvc exp show --csv` starts with.
 pub const HEADER_START: [&str; 5] = ["Experiment", "rev", "typ", "Created", "parent"];
@@ -54,7 +56,7 @@ fn is_hash(cell: &str) -> bool {
 
 /// Reads the whole CSV. Returns the runs and the warnings for the report.
 pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
-    let decoded = text::decode(bytes);
+    let decoded = encoding::decode(bytes);
     let mut warnings: Vec<String> = decoded.warning.into_iter().collect();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -125,7 +127,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
             id: run_id(rev),
             name: name.to_string(),
             rev: rev.to_string(),
-            start_time: cell::parse_datetime(created),
+            start_time: text::parse_datetime(created),
             status: state_col.map(get).and_then(status),
             ..Default::default()
         };
@@ -146,7 +148,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
             // is unique, so `into_runs` keeps it as it is.
             match kind {
                 Kind::Metric => {
-                    if let Some(v) = cell::parse_number(value, false) {
+                    if let Some(v) = text::parse_number(value, false) {
                         r.metrics.push((String::new(), h.clone(), v));
                     }
                 }
@@ -225,7 +227,7 @@ fn classify(
         Some(p) => p.max(after_metrics),
         None => {
             let first_text = (after_metrics..deps_from)
-                .find(|&i| cells(i).any(|c| cell::parse_number(c, false).is_none()));
+                .find(|&i| cells(i).any(|c| text::parse_number(c, false).is_none()));
             let after_missing = params_after_missing_metrics(first, deps_from, rows)
                 .filter(|&i| i >= after_metrics);
             let first_text = match (first_text, after_missing) {

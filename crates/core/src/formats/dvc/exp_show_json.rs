@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::experiments::{run_id, short_rev, status, ExpRecord};
 use super::values::{flatten_json_metrics, flatten_json_params};
-use crate::formats::tables::cell;
 use crate::model::{DatasetRef, Run};
+use crate::text;
 
 /// Whether a file head looks like `dvc exp show --json` output.
 pub fn looks_like(head: &str) -> bool {
@@ -23,7 +23,7 @@ pub fn looks_like(head: &str) -> bool {
 
 /// Reads the whole output. Problems with single experiments come back as warnings.
 pub fn read(text: &str) -> Result<(Vec<Run>, Vec<String>), String> {
-    let doc: Value = serde_json::from_str(&crate::formats::tables::quote_non_finite(text))
+    let doc: Value = serde_json::from_str(&text::quote_non_finite(text))
         .map_err(|e| format!("not valid JSON: {e}"))?;
     let Value::Array(baselines) = doc else {
         return Err("not `dvc exp show --json` output: not a list".into());
@@ -100,7 +100,7 @@ fn record(
     r.start_time = data
         .get("timestamp")
         .and_then(Value::as_str)
-        .and_then(cell::parse_datetime);
+        .and_then(text::parse_datetime);
     for (file, content) in files(data, "params") {
         let mut flat = BTreeMap::new();
         flatten_json_params("", content, &mut flat);

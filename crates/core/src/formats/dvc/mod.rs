@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use self::dvclive::{DvcliveLocation, LiveRun};
+use super::encoding;
 use super::input::{note_io_error, read_all};
 use super::paths;
-use super::tables::{claim, text};
+use super::tables::claim;
 use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{DataVersion, Run};
 use crate::report::FileReport;
@@ -54,7 +55,9 @@ pub fn classify(path: &str, head: &[u8]) -> Option<DvcFile> {
         {
             Some(DvcFile::ExpShowCsv)
         }
-        "json" if exp_show_json::looks_like(&text::decode_head(head)) => Some(DvcFile::ExpShowJson),
+        "json" if exp_show_json::looks_like(&encoding::decode_head(head)) => {
+            Some(DvcFile::ExpShowJson)
+        }
         _ => None,
     }
 }
@@ -89,7 +92,7 @@ impl DvcReader {
             return report;
         }
         let decoded = || {
-            let d = text::decode(bytes);
+            let d = encoding::decode(bytes);
             (d.text.into_owned(), d.warning)
         };
         match kind {

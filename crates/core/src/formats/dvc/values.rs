@@ -118,7 +118,7 @@ pub fn flatten_json_metrics(
                 flatten_json_metrics(&key, sep, v, out)
             })
             .sum(),
-        v => match crate::formats::tables::json_number(v) {
+        v => match crate::text::json_number(v) {
             Some(n) if !prefix.is_empty() => {
                 out.insert(prefix.to_string(), n);
                 0

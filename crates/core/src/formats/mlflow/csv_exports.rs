@@ -22,8 +22,9 @@ use crate::report::FileReport;
 
 use super::run_parts::{push_or_merge, RunParts};
 use super::ui_columns;
-use super::values::{parse_datetime, parse_metric_value, parse_ui_duration, status_from_name};
+use super::values::{parse_metric_value, parse_ui_duration, status_from_name};
 use super::{decode_text, read_whole_file, Warnings};
+use crate::text::parse_datetime;
 
 /// The UI runs download's fixed columns.
 pub const UI_RUNS_COLUMNS: [&str; 8] = [

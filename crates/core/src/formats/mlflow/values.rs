@@ -154,66 +154,6 @@ pub fn ms_to_secs(ms: i64) -> f64 {
     ms as f64 / 1000.0
 }
 
-/// Seconds since the epoch of a date-time as pandas and the MLflow UI write it:
-/// `2023-11-14 22:13:20+00:00`, `2023-11-14 22:13:20.123000+00:00`, `2023-11-14T22:13:20Z`,
-/// `2023-11-14 22:13:20` (no zone: taken as UTC; the UI writes the browser's local time and
-/// does not say which zone that was).
-pub fn parse_datetime(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let date = text.get(..10)?;
-    let rest = text.get(10..)?;
-    let mut parts = date.split('-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next()?.parse().ok()?;
-    let day: u32 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut secs = days_from_civil(year, month, day) as f64 * 86_400.0;
-    let Some(rest) = rest.strip_prefix([' ', 'T']) else {
-        return rest.is_empty().then_some(secs);
-    };
-    // Time: HH:MM[:SS[.frac]] then an optional zone (Z, +HH:MM, -HH:MM, +HHMM).
-    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
-    let (time, zone) = rest.split_at(zone_at);
-    let mut hms = time.split(':');
-    let h: u32 = hms.next()?.parse().ok()?;
-    let m: u32 = hms.next()?.parse().ok()?;
-    let s: f64 = match hms.next() {
-        Some(s) => s.parse().ok()?,
-        None => 0.0,
-    };
-    if hms.next().is_some() || h > 23 || m > 59 || !(0.0..61.0).contains(&s) {
-        return None;
-    }
-    secs += f64::from(h) * 3600.0 + f64::from(m) * 60.0 + s;
-    let offset = match zone {
-        "" | "Z" | "z" => 0.0,
-        _ => {
-            let sign = if zone.starts_with('-') { -1.0 } else { 1.0 };
-            let digits: String = zone.chars().skip(1).filter(|c| *c != ':').collect();
-            if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            let oh: f64 = digits.get(..2)?.parse().ok()?;
-            let om: f64 = digits.get(2..)?.parse().ok()?;
-            sign * (oh * 3600.0 + om * 60.0)
-        }
-    };
-    Some(secs - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Seconds of a duration as the MLflow UI formats it (`Utils.formatDuration`): `250ms`,
 /// `1.2s`, `5.0min`, `2.3h`, `1.5d`. The UI rounds to one decimal of its unit.
 pub fn parse_ui_duration(text: &str) -> Option<f64> {
@@ -286,37 +226,6 @@ mod tests {
         assert_eq!(parse_metric_value("Infinity"), Some(f64::INFINITY));
         assert_eq!(parse_metric_value("-Infinity"), Some(f64::NEG_INFINITY));
         assert_eq!(parse_metric_value("abc"), None);
-    }
-
-    #[test]
-    fn datetimes() {
-        assert_eq!(
-            parse_datetime("2023-11-14 22:13:20+00:00"),
-            Some(1_700_000_000.0)
-        );
-        assert_eq!(
-            parse_datetime("2023-11-14 22:13:20.250000+00:00"),
-            Some(1_700_000_000.25)
-        );
-        assert_eq!(
-            parse_datetime("2023-11-14T22:13:20Z"),
-            Some(1_700_000_000.0)
-        );
-        assert_eq!(
-            parse_datetime("2023-11-14 23:13:20+01:00"),
-            Some(1_700_000_000.0)
-        );
-        assert_eq!(parse_datetime("2023-11-14 22:13:20"), Some(1_700_000_000.0));
-        assert_eq!(parse_datetime("1970-01-01"), Some(0.0));
-        for bad in [
-            "",
-            "NaT",
-            "2023-13-01 00:00:00",
-            "2023-11-14 25:00:00",
-            "yesterday",
-        ] {
-            assert_eq!(parse_datetime(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! - dvclive's metric TSVs (`…/plots/metrics/…`).
 
 use super::sniff::{self, sniff_path};
-use super::{cell, preview, text, ColumnRole, PREVIEW_ROWS};
-use crate::formats::paths;
+use super::{preview, ColumnRole, PREVIEW_ROWS};
+use crate::formats::{encoding, paths};
+use crate::text;
 
 /// Extensions of delimited tables.
 const TABLE_EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
@@ -33,7 +34,7 @@ pub fn header_cells(head: &[u8]) -> Vec<String> {
 
 /// The header cells of a head's first line with another delimiter.
 pub fn header_cells_with(head: &[u8], delimiter: u8) -> Vec<String> {
-    let text = text::decode_head(head);
+    let text = encoding::decode_head(head);
     sniff::parse_records(&text, delimiter, 1)
         .into_iter()
         .next()
@@ -126,7 +127,7 @@ fn has_numbers(head: &[u8], layout: &super::TableLayout) -> bool {
     preview(head, layout, PREVIEW_ROWS).rows.iter().any(|row| {
         row.iter().zip(&layout.columns).any(|(c, role)| {
             matches!(role, ColumnRole::Metric(_) | ColumnRole::Value)
-                && cell::parse_number(c, decimal_comma).is_some()
+                && text::parse_number(c, decimal_comma).is_some()
         })
     })
 }

@@ -17,13 +17,14 @@ use std::io::Read;
 use super::cell::{self, CellValue};
 use super::layout::{Shape, TableLayout};
 use super::stream::{self, Counting};
-use super::text::StreamDecoder;
 use super::TableError;
+use crate::formats::encoding::StreamDecoder;
 use crate::formats::input::WarningLog;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::model::{HParamValue, Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::text;
 
 /// Runs read from one file, and the file's report.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,7 +235,7 @@ impl<'l> Builder<'l> {
             .map_or_else(String::new, |c| c.trim().to_string());
         let explicit_step = match cell_at(shape.step) {
             None => None,
-            Some(c) => match cell::parse_step(c) {
+            Some(c) => match text::parse_step(c) {
                 Some(s) => Some(s),
                 None if cell::is_missing(c) => return self.skip(line, "no step"),
                 None => {
@@ -404,7 +405,7 @@ fn note_param(
 
 /// A param cell as a typed value: a number, `true` / `false` (any case), else text.
 pub fn param_value(raw: &str) -> HParamValue {
-    if let Some(v) = cell::parse_number(raw, false) {
+    if let Some(v) = text::parse_number(raw, false) {
         return HParamValue::Number(v);
     }
     if raw.eq_ignore_ascii_case("true") {

@@ -19,13 +19,14 @@ use serde_json::{Map, Value};
 use super::delimited::run_id;
 use super::sniff::{RUN_NAMES, STEP_NAMES, WALL_TIME_NAMES};
 use super::stream::{self, Counting};
-use super::text::StreamDecoder;
 use super::{cell, TableError};
+use crate::formats::encoding::StreamDecoder;
 use crate::formats::input::WarningLog;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::model::{HParamValue, Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::text::{self, json_number, non_finite, quote_non_finite};
 
 /// Reads a whole JSON Lines file. Never panics; problems go into the report.
 pub fn read_jsonl(path: &str, bytes: &[u8]) -> super::TableImport {
@@ -293,70 +294,13 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// A JSON number, or one of the non-finite strings.
-pub fn json_number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => non_finite(s),
-        _ => None,
-    }
-}
-
 /// An integral JSON number as a step.
 fn json_step(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| cell::parse_step(&n.to_string())),
-        Value::String(s) => cell::parse_step(s),
+        Value::Number(n) => n.as_i64().or_else(|| text::parse_step(&n.to_string())),
+        Value::String(s) => text::parse_step(s),
         _ => None,
     }
-}
-
-/// `"NaN"`, `"Infinity"`, `"-Infinity"` (and other spellings of them) → the value.
-pub fn non_finite(s: &str) -> Option<f64> {
-    cell::parse_number(s, false).filter(|v| !v.is_finite())
-}
-
-/// Python's `json.dumps` writes bare `NaN`, `Infinity` and `-Infinity`, which JSON does not
-/// allow: quote them (outside strings) so the parser takes them, as strings
-/// [`json_number`] reads back.
-pub fn quote_non_finite(line: &str) -> std::borrow::Cow<'_, str> {
-    if !line.contains("NaN") && !line.contains("Infinity") {
-        return std::borrow::Cow::Borrowed(line);
-    }
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            rest = rest.get(c.len_utf8()..).unwrap_or_default();
-            continue;
-        }
-        let token = ["-Infinity", "Infinity", "NaN"]
-            .into_iter()
-            .find(|t| rest.starts_with(t));
-        if let Some(t) = token {
-            out.push('"');
-            out.push_str(t);
-            out.push('"');
-            rest = rest.get(t.len()..).unwrap_or_default();
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        }
-        out.push(c);
-        rest = rest.get(c.len_utf8()..).unwrap_or_default();
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -444,13 +388,5 @@ mod tests {
             .report
             .error
             .is_some_and(|e| e.contains("none of the 1")));
-    }
-
-    #[test]
-    fn quoting_leaves_strings_alone() {
-        assert_eq!(
-            quote_non_finite(r#"{"s": "NaN \" Infinity", "v": -Infinity, "w": NaN}"#),
-            r#"{"s": "NaN \" Infinity", "v": "-Infinity", "w": "NaN"}"#
-        );
     }
 }

@@ -1,7 +1,7 @@
 //! Generic tables: CSV / TSV (and tabular `.txt`) and JSON Lines, for metrics logged by
 //! hand or by a tracker runlens has no reader for.
 //!
-//! Layered like the other readers: bytes → text ([`text`]) → cells ([`cell`]) → a guessed
+//! Layered like the other readers: bytes → text ([`encoding`](crate::formats::encoding)) → cells ([`cell`]) → a guessed
 //! [`TableLayout`] ([`sniff`]) → runs ([`read_with_layout`], [`read_jsonl`]). The registry
 //! entry is [`TableReader`], the fallback registered after every tracker-specific reader
 //! ([`claim`] keeps it off their files).
@@ -25,10 +25,9 @@ mod layout;
 mod reader;
 mod sniff;
 mod stream;
-pub mod text;
 
 pub use delimited::{param_value, read_table, read_with_layout, run_id, TableImport};
-pub use jsonl::{json_number, non_finite, quote_non_finite, read_jsonl, read_jsonl_from};
+pub use jsonl::{read_jsonl, read_jsonl_from};
 pub use layout::{ColumnRole, TableLayout, TablePreview};
 pub use reader::TableReader;
 pub use sniff::{

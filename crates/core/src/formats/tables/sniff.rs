@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 
 use super::cell::{self, CellValue};
 use super::layout::{ColumnRole, TableLayout, TablePreview};
-use super::text;
 use super::TableError;
+use crate::formats::encoding;
+use crate::text;
 
 /// How many bytes of a file the reader sniffs.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -97,7 +98,7 @@ fn sniff_inner(
     if head.contains(&0) && !head.starts_with(&[0xFF, 0xFE]) && !head.starts_with(&[0xFE, 0xFF]) {
         return Err(TableError::Binary);
     }
-    let text = text::decode_head(head);
+    let text = encoding::decode_head(head);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Err(TableError::Empty);
@@ -125,7 +126,7 @@ fn sniff_inner(
 
 /// The first `max_rows` data rows and the column labels, as the layout reads them.
 pub fn preview(head: &[u8], layout: &TableLayout, max_rows: usize) -> TablePreview {
-    let text = text::decode_head(head.get(..SNIFF_BYTES).unwrap_or(head));
+    let text = encoding::decode_head(head.get(..SNIFF_BYTES).unwrap_or(head));
     let mut records = parse_records(&text, layout.delimiter, max_rows.saturating_add(1));
     let header = if layout.has_header && !records.is_empty() {
         Some(records.remove(0))
@@ -279,7 +280,7 @@ impl ColumnStats {
                 CellValue::Missing => {}
                 CellValue::Number(v) => {
                     stats.numbers += 1;
-                    stats.integral &= cell::parse_step(c).is_some();
+                    stats.integral &= text::parse_step(c).is_some();
                     if last.is_some_and(|l| v < l) {
                         stats.non_decreasing = false;
                     }
@@ -287,7 +288,7 @@ impl ColumnStats {
                 }
                 CellValue::Text => {
                     stats.texts += 1;
-                    if cell::parse_datetime(c).is_some() {
+                    if text::parse_datetime(c).is_some() {
                         stats.datetimes += 1;
                     }
                 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Cursor, Read};
 
-use super::text;
+use crate::formats::encoding;
 
 /// `progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
@@ -60,12 +60,12 @@ impl Read for Counting<'_> {
 pub fn open<'a>(input: &'a mut Counting<'_>) -> io::Result<(Box<dyn Read + 'a>, u64)> {
     let mut head = Vec::with_capacity(3);
     input.by_ref().take(3).read_to_end(&mut head)?;
-    if text::is_utf16(&head) {
+    if encoding::is_utf16(&head) {
         input.read_to_end(&mut head)?;
-        let text = text::decode_utf16_file(&head).unwrap_or_default();
+        let text = encoding::decode_utf16_file(&head).unwrap_or_default();
         return Ok((Box::new(Cursor::new(text.into_bytes())), 0));
     }
-    if head == text::UTF8_BOM_BYTES {
+    if head == encoding::UTF8_BOM_BYTES {
         return Ok((Box::new(input), 3));
     }
     Ok((Box::new(Cursor::new(head).chain(input)), 0))

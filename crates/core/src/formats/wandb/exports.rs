@@ -408,7 +408,7 @@ fn read_runs_table<R: Read>(
                 run.tags.insert(key.to_string(), v.to_string());
             }
         }
-        run.start_time = cell("Created").and_then(values::parse_datetime);
+        run.start_time = cell("Created").and_then(crate::text::parse_datetime);
         let runtime = cell("Runtime").and_then(values::metric_cell);
         run.end_time = run.start_time.zip(runtime).map(|(s, r)| s + r);
         for &i in &data_cols {

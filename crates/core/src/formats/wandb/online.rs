@@ -141,7 +141,7 @@ pub fn parse_metadata_json(text: &str) -> Result<Metadata, PlainFileError> {
         started_at: map
             .get("startedAt")
             .and_then(Value::as_str)
-            .and_then(values::parse_datetime),
+            .and_then(crate::text::parse_datetime),
         host: text_of(map.get("host")),
         username: text_of(map.get("username")),
         program: text_of(map.get("program")),

@@ -543,7 +543,7 @@ mod props {
                 }
             }
             let _ = values::parse_python_literal(&text);
-            let _ = values::parse_datetime(&text);
+            let _ = crate::text::parse_datetime(&text);
             let _ = values::parse_json(&text);
         }
     }

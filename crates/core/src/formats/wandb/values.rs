@@ -10,6 +10,8 @@
 //! - An hparam is a number, bool or string; lists and objects that are not flattened become
 //!   their compact JSON text; nulls are dropped.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::model::HParamValue;
@@ -24,48 +26,11 @@ const MAX_DEPTH: usize = 32;
 pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
     match serde_json::from_str(text) {
         Ok(v) => Ok(v),
-        Err(e) => match quote_non_finite(text) {
-            Some(fixed) => serde_json::from_str(&fixed).map_err(|_| e),
-            None => Err(e),
+        Err(e) => match crate::text::quote_non_finite(text) {
+            Cow::Owned(fixed) => serde_json::from_str(&fixed).map_err(|_| e),
+            Cow::Borrowed(_) => Err(e),
         },
     }
-}
-
-/// `text` with bare `NaN`, `Infinity` and `-Infinity` tokens quoted, or `None` if it has none.
-fn quote_non_finite(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut changed = false;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else {
-            let token = ["-Infinity", "Infinity", "NaN"]
-                .into_iter()
-                .find(|t| rest.starts_with(t));
-            if let Some(token) = token {
-                out.push('"');
-                out.push_str(token);
-                out.push('"');
-                rest = rest.get(token.len()..).unwrap_or_default();
-                changed = true;
-                continue;
-            }
-        }
-        out.push(c);
-        rest = rest.get(c.len_utf8()..).unwrap_or_default();
-    }
-    changed.then_some(out)
 }
 
 /// A non-finite marker as Python and pandas write them (`NaN`, `nan`, `Infinity`, `inf`, ...).
@@ -388,72 +353,6 @@ impl PyParser<'_> {
     }
 }
 
-/// Seconds since the Unix epoch of an ISO-8601 / RFC 3339 date-time as W&B writes them
-/// (`2025-01-02T03:04:05.678901Z`, `2025-01-02T03:04:05+02:00`, `2025-01-02 03:04:05`;
-/// no zone means UTC). `None` if it does not parse.
-pub fn parse_datetime(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let date = t.get(..10)?;
-    let mut d = date.split('-');
-    let year: i64 = d.next()?.parse().ok()?;
-    let month: u32 = d.next()?.parse().ok()?;
-    let day: u32 = d.next()?.parse().ok()?;
-    if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut secs = days_from_civil(year, month, day) as f64 * 86_400.0;
-    let rest = t.get(10..)?;
-    if rest.is_empty() {
-        return Some(secs);
-    }
-    let rest = rest.strip_prefix(['T', 't', ' '])?;
-    let time_end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.'))
-        .unwrap_or(rest.len());
-    let (time, zone) = rest.split_at(time_end);
-    let mut hms = time.split(':');
-    let h: u32 = hms.next()?.parse().ok()?;
-    let m: u32 = hms.next()?.parse().ok()?;
-    let s: f64 = match hms.next() {
-        Some(s) => s.parse().ok()?,
-        None => 0.0,
-    };
-    if h > 23 || m > 59 || !(0.0..61.0).contains(&s) {
-        return None;
-    }
-    secs += f64::from(h * 3600 + m * 60) + s;
-    let zone = zone.trim();
-    let offset = match zone {
-        "" | "Z" | "z" | "UTC" => 0.0,
-        _ => {
-            let sign = match zone.get(..1)? {
-                "+" => 1.0,
-                "-" => -1.0,
-                _ => return None,
-            };
-            let z = zone.get(1..)?.replace(':', "");
-            let zh: u32 = z.get(..2)?.parse().ok()?;
-            let zm: u32 = z
-                .get(2..)
-                .filter(|s| !s.is_empty())
-                .map_or(Some(0), |s| s.parse().ok())?;
-            sign * f64::from(zh * 3600 + zm * 60)
-        }
-    };
-    Some(secs - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,29 +466,5 @@ mod tests {
         }
         let deep = "[".repeat(100_000);
         assert_eq!(parse_python_literal(&deep), None);
-    }
-
-    #[test]
-    fn datetimes() {
-        assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Some(0.0));
-        assert_eq!(
-            parse_datetime("2023-11-14T22:13:20.5Z"),
-            Some(1_700_000_000.5)
-        );
-        assert_eq!(
-            parse_datetime("2023-11-15T00:13:20+02:00"),
-            Some(1_700_000_000.0)
-        );
-        assert_eq!(parse_datetime("2023-11-14 22:13:20"), Some(1_700_000_000.0));
-        assert_eq!(parse_datetime("2000-02-29"), Some(951_782_400.0));
-        for bad in [
-            "",
-            "yesterday",
-            "2023-13-01",
-            "2023-11-14X",
-            "2023-11-14T25:00:00",
-        ] {
-            assert_eq!(parse_datetime(bad), None, "{bad}");
-        }
     }
 }

@@ -1,5 +1,5 @@
-//! Bytes → text for the table readers: byte-order marks, UTF-8, and a fallback for files
-//! that are not UTF-8.
+//! Bytes → text for the readers of text files (tables, TensorBoard downloads, DVC, matrix
+//! files): byte-order marks, UTF-8, and a fallback for files that are not UTF-8.
 //!
 //! Policy: UTF-8 (with or without BOM) and UTF-16 with a BOM (Excel's "Unicode text") are
 //! decoded exactly. Other bytes are never refused: a file with no valid multi-byte UTF-8
