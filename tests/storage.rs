@@ -9,12 +9,12 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen_test::*;
 
-use runlens_core::import::ImportOutput;
 use runlens_core::model::{
     Artifact, DataEntry, DataRole, DataVersion, HParamValue, ModelVersion, RegisteredModel, Run,
     Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
+use runlens_core::source::ImportOutput;
 use runlens_core::summary::RunMeta;
 use runlens_web::storage::{codec, schema, Store, CHUNK_POINTS};
 

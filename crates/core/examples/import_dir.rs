@@ -16,8 +16,9 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
+use runlens_core::import::Registry;
 use runlens_core::model::HParamValue;
+use runlens_core::source::{FileInfo, HEAD_LEN};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -72,15 +73,12 @@ fn main() {
             continue;
         }
         let info = FileInfo { path: &rel, size };
-        let report = match registry.claim(&rel, &head) {
-            Some(i) => registry.read(
-                i,
-                info,
-                &mut std::io::Cursor::new(head).chain(input),
-                &mut |_| {},
-            ),
-            None => Registry::unrecognised(info),
-        };
+        let report = registry.import_file(
+            info,
+            &head,
+            &mut std::io::Cursor::new(&head).chain(input),
+            &mut |_| {},
+        );
         reports.push(report);
     }
     let out = registry.finish(&mut reports);

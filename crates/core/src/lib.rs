@@ -10,6 +10,7 @@ pub mod import;
 pub mod json_f64;
 pub mod model;
 pub mod report;
+pub mod source;
 pub mod summary;
 pub mod text;
 pub mod transform;

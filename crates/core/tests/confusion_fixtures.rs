@@ -314,8 +314,9 @@ fn mlflow_evaluate_per_class_metrics() {
 /// each make a run; broken files get an error naming them and cost nothing else.
 #[test]
 fn matrix_files_dropped_on_their_own() {
-    use runlens_core::import::{FileInfo, Registry};
+    use runlens_core::import::Registry;
     use runlens_core::model::Source;
+    use runlens_core::source::FileInfo;
 
     let dir = fixtures().join("confusion/standalone");
     if !dir.is_dir() {
@@ -332,15 +333,12 @@ fn matrix_files_dropped_on_their_own() {
             path: &path,
             size: bytes.len() as u64,
         };
-        let reader = registry.claim(&path, &bytes);
         assert_eq!(
-            reader.and_then(|i| registry.kind(i)),
+            registry.claim_kind(&path, &bytes),
             Some("confusion matrix file"),
             "{path}"
         );
-        if let Some(i) = reader {
-            reports.push(registry.read(i, file, &mut bytes.as_slice(), &mut |_| {}));
-        }
+        reports.push(registry.import_file(file, &bytes, &mut bytes.as_slice(), &mut |_| {}));
     }
     let out = registry.finish(&mut reports);
     let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use mlflow_support::{files_under, import, problems};
 use runlens_core::formats::mlflow::values::{param_value, python_repr, status_from_name};
-use runlens_core::import::ImportOutput;
 use runlens_core::model::{HParamValue, Run, Source};
 use runlens_core::report::FileReport;
+use runlens_core::source::ImportOutput;
 use serde_json::Value;
 
 fn dir(scenario: &str) -> PathBuf {

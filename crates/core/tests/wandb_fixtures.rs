@@ -18,9 +18,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
+use runlens_core::import::Registry;
 use runlens_core::model::{HParamValue, Run, RunStatus};
 use runlens_core::report::FileReport;
+use runlens_core::source::{FileInfo, HEAD_LEN};
 use serde_json::Value;
 
 use common::{files_under, Dribble};
@@ -43,16 +44,11 @@ fn import_dir(dir: &Path) -> (Vec<Run>, Vec<FileReport>) {
             size: bytes.len() as u64,
         };
         let head = &bytes[..bytes.len().min(HEAD_LEN)];
-        let report = match registry.claim(&rel, head) {
-            Some(i) => {
-                let mut input = Dribble {
-                    inner: bytes.as_slice(),
-                    max: 1000,
-                };
-                registry.read(i, info, &mut input, &mut |_| {})
-            }
-            None => Registry::unrecognised(info),
+        let mut input = Dribble {
+            inner: bytes.as_slice(),
+            max: 1000,
         };
+        let report = registry.import_file(info, head, &mut input, &mut |_| {});
         reports.push(report);
     }
     let out = registry.finish(&mut reports);
@@ -601,6 +597,7 @@ fn corrupt_bad_crc_with_leveldb_recovery_matches_leveldb() {
     use runlens_core::formats::wandb::log_format::{LogReader, ReadLogError, Recovery};
     use runlens_core::formats::wandb::records::Record;
     use runlens_core::formats::wandb::run_builder::RunBuilder;
+    use runlens_core::source::Warnings;
 
     let dir = root().join("corrupt");
     let exp = expected(&dir);
@@ -609,7 +606,7 @@ fn corrupt_bad_crc_with_leveldb_recovery_matches_leveldb() {
     let mut log = LogReader::new(bytes.as_slice()).with_recovery(Recovery::SkipBlock);
     let mut builder = RunBuilder::new();
     let mut report = FileReport::new("badcrc");
-    let mut warnings = 0;
+    let mut warnings = Warnings::new("warnings");
     let mut errors = Vec::new();
     loop {
         match log.read_record() {

@@ -9,8 +9,9 @@ use std::io::Cursor;
 
 use common::{files_under, scenario};
 use runlens_core::formats::workspace::{self, KIND};
-use runlens_core::import::{FileInfo, ImportOutput, Registry};
+use runlens_core::import::Registry;
 use runlens_core::model::Series;
+use runlens_core::source::{FileInfo, ImportOutput};
 use runlens_core::summary::RunMeta;
 use serde_json::json;
 
@@ -43,10 +44,7 @@ fn drop_folder(name: &str) -> Option<ImportOutput> {
             path: &path,
             size: bytes.len() as u64,
         };
-        reports.push(match registry.claim(&path, &bytes) {
-            Some(reader) => registry.read(reader, info, &mut Cursor::new(&bytes), &mut |_| {}),
-            None => Registry::unrecognised(info),
-        });
+        reports.push(registry.import_file(info, &bytes, &mut Cursor::new(&bytes), &mut |_| {}));
     }
     Some(registry.finish(&mut reports))
 }
@@ -98,12 +96,11 @@ fn every_fixture_round_trips_through_a_workspace_file() {
         let path = "runlens-workspace-2025-06-01.runlens.json";
         let mut registry = Registry::standard();
         assert_eq!(registry.claim_kind(path, &bytes), Some(KIND), "{scenario}");
-        let reader = registry.claim(path, &bytes).unwrap_or_default();
         let info = FileInfo {
             path,
             size: bytes.len() as u64,
         };
-        let report = registry.read(reader, info, &mut Cursor::new(&bytes), &mut |_| {});
+        let report = registry.import_file(info, &bytes, &mut Cursor::new(&bytes), &mut |_| {});
         assert!(report.is_clean(), "{scenario}: {report:?}");
         let mut reports = vec![report];
         let back = registry.finish(&mut reports);

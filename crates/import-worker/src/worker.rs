@@ -10,8 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-use runlens_core::import::{FileInfo, Registry, HEAD_LEN};
+use runlens_core::import::Registry;
 use runlens_core::report::{FileReport, ImportReport};
+use runlens_core::source::{FileInfo, HEAD_LEN};
 
 use crate::blob_reader::BlobReader;
 use runlens_web::js_message;
@@ -258,10 +259,7 @@ fn read_bytes(registry: &mut Registry, at: &Position, file: &JobFile, bytes: &[u
         path: &file.path,
         size: bytes.len() as u64,
     };
-    match registry.claim(&file.path, bytes) {
-        Some(reader) => registry.read(reader, info, &mut Cursor::new(bytes), &mut progress),
-        None => Registry::unrecognised(info),
-    }
+    registry.import_file(info, bytes, &mut Cursor::new(bytes), &mut progress)
 }
 
 /// Reads one file from a dropped `File` or a URL: its first bytes choose the reader, then
@@ -296,15 +294,12 @@ async fn read_one(
         path: &file.path,
         size: file.size,
     };
-    match registry.claim(&file.path, &head) {
-        Some(index) => registry.read(
-            index,
-            info,
-            &mut Cursor::new(head).chain(reader),
-            &mut at.file_progress(&file.path),
-        ),
-        None => Registry::unrecognised(info),
-    }
+    registry.import_file(
+        info,
+        &head,
+        &mut Cursor::new(&head).chain(reader),
+        &mut at.file_progress(&file.path),
+    )
 }
 
 fn failed(file: &JobFile, message: String) -> FileReport {

@@ -1,4 +1,4 @@
-//! Whole-file input for the text formats (tables, JSON, YAML) and capped warnings.
+//! Whole-file input for the text formats (tables, JSON, YAML).
 //!
 //! Text formats are read into memory before parsing: their files are small next to event
 //! files, and having all bytes lets a decoding problem name its exact byte offset.
@@ -80,52 +80,10 @@ pub fn read_all(
     (outcome.bytes, outcome.error)
 }
 
-/// Records an I/O failure: an error when nothing was read, else a warning (what was read is
-/// still parsed).
-pub fn note_io_error(report: &mut FileReport, error: &io::Error) {
-    let message = format!("I/O error after {} bytes: {error}", report.bytes);
-    if report.bytes == 0 {
-        report.error = Some(message);
-    } else {
-        report
-            .warnings
-            .push(format!("{message}; read what came before it"));
-    }
-}
-
-/// Per-row warnings of one file, capped: the first [`WarningLog::MAX`] are kept word for
-/// word, the rest counted and summarised in one line by [`WarningLog::finish`].
-#[derive(Debug, Default)]
-pub struct WarningLog {
-    kept: Vec<String>,
-    dropped: u64,
-}
-
-impl WarningLog {
-    pub const MAX: usize = 20;
-
-    pub fn push(&mut self, warning: String) {
-        if self.kept.len() < Self::MAX {
-            self.kept.push(warning);
-        } else {
-            self.dropped += 1;
-        }
-    }
-
-    /// Appends the kept warnings (and the summary of the dropped ones) to the report.
-    pub fn finish(self, report: &mut FileReport) {
-        report.warnings.extend(self.kept);
-        if self.dropped > 0 {
-            report
-                .warnings
-                .push(format!("… and {} more warnings like these", self.dropped));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{note_io_error, Kept};
 
     struct Failing {
         sent: bool,
@@ -154,7 +112,7 @@ mod tests {
         );
         assert_eq!(bytes, b"abc");
         let err = err.expect("an error");
-        note_io_error(&mut report, &err);
+        note_io_error(&mut report, &err, Kept::Bytes);
         assert!(report.error.is_none());
         assert!(
             report.warnings[0].contains("after 3 bytes"),
@@ -162,17 +120,5 @@ mod tests {
             report.warnings
         );
         assert_eq!(calls.last(), Some(&3));
-    }
-
-    #[test]
-    fn caps_warnings() {
-        let mut log = WarningLog::default();
-        for i in 0..25 {
-            log.push(format!("w{i}"));
-        }
-        let mut report = FileReport::new("x");
-        log.finish(&mut report);
-        assert_eq!(report.warnings.len(), WarningLog::MAX + 1);
-        assert!(report.warnings.last().is_some_and(|w| w.contains("5 more")));
     }
 }

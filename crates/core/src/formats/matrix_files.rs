@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::encoding;
-use super::input::{note_io_error, read_up_to};
+use super::input::read_up_to;
 use super::paths;
 use super::tables::claim;
 use crate::confusion::steps::{is_step_name, without_steps};
@@ -37,9 +37,9 @@ use crate::confusion::{
     has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
     MAX_MATRIX_TEXT,
 };
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Artifact, Run, Source};
 use crate::report::FileReport;
+use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
 
 /// Whether this reader takes a file (see the module docs).
 pub fn claims(path: &str, head: &[u8]) -> bool {
@@ -154,7 +154,7 @@ impl MatrixFilesReader {
         let outcome = read_up_to(input, Some(MAX_MATRIX_TEXT), file.size, progress);
         report.bytes = outcome.bytes.len() as u64;
         if let Some(e) = &outcome.error {
-            note_io_error(&mut report, e);
+            note_io_error(&mut report, e, Kept::Bytes);
             if report.error.is_some() {
                 return report;
             }
@@ -214,8 +214,8 @@ impl MatrixFilesReader {
 }
 
 impl SourceReader for MatrixFilesReader {
-    fn kind(&self) -> &'static str {
-        "confusion matrix file"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MatrixFile
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

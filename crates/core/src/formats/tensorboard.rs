@@ -13,7 +13,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
 use super::event_view::{value_tensor, EventRef, ValueKind, ValueRef};
-use super::input::WarningLog;
 use super::tb_matrix;
 use super::tfevents::{
     proto_value::Kind, EventReader, HParamsPluginData, ReadEventError, HPARAMS_PLUGIN,
@@ -22,11 +21,10 @@ use super::tfevents::{
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
 use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::{note_io_error, Kept, Warnings};
 
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
-/// Per-record warnings kept per file; the rest are summarised in one line.
-const MAX_RECORD_WARNINGS: usize = 20;
 /// Key in [`Run::tags`] for the hparams session's group name.
 pub const GROUP_NAME_TAG: &str = "hparams.group_name";
 
@@ -217,12 +215,12 @@ impl LogdirReader {
         let mut report = FileReport::new(path);
         let mut data = FileData::default();
         let mut events = EventReader::new(reader);
-        let mut record_warnings = 0usize;
+        let mut record_warnings = Warnings::new("skipped records");
         let mut reported = 0u64;
         let mut fatal: Option<ReadRecordError> = None;
         let mut matrix_log = MatrixLog {
             path,
-            warnings: WarningLog::default(),
+            warnings: Warnings::new("warnings like these"),
         };
         loop {
             match events.read_event() {
@@ -237,10 +235,7 @@ impl LogdirReader {
                 }
                 Err(e) => {
                     report.skipped_records += 1;
-                    record_warnings += 1;
-                    if record_warnings <= MAX_RECORD_WARNINGS {
-                        report.warnings.push(format!("skipped {e}"));
-                    }
+                    record_warnings.push(&mut report, format!("skipped {e}"));
                 }
             }
             let read = events.bytes_read();
@@ -252,12 +247,7 @@ impl LogdirReader {
         report.bytes = events.bytes_read();
         on_progress(report.bytes);
         matrix_log.warnings.finish(&mut report);
-        if record_warnings > MAX_RECORD_WARNINGS {
-            report.warnings.push(format!(
-                "… and {} more skipped records",
-                record_warnings - MAX_RECORD_WARNINGS
-            ));
-        }
+        record_warnings.finish(&mut report);
         if let Some(e) = fatal {
             describe_stop(&e, &mut report);
         }
@@ -410,16 +400,7 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
                 "{e}; the rest of the file cannot be framed: stopped at byte {offset}, kept the {kept} records before it"
             ));
         }
-        ReadRecordError::Io(io) => {
-            let message = format!("I/O error after {} bytes: {io}", report.bytes);
-            if kept == 0 {
-                report.error = Some(message);
-            } else {
-                report
-                    .warnings
-                    .push(format!("{message}; kept the {kept} records before it"));
-            }
-        }
+        ReadRecordError::Io(io) => note_io_error(report, io, Kept::Records),
         // Recoverable errors never stop reading.
         ReadRecordError::BadDataCrc { .. } => {}
     }
@@ -429,7 +410,7 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
 struct MatrixLog<'a> {
     /// The file, named in every warning.
     path: &'a str,
-    warnings: WarningLog,
+    warnings: Warnings,
 }
 
 /// Adds one event's scalars, hparams and confusion matrices to `data`.
@@ -484,7 +465,7 @@ fn ingest_matrix(
         .position(|v| std::ptr::eq(v, value))
         .unwrap_or(usize::MAX);
     let mut warn = |why: &dyn std::fmt::Display| {
-        log.warnings.push(format!(
+        log.warnings.hold(format!(
             "{}: confusion tensor `{tag}` at step {step}: {why}; not read as a confusion matrix",
             log.path
         ));
@@ -506,7 +487,7 @@ fn ingest_matrix(
     match read {
         Ok((artifact, note)) => {
             if let Some(note) = note {
-                log.warnings.push(format!(
+                log.warnings.hold(format!(
                     "{}: confusion tensor `{tag}` at step {step}: {note}",
                     log.path
                 ));

@@ -23,14 +23,16 @@ use std::io::Read;
 use serde_json::Value;
 
 use super::encoding;
-use super::input::{note_io_error, read_all, WarningLog};
+use super::input::read_all;
 use super::paths;
 use super::series_set::SeriesSet;
 use super::tables::{self, claim, ColumnRole, TableLayout};
 use super::tensorboard;
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::{
+    note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
+};
 use crate::text;
 
 /// Key in [`Run::tags`] marking a run built from UI downloads (value: `true`).
@@ -174,7 +176,7 @@ fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
             return set;
         }
     };
-    let mut log = WarningLog::default();
+    let mut log = Warnings::new("warnings like these");
     for (i, point) in points.iter().enumerate() {
         let parsed = match point.as_array().map(Vec::as_slice) {
             Some([wall, step, value]) => text::json_number(wall)
@@ -189,7 +191,7 @@ fn read_json(tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
             }
             None => {
                 report.skipped_records += 1;
-                log.push(format!(
+                log.hold(format!(
                     "point {i}: {point} is not [wall_time, step, value]: skipped"
                 ));
             }
@@ -213,8 +215,8 @@ fn json_step(v: &Value) -> Option<i64> {
 }
 
 impl SourceReader for TensorBoardDownloadReader {
-    fn kind(&self) -> &'static str {
-        "TensorBoard UI download"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::TensorBoardDownload
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {
@@ -231,7 +233,7 @@ impl SourceReader for TensorBoardDownloadReader {
         let (bytes, failure) = read_all(input, progress, &mut io_report);
         let mut report = self.read_bytes(file.path, &bytes);
         if let Some(e) = failure {
-            note_io_error(&mut report, &e);
+            note_io_error(&mut report, &e, Kept::Bytes);
         }
         report
     }

@@ -6,8 +6,9 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use runlens_core::import::{FileInfo, ImportOutput, Registry, HEAD_LEN};
+use runlens_core::import::Registry;
 use runlens_core::report::FileReport;
+use runlens_core::source::{FileInfo, ImportOutput, HEAD_LEN};
 
 /// Hands out at most `max` bytes per read, to cross every chunk boundary a reader has.
 pub struct Dribble<R> {
@@ -32,16 +33,11 @@ pub fn import(files: &[(String, Vec<u8>)]) -> (ImportOutput, Vec<FileReport>) {
             size: bytes.len() as u64,
         };
         let head = &bytes[..bytes.len().min(HEAD_LEN)];
-        let report = match registry.claim(path, head) {
-            Some(reader) => {
-                let mut input = Dribble {
-                    inner: bytes.as_slice(),
-                    max: 7000,
-                };
-                registry.read(reader, info, &mut input, &mut |_| {})
-            }
-            None => Registry::unrecognised(info),
+        let mut input = Dribble {
+            inner: bytes.as_slice(),
+            max: 7000,
         };
+        let report = registry.import_file(info, head, &mut input, &mut |_| {});
         reports.push(report);
     }
     let out = registry.finish(&mut reports);

@@ -15,9 +15,9 @@ use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
 use wasm_bindgen::JsValue;
 
-use runlens_core::import::ImportOutput;
 use runlens_core::model::{DataVersion, RegisteredModel, Run, Series};
 use runlens_core::report::ImportReport;
+use runlens_core::source::ImportOutput;
 use runlens_core::summary::RunMeta;
 
 pub use codec::CHUNK_POINTS;

@@ -18,12 +18,12 @@ use std::io::Read;
 
 use self::dvclive::{DvcliveLocation, LiveRun};
 use super::encoding;
-use super::input::{note_io_error, read_all};
+use super::input::read_all;
 use super::paths;
 use super::tables::claim;
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{DataVersion, Run};
 use crate::report::FileReport;
+use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
 
 /// The kinds of DVC file runlens reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,8 +203,8 @@ impl DvcReader {
 }
 
 impl SourceReader for DvcReader {
-    fn kind(&self) -> &'static str {
-        "DVC"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::Dvc
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {
@@ -221,7 +221,7 @@ impl SourceReader for DvcReader {
         let (bytes, failure) = read_all(input, progress, &mut io_report);
         let mut report = self.read_bytes(file.path, &bytes);
         if let Some(e) = failure {
-            note_io_error(&mut report, &e);
+            note_io_error(&mut report, &e, Kept::Bytes);
         }
         report
     }

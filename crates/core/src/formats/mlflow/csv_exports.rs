@@ -16,14 +16,14 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Run, Series, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader, Warnings};
 
 use super::run_parts::{push_or_merge, RunParts};
 use super::ui_columns;
 use super::values::{parse_metric_value, parse_ui_duration, status_from_name};
-use super::{decode_text, read_whole_file, Warnings};
+use super::{decode_text, read_whole_file};
 use crate::text::parse_datetime;
 
 /// The UI runs download's fixed columns.
@@ -129,7 +129,7 @@ fn rows(text: &str, report: &mut FileReport) -> Option<(Vec<String>, Vec<Row>)> 
         }
     };
     let mut out = Vec::new();
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("skipped rows");
     for record in records {
         match record {
             Ok(r) => {
@@ -164,7 +164,7 @@ fn rows(text: &str, report: &mut FileReport) -> Option<(Vec<String>, Vec<Row>)> 
             }
         }
     }
-    warnings.finish(report, "skipped rows");
+    warnings.finish(report);
     Some((header, out))
 }
 
@@ -237,7 +237,7 @@ fn search_runs(header: &[String], rows: Vec<Row>, report: &mut FileReport) -> Ve
         column("start_time"),
         column("end_time"),
     );
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("problems");
     let mut runs = Vec::new();
     for (line, cells) in rows {
         let cell = |c: Option<usize>| {
@@ -283,7 +283,7 @@ fn search_runs(header: &[String], rows: Vec<Row>, report: &mut FileReport) -> Ve
         }
         runs.push(parts.into_run());
     }
-    warnings.finish(report, "problems");
+    warnings.finish(report);
     runs
 }
 
@@ -318,7 +318,7 @@ fn ui_runs(header: &[String], rows: Vec<Row>, report: &mut FileReport) -> Vec<Ru
             names(split.tags_start..keys.len()),
         ));
     }
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("problems");
     let mut runs = Vec::new();
     for (line, cells) in rows {
         let cell = |c: usize| cells.get(c).map_or("", |s| ui_cell(s));
@@ -364,14 +364,14 @@ fn ui_runs(header: &[String], rows: Vec<Row>, report: &mut FileReport) -> Vec<Ru
         }
         runs.push(parts.into_run());
     }
-    warnings.finish(report, "problems");
+    warnings.finish(report);
     runs
 }
 
 /// The UI's chart download (long form): one row per point.
 fn ui_chart(rows: Vec<Row>, report: &mut FileReport) -> Vec<Run> {
     let mut by_run: BTreeMap<String, RunParts> = BTreeMap::new();
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("skipped rows");
     for (line, cells) in rows {
         let cell = |c: usize| cells.get(c).map_or("", |s| ui_cell(s));
         let (name, uuid, metric) = (cell(0), cell(1), cell(2));
@@ -419,13 +419,13 @@ fn ui_chart(rows: Vec<Row>, report: &mut FileReport) -> Vec<Run> {
             .or_insert_with(|| Series::new(metric))
             .push(Step(step), WallTime(timestamp as f64 / 1000.0), value);
     }
-    warnings.finish(report, "skipped rows");
+    warnings.finish(report);
     by_run.into_values().map(RunParts::into_run).collect()
 }
 
 impl SourceReader for CsvExportReader {
-    fn kind(&self) -> &'static str {
-        "MLflow CSV export"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MlflowCsvExport
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

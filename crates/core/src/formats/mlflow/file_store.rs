@@ -9,9 +9,9 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{Artifact, DatasetRef, ModelVersion, RegisteredModel, Series};
 use crate::report::FileReport;
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader, Warnings};
 
 use super::metric_file;
 use super::paths::{self, RunEntry, StorePath};
@@ -21,7 +21,7 @@ use super::yaml::{
     is_deleted, DatasetMeta, ExperimentMeta, InputMeta, MetaError, ModelVersionMeta,
     RegisteredModelMeta, RunMeta, MAX_META_BYTES,
 };
-use super::{count_bytes, decode_text, read_all, run_id, warn_file, Warnings};
+use super::{count_bytes, decode_text, read_all, run_id, warn_file};
 
 /// Largest param / tag / alias value read (MLflow caps params at 6000 and tags at 8000
 /// characters; a longer file is kept cut, with a warning).
@@ -481,14 +481,14 @@ fn read_metric(key: String, text: &str, files: &mut RunFiles, report: &mut FileR
     report.records = parsed.lines;
     report.points = parsed.series.len() as u64;
     report.skipped_records = parsed.bad_lines.len() as u64;
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("bad lines");
     for (line, e) in &parsed.bad_lines {
         warnings.push(
             report,
             format!("{} line {line}: {e}; line skipped", report.path),
         );
     }
-    warnings.finish(report, "bad lines");
+    warnings.finish(report);
     if let Some(line) = parsed.truncated_tail {
         report.truncated = true;
         report.skipped_records += 1;
@@ -605,8 +605,8 @@ pub(crate) fn push_or_merge_model(models: &mut Vec<RegisteredModel>, model: Regi
 }
 
 impl SourceReader for FileStoreReader {
-    fn kind(&self) -> &'static str {
-        "MLflow file store"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MlflowFileStore
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

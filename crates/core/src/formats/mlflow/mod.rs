@@ -38,10 +38,6 @@ use crate::report::FileReport;
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
 
-/// Per-file warnings kept for repeated problems (bad lines, ragged rows); the rest are
-/// summarised in one line by [`Warnings::finish`].
-pub(crate) const MAX_WARNINGS: usize = 20;
-
 /// The [`Run::id`](crate::model::Run::id) of an MLflow run.
 pub fn run_id(run_uuid: &str) -> String {
     format!("mlflow:{run_uuid}")
@@ -66,7 +62,7 @@ pub(crate) fn read_all(
 /// file's report with its byte count and the bytes, or (bytes `None`) the report of the
 /// I/O error.
 pub(crate) fn read_whole_file(
-    file: crate::import::FileInfo<'_>,
+    file: crate::source::FileInfo<'_>,
     input: &mut dyn Read,
     on_progress: &mut dyn FnMut(u64),
 ) -> (crate::report::FileReport, Option<Vec<u8>>) {
@@ -118,29 +114,6 @@ pub(crate) fn decode_text(bytes: Vec<u8>, report: &mut FileReport) -> String {
                 report.path
             ));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
-        }
-    }
-}
-
-/// Collects repeated per-record warnings into a report, keeping the first [`MAX_WARNINGS`].
-#[derive(Debug, Default)]
-pub(crate) struct Warnings {
-    count: usize,
-}
-
-impl Warnings {
-    pub(crate) fn push(&mut self, report: &mut FileReport, message: String) {
-        self.count += 1;
-        if self.count <= MAX_WARNINGS {
-            report.warnings.push(message);
-        }
-    }
-
-    pub(crate) fn finish(self, report: &mut FileReport, what: &str) {
-        if self.count > MAX_WARNINGS {
-            report
-                .warnings
-                .push(format!("… and {} more {what}", self.count - MAX_WARNINGS));
         }
     }
 }

@@ -18,15 +18,15 @@ use std::io::Read;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row, MAIN_DB};
 
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{DatasetRef, ModelVersion, RegisteredModel, Run, Series, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader, Warnings};
 
 use super::file_store::push_or_merge_model;
 use super::run_parts::{push_or_merge, RunParts, TAG_DATASET_CONTEXT};
 use super::values::status_from_name;
 use super::yaml::is_deleted;
-use super::{read_whole_file, run_id, Warnings};
+use super::{read_whole_file, run_id};
 
 /// The first 16 bytes of every SQLite database file.
 pub const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -115,7 +115,7 @@ pub fn read_store(conn: &Connection, report: &mut FileReport) -> Result<Store, S
             return Err(SqliteError::NotMlflow(required));
         }
     }
-    let mut warnings = Warnings::default();
+    let mut warnings = Warnings::new("skipped rows");
 
     // experiment id → (name, deleted)
     let mut experiments: BTreeMap<String, (String, bool)> = BTreeMap::new();
@@ -224,7 +224,7 @@ pub fn read_store(conn: &Connection, report: &mut FileReport) -> Result<Store, S
     } else {
         Vec::new()
     };
-    warnings.finish(report, "skipped rows");
+    warnings.finish(report);
 
     let runs: Vec<Run> = runs.into_values().map(RunParts::into_run).collect();
     report.points = runs.iter().map(|r| r.point_count() as u64).sum();
@@ -547,8 +547,8 @@ impl SqliteReader {
 }
 
 impl SourceReader for SqliteReader {
-    fn kind(&self) -> &'static str {
-        "MLflow SQLite database"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MlflowSqlite
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

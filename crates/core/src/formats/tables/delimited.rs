@@ -19,11 +19,11 @@ use super::layout::{Shape, TableLayout};
 use super::stream::{self, Counting};
 use super::TableError;
 use crate::formats::encoding::StreamDecoder;
-use crate::formats::input::WarningLog;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::model::{HParamValue, Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::Warnings;
 use crate::text;
 
 /// Runs read from one file, and the file's report.
@@ -152,7 +152,7 @@ fn read_into(
                         }
                         builder
                             .log
-                            .push(format!("{message}; kept the rows read before it"));
+                            .hold(format!("{message}; kept the rows read before it"));
                         break;
                     }
                     let line = e.position().map_or(0, |p| p.line());
@@ -199,7 +199,7 @@ struct Builder<'l> {
     /// By run-column value (`""` without a run column).
     runs: BTreeMap<String, RunAcc>,
     bad: BTreeMap<usize, BadCells>,
-    log: WarningLog,
+    log: Warnings,
     /// Data rows seen, kept or not.
     data_rows: u64,
     kept: u64,
@@ -214,7 +214,7 @@ impl<'l> Builder<'l> {
             decimal_comma: layout.delimiter != b',',
             runs: BTreeMap::new(),
             bad: BTreeMap::new(),
-            log: WarningLog::default(),
+            log: Warnings::new("warnings like these"),
             data_rows: 0,
             kept: 0,
             skipped: 0,
@@ -222,7 +222,7 @@ impl<'l> Builder<'l> {
     }
 
     fn skip(&mut self, line: u64, why: &str) {
-        self.log.push(format!("line {line}: {why}: row skipped"));
+        self.log.hold(format!("line {line}: {why}: row skipped"));
         self.skipped += 1;
     }
 
@@ -307,7 +307,7 @@ impl<'l> Builder<'l> {
             } else {
                 "numbers"
             };
-            self.log.push(format!(
+            self.log.hold(format!(
                 "column `{name}`: {} cells are not {what} (first on line {}: `{}`): left out",
                 b.count, b.line, b.sample
             ));
@@ -345,7 +345,7 @@ impl<'l> Builder<'l> {
             out.push(run);
         }
         for w in varying.into_values() {
-            self.log.push(w);
+            self.log.hold(w);
         }
         self.log.finish(report);
         if out.is_empty() {

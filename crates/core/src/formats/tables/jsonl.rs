@@ -21,11 +21,11 @@ use super::sniff::{RUN_NAMES, STEP_NAMES, WALL_TIME_NAMES};
 use super::stream::{self, Counting};
 use super::{cell, TableError};
 use crate::formats::encoding::StreamDecoder;
-use crate::formats::input::WarningLog;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::model::{HParamValue, Run, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::Warnings;
 use crate::text::{self, json_number, non_finite, quote_non_finite};
 
 /// Reads a whole JSON Lines file. Never panics; problems go into the report.
@@ -76,7 +76,7 @@ fn read_into(
     counting: &mut Counting<'_>,
     report: &mut FileReport,
 ) -> Result<Vec<Run>, TableError> {
-    let mut log = WarningLog::default();
+    let mut log = Warnings::new("warnings like these");
     let mut decoder = StreamDecoder::default();
     let mut lines = Lines::default();
     {
@@ -94,7 +94,7 @@ fn read_into(
                     if lines.count == 0 {
                         return Err(TableError::Io(message));
                     }
-                    log.push(format!("{message}; kept the lines read before it"));
+                    log.hold(format!("{message}; kept the lines read before it"));
                     break;
                 }
             };
@@ -137,7 +137,7 @@ fn read_into(
         out.push(run);
     }
     if report.ignored_values > 0 {
-        log.push(format!(
+        log.hold(format!(
             "{} values that are not numbers (text that varies, lists, nulls) were ignored",
             report.ignored_values
         ));
@@ -161,7 +161,7 @@ fn read_line(
     line: &str,
     line_no: u64,
     lines: &mut Lines,
-    log: &mut WarningLog,
+    log: &mut Warnings,
     report: &mut FileReport,
 ) {
     if line.is_empty() {
@@ -171,7 +171,7 @@ fn read_line(
     let object = match serde_json::from_str::<Value>(&quote_non_finite(line)) {
         Ok(Value::Object(o)) => o,
         Ok(other) => {
-            log.push(format!(
+            log.hold(format!(
                 "line {line_no}: a JSON {}, not an object: skipped",
                 kind(&other)
             ));
@@ -179,7 +179,7 @@ fn read_line(
             return;
         }
         Err(e) => {
-            log.push(format!("line {line_no}: not JSON ({e}): skipped"));
+            log.hold(format!("line {line_no}: not JSON ({e}): skipped"));
             report.skipped_records += 1;
             return;
         }
@@ -207,7 +207,7 @@ fn read_line(
         Some(v) => match json_step(v) {
             Some(s) => s,
             None => {
-                log.push(format!(
+                log.hold(format!(
                     "line {line_no}: step {v} is not an integer: skipped"
                 ));
                 report.skipped_records += 1;

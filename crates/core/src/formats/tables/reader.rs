@@ -6,9 +6,9 @@ use std::io::{Cursor, Read};
 use super::{
     claim, read_jsonl_from, read_table, sniff_path, TableImport, TableLayout, SNIFF_BYTES,
 };
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::Run;
 use crate::report::FileReport;
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader};
 
 /// Reads the tables no tracker-specific reader claimed. Register it last.
 ///
@@ -36,8 +36,8 @@ impl TableReader {
 }
 
 impl SourceReader for TableReader {
-    fn kind(&self) -> &'static str {
-        "table (CSV / TSV / JSON Lines)"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::Table
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

@@ -25,10 +25,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use super::run_builder::MAX_RECORD_WARNINGS;
 use super::values::{self, Leaf};
 use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::Warnings;
 
 /// Which W&B export a CSV is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,7 @@ struct Rows<'r, R> {
     record: csv::ByteRecord,
     width: usize,
     report: &'r mut FileReport,
-    warnings: usize,
+    warnings: Warnings,
 }
 
 impl<'r, R: Read> Rows<'r, R> {
@@ -157,7 +157,7 @@ impl<'r, R: Read> Rows<'r, R> {
             record: csv::ByteRecord::new(),
             width: 0,
             report,
-            warnings: 0,
+            warnings: Warnings::new("skipped rows"),
         }
     }
 
@@ -201,14 +201,14 @@ impl<'r, R: Read> Rows<'r, R> {
             let line = self.record.position().map_or(0, |p| p.line());
             if self.record.len() != self.width {
                 self.report.skipped_records += 1;
-                self.warnings += 1;
-                if self.warnings <= MAX_RECORD_WARNINGS {
-                    self.report.warnings.push(format!(
+                self.warnings.push(
+                    self.report,
+                    format!(
                         "line {line}: {} fields where the header has {}: row skipped",
                         self.record.len(),
                         self.width
-                    ));
-                }
+                    ),
+                );
                 continue;
             }
             self.report.records += 1;
@@ -222,12 +222,7 @@ impl<'r, R: Read> Rows<'r, R> {
 
     fn finish(self) {
         self.report.bytes = self.reader.position().byte();
-        if self.warnings > MAX_RECORD_WARNINGS {
-            self.report.warnings.push(format!(
-                "… and {} more skipped rows",
-                self.warnings - MAX_RECORD_WARNINGS
-            ));
-        }
+        self.warnings.finish(self.report);
     }
 }
 

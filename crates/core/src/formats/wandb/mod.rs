@@ -37,10 +37,12 @@ use prost::Message;
 use self::exports::ExportKind;
 use self::log_format::{LogReader, ReadLogError, FILE_MAGIC};
 use self::online::PlainFiles;
-use self::run_builder::{merge_artifact, merge_runs, RunBuilder, MAX_RECORD_WARNINGS};
-use crate::import::{FileInfo, ImportOutput, SourceReader};
+use self::run_builder::{merge_artifact, merge_runs, RunBuilder};
 use crate::model::{Artifact, Run};
 use crate::report::FileReport;
+use crate::source::{
+    note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
+};
 
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
@@ -189,7 +191,7 @@ impl WandbReader {
         let folder = self.folder_for(path);
         let builder = folder.log.get_or_insert_with(RunBuilder::new);
         let mut log = LogReader::new(input);
-        let mut warnings = 0usize;
+        let mut warnings = Warnings::new("warnings");
         let mut reported = 0u64;
         let mut fatal = None;
         loop {
@@ -202,9 +204,8 @@ impl WandbReader {
                         }
                         Err(e) => {
                             report.skipped_records += 1;
-                            warn(
+                            warnings.push(
                                 &mut report,
-                                &mut warnings,
                                 format!(
                                     "record at byte {} ({} bytes) is not a W&B record: {e}",
                                     rec.offset,
@@ -217,7 +218,7 @@ impl WandbReader {
                 Ok(None) => break,
                 Err(e) if e.is_recoverable() => {
                     report.skipped_records += 1;
-                    warn(&mut report, &mut warnings, e.to_string());
+                    warnings.push(&mut report, e.to_string());
                 }
                 Err(e) => {
                     fatal = Some(e);
@@ -232,12 +233,7 @@ impl WandbReader {
         }
         report.bytes = log.bytes_read();
         progress(report.bytes);
-        if warnings > MAX_RECORD_WARNINGS {
-            report.warnings.push(format!(
-                "… and {} more warnings",
-                warnings - MAX_RECORD_WARNINGS
-            ));
-        }
+        warnings.finish(&mut report);
         if let Some(e) = fatal {
             describe_stop(e, &mut report);
         }
@@ -398,8 +394,8 @@ fn build_folder(key: &str, folder: FolderData, reports: &mut [FileReport]) -> Op
 }
 
 impl SourceReader for WandbReader {
-    fn kind(&self) -> &'static str {
-        "Weights & Biases"
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::Wandb
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {
@@ -437,9 +433,9 @@ impl WandbReader {
         input: &mut dyn Read,
         progress: &mut dyn FnMut(u64),
     ) -> FileReport {
-        let mut head = Vec::with_capacity(crate::import::HEAD_LEN);
+        let mut head = Vec::with_capacity(crate::source::HEAD_LEN);
         if let Err(e) = (&mut *input)
-            .take(crate::import::HEAD_LEN as u64)
+            .take(crate::source::HEAD_LEN as u64)
             .read_to_end(&mut head)
         {
             let mut report = FileReport::new(file.path);
@@ -476,13 +472,6 @@ fn read_text(input: &mut dyn Read, cap: u64, report: &mut FileReport) -> Result<
         .map_err(|e| format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
 
-fn warn(report: &mut FileReport, count: &mut usize, message: String) {
-    *count += 1;
-    if *count <= MAX_RECORD_WARNINGS {
-        report.warnings.push(message);
-    }
-}
-
 /// Turns a reading-ending error into the report's warning or error.
 fn describe_stop(e: ReadLogError, report: &mut FileReport) {
     let kept = report.records;
@@ -496,20 +485,8 @@ fn describe_stop(e: ReadLogError, report: &mut FileReport) {
                 "file ends inside the record at byte {offset} (a run still writing, or a cut copy): kept the {kept} records before it"
             ));
         }
-        ReadLogError::Io(io) => {
-            let message = format!("I/O error after {} bytes: {io}", report.bytes);
-            if kept == 0 {
-                report.error = Some(message);
-            } else {
-                report
-                    .warnings
-                    .push(format!("{message}; kept the {kept} records before it"));
-            }
-        }
+        ReadLogError::Io(io) => note_io_error(report, &io, Kept::Records),
         // Recoverable errors never stop reading.
         other => report.warnings.push(other.to_string()),
     }
 }
-
-#[cfg(test)]
-mod tests;

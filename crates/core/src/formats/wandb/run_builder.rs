@@ -25,6 +25,7 @@ use super::records::{record::RecordType, HistoryRecord, Item, Record, RunExitRec
 use super::values::{self, Leaf};
 use crate::model::{Artifact, Run, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
+use crate::source::Warnings;
 
 /// History keys W&B adds to every row; never series.
 pub const STEP_KEY: &str = "_step";
@@ -32,8 +33,6 @@ pub const TIMESTAMP_KEY: &str = "_timestamp";
 pub const RUNTIME_KEY: &str = "_runtime";
 /// The config key W&B keeps its own settings under.
 pub const WANDB_KEY: &str = "_wandb";
-/// Per-record warnings kept per file; the rest are summarised in one line.
-pub const MAX_RECORD_WARNINGS: usize = 20;
 
 /// Run metadata gathered from run records (later non-empty fields win).
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -108,13 +107,13 @@ impl RunBuilder {
     }
 
     /// Adds one decoded record. Points and ignored values are counted in `report`;
-    /// `warnings` counts this file's per-record warnings (capped at [`MAX_RECORD_WARNINGS`]).
+    /// `warnings` holds this file's per-record warnings (capped).
     pub fn ingest(
         &mut self,
         record: Record,
         offset: u64,
         report: &mut FileReport,
-        warnings: &mut usize,
+        warnings: &mut Warnings,
     ) {
         match record.record_type {
             Some(RecordType::History(h)) => self.history(h, offset, report, warnings),
@@ -167,7 +166,7 @@ impl RunBuilder {
         row: HistoryRecord,
         offset: u64,
         report: &mut FileReport,
-        warnings: &mut usize,
+        warnings: &mut Warnings,
     ) {
         let mut step = None;
         let mut timestamp = None;
@@ -193,9 +192,8 @@ impl RunBuilder {
                 Ok(v) => v,
                 Err(e) => {
                     report.ignored_values += 1;
-                    warn(
+                    warnings.push(
                         report,
-                        warnings,
                         format!("history row at byte {offset}: value of `{key}` is not JSON ({e}): ignored"),
                     );
                     continue;
@@ -360,14 +358,13 @@ fn apply_items(
     remove: &[Item],
     offset: u64,
     report: &mut FileReport,
-    warnings: &mut usize,
+    warnings: &mut Warnings,
 ) {
     for item in update {
         match values::parse_json(&item.value_json) {
             Ok(v) => values::set_path(tree, &item.path(), v),
-            Err(e) => warn(
+            Err(e) => warnings.push(
                 report,
-                warnings,
                 format!(
                     "record at byte {offset}: value of `{}` is not JSON ({e}): ignored",
                     item.dotted_key()
@@ -377,13 +374,6 @@ fn apply_items(
     }
     for item in remove {
         values::remove_path(tree, &item.path());
-    }
-}
-
-fn warn(report: &mut FileReport, count: &mut usize, message: String) {
-    *count += 1;
-    if *count <= MAX_RECORD_WARNINGS {
-        report.warnings.push(message);
     }
 }
 
@@ -467,7 +457,7 @@ mod tests {
     fn build(records: Vec<Record>) -> (Run, FileReport) {
         let mut b = RunBuilder::new();
         let mut report = FileReport::new("x.wandb");
-        let mut warnings = 0;
+        let mut warnings = Warnings::new("warnings");
         for (i, r) in records.into_iter().enumerate() {
             b.ingest(r, i as u64 * 100, &mut report, &mut warnings);
         }

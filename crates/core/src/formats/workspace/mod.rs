@@ -25,7 +25,7 @@
 //!   wall times and values, bit-exact (NaN, ±∞, −0.0 included). Metadata floats that JSON
 //!   cannot write (a NaN summary value) use [`document::JsonF64`].
 //! - **Settings are opaque** to core: whatever JSON the page put in (its view, table layout
-//!   and run choices); the reader hands it back in [`ImportOutput::settings`].
+//!   and run choices); the reader hands it back in [`ImportOutput::settings`](crate::source::ImportOutput::settings).
 //! - **All or nothing**: a file with any damaged part (bad JSON, a cut file, a column that
 //!   does not decode) yields nothing and one error naming the part. A workspace restores
 //!   whole or not at all, like an import.
@@ -40,7 +40,7 @@ mod reader;
 mod writer;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use reader::{parse, Workspace, WorkspaceReader};
 pub use writer::{write, WorkspaceWriter, WriteError};
@@ -48,7 +48,8 @@ pub use writer::{write, WorkspaceWriter, WriteError};
 use document::SeriesError;
 
 #[cfg(doc)]
-use crate::{import::ImportOutput, model::Run};
+use crate::model::Run;
+use crate::source::ReaderKind;
 
 /// The format this build writes, and the newest it reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -57,7 +58,7 @@ pub const MARKER: &str = "runlens_workspace";
 /// The file name ending the app gives a workspace file.
 pub const FILE_SUFFIX: &str = ".runlens.json";
 /// What the import summary calls the reader ([`crate::report::FileReport::reader`]).
-pub const KIND: &str = "runlens workspace";
+pub const KIND: &str = ReaderKind::Workspace.label();
 
 /// Why a workspace file was not read. Nothing of a file with an error is imported.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

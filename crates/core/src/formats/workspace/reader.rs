@@ -8,11 +8,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::document::RunEntry;
-use super::{claims, format_version, WorkspaceError, FORMAT_VERSION, KIND};
+use super::{claims, format_version, WorkspaceError, FORMAT_VERSION};
 use crate::formats::input::read_all;
-use crate::import::{FileInfo, ImportOutput, SourceReader};
 use crate::model::{DataVersion, RegisteredModel, Run};
 use crate::report::FileReport;
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader};
 
 /// What a workspace file holds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -101,8 +101,8 @@ pub struct WorkspaceReader {
 }
 
 impl SourceReader for WorkspaceReader {
-    fn kind(&self) -> &'static str {
-        KIND
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::Workspace
     }
 
     fn claims(&self, path: &str, head: &[u8]) -> bool {

@@ -4,14 +4,17 @@ use std::io::Cursor;
 
 use prost::Message;
 
-use super::log_format::{LogWriter, BLOCK_LEN, FILE_HEADER};
-use super::records::{
-    item, record::RecordType, ConfigRecord, HistoryRecord, HistoryStep, Record, RunExitRecord,
-    RunRecord, SummaryRecord, Timestamp,
+use crate::formats::wandb::exports::ExportKind;
+use crate::formats::wandb::log_format::{LogWriter, BLOCK_LEN, FILE_HEADER};
+use crate::formats::wandb::records::{
+    self, item, record::RecordType, ConfigRecord, HistoryRecord, HistoryStep, Record,
+    RunExitRecord, RunRecord, SummaryRecord, Timestamp,
 };
-use super::*;
-use crate::import::{Registry, HEAD_LEN};
-use crate::model::{HParamValue, RunStatus};
+use crate::formats::wandb::{file_role, run_folder, values, FileRole, RunFolder};
+use crate::import::Registry;
+use crate::model::{HParamValue, Run, RunStatus};
+use crate::report::FileReport;
+use crate::source::{FileInfo, HEAD_LEN};
 
 fn rec(r: RecordType) -> Vec<u8> {
     Record {
@@ -79,12 +82,12 @@ fn import(files: &[(&str, Vec<u8>)]) -> (Vec<Run>, Vec<FileReport>) {
             path,
             size: bytes.len() as u64,
         };
-        match registry.claim(path, head) {
-            Some(i) => {
-                reports.push(registry.read(i, info, &mut Cursor::new(bytes.clone()), &mut |_| {}))
-            }
-            None => reports.push(Registry::unrecognised(info)),
-        }
+        reports.push(registry.import_file(
+            info,
+            head,
+            &mut Cursor::new(bytes.clone()),
+            &mut |_| {},
+        ));
     }
     let out = registry.finish(&mut reports);
     (out.runs, reports)
