@@ -65,7 +65,7 @@ fn dispatch_start(import: &ImportContext, started: Result<(u32, u64), String>) {
 #[hook]
 pub fn use_prepare_import() -> Callback<Vec<PickedFile>> {
     use crate::components::table_preview::{Pending, PendingContext, TableChoice};
-    use runlens_core::formats::tables::{claim, inspect, SNIFF_BYTES};
+    use runlens_core::formats::tables::{claims, inspect, SNIFF_BYTES};
     use std::rc::Rc;
 
     let start = use_start_import();
@@ -83,7 +83,7 @@ pub fn use_prepare_import() -> Callback<Vec<PickedFile>> {
                     continue;
                 }
                 let head = read_head(&f.file, SNIFF_BYTES).await;
-                if !claim::claims(&f.path, &head) {
+                if !claims(&f.path, &head) {
                     continue;
                 }
                 if let Ok(found) = inspect(&f.path, &head) {

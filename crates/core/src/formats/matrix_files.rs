@@ -29,9 +29,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::encoding;
+use super::head::header_cells_with;
 use super::input::read_up_to;
 use super::paths;
-use super::tables::claim;
 use crate::confusion::steps::{is_step_name, without_steps};
 use crate::confusion::{
     has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
@@ -55,8 +55,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
         "json" => name.ends_with(".table.json") && head_has_actual_predicted(head),
         _ => {
             let delimiter = if ext == "tsv" { b'\t' } else { b',' };
-            is_per_class_name(path)
-                || is_per_class_header(&claim::header_cells_with(head, delimiter))
+            is_per_class_name(path) || is_per_class_header(&header_cells_with(head, delimiter))
         }
     }
 }

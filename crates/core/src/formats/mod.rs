@@ -4,6 +4,7 @@
 pub mod dvc;
 pub mod encoding;
 pub mod event_view;
+pub mod head;
 pub mod input;
 pub mod masked_crc;
 pub mod matrix_files;

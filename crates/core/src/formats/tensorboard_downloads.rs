@@ -23,10 +23,11 @@ use std::io::Read;
 use serde_json::Value;
 
 use super::encoding;
+use super::head::header_cells;
 use super::input::read_all;
 use super::paths;
 use super::series_set::SeriesSet;
-use super::tables::{self, claim, ColumnRole, TableLayout};
+use super::tables::{self, ColumnRole, TableLayout};
 use super::tensorboard;
 use crate::model::{Run, Source, Step, WallTime};
 use crate::report::FileReport;
@@ -66,7 +67,7 @@ fn strip_copy_suffix(name: &str) -> &str {
 /// Whether a file is a TensorBoard download (by name, or a CSV by header).
 pub fn claims(path: &str, head: &[u8]) -> bool {
     match paths::extension(path).as_str() {
-        "csv" => parse_file_name(path).is_some() || claim::header_cells(head) == CSV_HEADER,
+        "csv" => parse_file_name(path).is_some() || header_cells(head) == CSV_HEADER,
         "json" => parse_file_name(path).is_some(),
         _ => false,
     }
@@ -132,7 +133,7 @@ impl TensorBoardDownloadReader {
 
 /// The CSV through the generic table reader with a fixed layout.
 fn read_csv(path: &str, tag: &str, bytes: &[u8], report: &mut FileReport) -> SeriesSet {
-    let has_header = claim::header_cells(bytes) == CSV_HEADER;
+    let has_header = header_cells(bytes) == CSV_HEADER;
     let layout = TableLayout {
         delimiter: b',',
         has_header,

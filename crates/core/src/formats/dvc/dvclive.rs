@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use super::values::{flatten_json_metrics, flatten_yaml, load_yaml};
 use crate::formats::encoding;
+use crate::formats::head::header_cells_with;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
@@ -135,7 +136,7 @@ impl LiveRun {
         } else {
             b'\t'
         };
-        let header = tables::claim::header_cells_with(bytes, delimiter);
+        let header = header_cells_with(bytes, delimiter);
         let values = header
             .iter()
             .filter(|h| *h != "step" && *h != "timestamp")

@@ -18,9 +18,9 @@ use std::io::Read;
 
 use self::dvclive::{DvcliveLocation, LiveRun};
 use super::encoding;
+use super::head::header_cells;
 use super::input::read_all;
 use super::paths;
-use super::tables::claim;
 use crate::model::{DataVersion, Run};
 use crate::report::FileReport;
 use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
@@ -49,10 +49,7 @@ pub fn classify(path: &str, head: &[u8]) -> Option<DvcFile> {
         return Some(DvcFile::Lock);
     }
     match ext.as_str() {
-        "csv"
-            if claim::header_cells(head)
-                .starts_with(&exp_show_csv::HEADER_START.map(String::from)) =>
-        {
+        "csv" if header_cells(head).starts_with(&exp_show_csv::HEADER_START.map(String::from)) => {
             Some(DvcFile::ExpShowCsv)
         }
         "json" if exp_show_json::looks_like(&encoding::decode_head(head)) => {

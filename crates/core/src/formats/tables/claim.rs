@@ -1,8 +1,8 @@
 //! Which files the generic table reader takes.
 //!
 //! It is the fallback, registered after every tracker-specific reader, and it also refuses
-//! on its own the CSVs those readers own, so that a tracker export never becomes a generic
-//! run even if the registry order changes:
+//! on its own the CSVs those readers own ([`tracker_export`]), so that a tracker export never
+//! becomes a generic run even if the registry order changes:
 //! - MLflow: `search_runs().to_csv()` (`run_id` with `metrics.`/`params.` columns), the UI's
 //!   runs CSV (`Start Time`, `Duration`, `Run ID`, …) and chart CSV (`Run`, `Run ID`,
 //!   `metric`, `step`, `timestamp`, `value`).
@@ -12,9 +12,10 @@
 //!   (`Experiment`, `rev`, `typ`, `Created`, `parent`), read by their own readers.
 //! - dvclive's metric TSVs (`…/plots/metrics/…`).
 
-use super::sniff::{self, sniff_path};
+use super::sniff::sniff_path;
 use super::{preview, ColumnRole, PREVIEW_ROWS};
-use crate::formats::{encoding, paths};
+use crate::formats::head::{header_cells, is_binary, tracker_export};
+use crate::formats::paths;
 use crate::text;
 
 /// Extensions of delimited tables.
@@ -22,70 +23,12 @@ const TABLE_EXTENSIONS: [&str; 3] = ["csv", "tsv", "txt"];
 /// Extensions of JSON Lines files.
 const JSONL_EXTENSIONS: [&str; 2] = ["jsonl", "ndjson"];
 
-pub fn is_jsonl_path(path: &str) -> bool {
+pub(super) fn is_jsonl_path(path: &str) -> bool {
     JSONL_EXTENSIONS.contains(&paths::extension(path).as_str())
 }
 
-/// The header cells of a head's first line (quotes removed, trimmed), as a `,`-separated
-/// CSV (every export listed above is one).
-pub fn header_cells(head: &[u8]) -> Vec<String> {
-    header_cells_with(head, b',')
-}
-
-/// The header cells of a head's first line with another delimiter.
-pub fn header_cells_with(head: &[u8], delimiter: u8) -> Vec<String> {
-    let text = encoding::decode_head(head);
-    sniff::parse_records(&text, delimiter, 1)
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| c.trim().to_string())
-        .collect()
-}
-
-/// The tracker whose export this header is, if any.
-pub fn tracker_export(header: &[String]) -> Option<&'static str> {
-    let has = |name: &str| header.iter().any(|h| h == name);
-    let starts = |names: &[&str]| {
-        header.len() >= names.len() && header.iter().zip(names).all(|(h, n)| h == n)
-    };
-    if has("run_id")
-        && header
-            .iter()
-            .any(|h| h.starts_with("metrics.") || h.starts_with("params."))
-    {
-        return Some("MLflow runs CSV");
-    }
-    if starts(&["Start Time", "Duration", "Run ID"]) {
-        return Some("MLflow UI runs CSV");
-    }
-    if header == ["Run", "Run ID", "metric", "step", "timestamp", "value"] {
-        return Some("MLflow UI chart CSV");
-    }
-    if has("_step") && has("_runtime") {
-        return Some("W&B history CSV");
-    }
-    if starts(&["Name", "State", "Notes"]) {
-        return Some("W&B UI runs CSV");
-    }
-    if header.first().is_some_and(|h| h == "Step")
-        && header.len() >= 2
-        && header.iter().skip(1).all(|h| h.contains(" - "))
-    {
-        return Some("W&B UI chart CSV");
-    }
-    if header == ["Wall time", "Step", "Value"] {
-        return Some("TensorBoard UI download");
-    }
-    if starts(&["Experiment", "rev", "typ", "Created", "parent"]) {
-        return Some("dvc exp show CSV");
-    }
-    None
-}
-
 /// A path inside a dvclive folder's metric plots (`<dir>/plots/metrics/**`).
-pub fn is_dvclive_metrics_path(path: &str) -> bool {
+fn is_dvclive_metrics_path(path: &str) -> bool {
     paths::components(path)
         .windows(2)
         .any(|w| w == ["plots", "metrics"])
@@ -130,12 +73,6 @@ fn has_numbers(head: &[u8], layout: &super::TableLayout) -> bool {
                 && text::parse_number(c, decimal_comma).is_some()
         })
     })
-}
-
-/// NUL bytes outside a UTF-16 byte-order-marked file.
-fn is_binary(head: &[u8]) -> bool {
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    !utf16 && head.contains(&0)
 }
 
 #[cfg(test)]

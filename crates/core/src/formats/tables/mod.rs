@@ -4,7 +4,7 @@
 //! Layered like the other readers: bytes → text ([`encoding`](crate::formats::encoding)) → cells ([`cell`]) → a guessed
 //! [`TableLayout`] ([`sniff`]) → runs ([`read_with_layout`], [`read_jsonl`]). The registry
 //! entry is [`TableReader`], the fallback registered after every tracker-specific reader
-//! ([`claim`] keeps it off their files).
+//! ([`claims`] keeps it off their files).
 //!
 //! For the app's import preview: [`inspect`] (= [`sniff_path`] + [`preview`]) gives the
 //! guessed [`TableLayout`] and the first rows as text → the user corrects the roles (or picks
@@ -17,8 +17,8 @@
 //! (`logs/exp1/metrics.csv` → run `exp1/metrics`, id `csv:exp1/metrics.csv`). A run column
 //! splits a file into runs named by its values (id `csv:<path>#<value>`).
 
-pub mod cell;
-pub mod claim;
+mod cell;
+mod claim;
 mod delimited;
 mod jsonl;
 mod layout;
@@ -26,6 +26,7 @@ mod reader;
 mod sniff;
 mod stream;
 
+pub use claim::claims;
 pub use delimited::{param_value, read_table, read_with_layout, run_id, TableImport};
 pub use jsonl::{read_jsonl, read_jsonl_from};
 pub use layout::{ColumnRole, TableLayout, TablePreview};

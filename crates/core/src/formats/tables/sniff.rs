@@ -15,6 +15,7 @@ use super::cell::{self, CellValue};
 use super::layout::{ColumnRole, TableLayout, TablePreview};
 use super::TableError;
 use crate::formats::encoding;
+use crate::formats::head::records;
 use crate::text;
 
 /// How many bytes of a file the reader sniffs.
@@ -127,7 +128,7 @@ fn sniff_inner(
 /// The first `max_rows` data rows and the column labels, as the layout reads them.
 pub fn preview(head: &[u8], layout: &TableLayout, max_rows: usize) -> TablePreview {
     let text = encoding::decode_head(head.get(..SNIFF_BYTES).unwrap_or(head));
-    let mut records = parse_records(&text, layout.delimiter, max_rows.saturating_add(1));
+    let mut records = records(&text, layout.delimiter, max_rows.saturating_add(1));
     let header = if layout.has_header && !records.is_empty() {
         Some(records.remove(0))
     } else {
@@ -161,25 +162,10 @@ pub(crate) fn column_names(header: Option<&[String]>, width: usize) -> Vec<Strin
         .collect()
 }
 
-/// Parses up to `limit` records (quotes respected; blank lines skipped).
-pub(crate) fn parse_records(text: &str, delimiter: u8, limit: usize) -> Vec<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    reader
-        .records()
-        .take(limit)
-        .map_while(Result::ok)
-        .map(|r| r.iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// The first records with `delimiter`, without a last line cut short by the end of the
 /// head (one whose length is not the usual one).
 fn records_for(text: &str, delimiter: u8) -> Vec<Vec<String>> {
-    let mut records = parse_records(text, delimiter, SNIFF_RECORDS + 1);
+    let mut records = records(text, delimiter, SNIFF_RECORDS + 1);
     let width = modal_width(&records);
     if !text.ends_with('\n')
         && records.len() > 1
@@ -218,7 +204,7 @@ fn choose_delimiter(text: &str, hint: Option<u8>) -> (u8, Vec<Vec<String>>) {
         // One column: any delimiter reads it the same.
         None => {
             let d = hint.unwrap_or(b',');
-            let mut records = parse_records(text, d, SNIFF_RECORDS);
+            let mut records = records(text, d, SNIFF_RECORDS);
             if !complete && records.len() > 1 {
                 records.pop();
             }
