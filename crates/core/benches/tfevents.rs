@@ -9,9 +9,11 @@ use std::io::Cursor;
 use std::time::Instant;
 
 use prost::Message;
+use runlens_core::formats::tensorboard::proto::{
+    summary, Event, Summary, TensorProto, TensorShapeProto,
+};
+use runlens_core::formats::tensorboard::tfrecord::encode_record;
 use runlens_core::formats::tensorboard::LogdirReader;
-use runlens_core::formats::tfevents::{summary, Event, Summary, TensorProto, TensorShapeProto};
-use runlens_core::formats::tfrecord::encode_record;
 
 /// `events` events of three scalars each, as tensorboardX (`simple_value`) or TF2
 /// (`tensor_content`) writes them.

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use prost::Message;
-use runlens_core::formats::tfrecord::encode_record;
+use runlens_core::formats::tensorboard::tfrecord::encode_record;
 
 const TAGS: [&str; 5] = [
     "train/loss",

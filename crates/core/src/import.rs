@@ -15,12 +15,11 @@ use crate::formats::dvc::DvcReader;
 use crate::formats::matrix_files::MatrixFilesReader;
 use crate::formats::mlflow;
 use crate::formats::tables::{TableLayout, TableReader};
-use crate::formats::tensorboard::{self, LogdirReader};
-use crate::formats::tensorboard_downloads::TensorBoardDownloadReader;
+use crate::formats::tensorboard::{TensorBoardDownloadReader, TensorBoardReader};
 use crate::formats::wandb::WandbReader;
 use crate::formats::workspace::WorkspaceReader;
 use crate::report::FileReport;
-use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader, HEAD_LEN};
+use crate::source::{FileInfo, ImportOutput, SourceReader, HEAD_LEN};
 
 /// The readers of every supported source, most specific first.
 pub struct Registry {
@@ -147,35 +146,6 @@ fn skipped(file: FileInfo<'_>, reason: &str) -> FileReport {
     report.bytes = file.size;
     report.skipped_reason = Some(reason.to_owned());
     report
-}
-
-/// TensorBoard event files through [`LogdirReader`].
-#[derive(Default)]
-pub struct TensorBoardReader {
-    logdir: LogdirReader,
-}
-
-impl SourceReader for TensorBoardReader {
-    fn kind(&self) -> ReaderKind {
-        ReaderKind::TensorBoard
-    }
-
-    fn claims(&self, path: &str, _head: &[u8]) -> bool {
-        tensorboard::is_event_file(path)
-    }
-
-    fn read(
-        &mut self,
-        file: FileInfo<'_>,
-        input: &mut dyn Read,
-        progress: &mut dyn FnMut(u64),
-    ) -> FileReport {
-        self.logdir.read_file(file.path, input, progress)
-    }
-
-    fn finish(self: Box<Self>, out: &mut ImportOutput, _reports: &mut Vec<FileReport>) {
-        out.runs.extend(self.logdir.finish());
-    }
 }
 
 #[cfg(test)]

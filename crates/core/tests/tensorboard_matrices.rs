@@ -7,12 +7,12 @@ use std::io::Cursor;
 
 use prost::Message;
 use runlens_core::confusion::{from_artifact, ConfusionMatrix};
-use runlens_core::formats::tensorboard::LogdirReader;
-use runlens_core::formats::tfevents::{
+use runlens_core::formats::tensorboard::proto::{
     dtype, summary, summary_metadata::PluginData, tensor_shape_proto::Dim, Event, Summary,
     SummaryMetadata, TensorProto, TensorShapeProto,
 };
-use runlens_core::formats::tfrecord::encode_record;
+use runlens_core::formats::tensorboard::tfrecord::encode_record;
+use runlens_core::formats::tensorboard::LogdirReader;
 use runlens_core::model::Run;
 use runlens_core::report::FileReport;
 

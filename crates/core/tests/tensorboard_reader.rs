@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use prost::Message;
-use runlens_core::formats::tensorboard::{is_event_file, run_name, LogdirReader, GROUP_NAME_TAG};
-use runlens_core::formats::tfevents::{
+use runlens_core::formats::tensorboard::proto::{
     dtype, proto_value::Kind, summary, summary_metadata::PluginData, Event, HParamsPluginData,
     ProtoValue, SessionStartInfo, Summary, SummaryMetadata, TensorProto, TensorShapeProto,
 };
-use runlens_core::formats::tfrecord::{encode_record, HEADER_LEN};
+use runlens_core::formats::tensorboard::tfrecord::{encode_record, HEADER_LEN};
+use runlens_core::formats::tensorboard::{is_event_file, run_name, LogdirReader, GROUP_NAME_TAG};
 use runlens_core::model::{HParamValue, Run, Source};
 use runlens_core::report::FileReport;
 
@@ -343,8 +343,8 @@ fn non_scalars_are_counted_not_imported() {
     let hist = TensorProto {
         tensor_shape: Some(TensorShapeProto {
             dim: vec![
-                runlens_core::formats::tfevents::tensor_shape_proto::Dim { size: 2 },
-                runlens_core::formats::tfevents::tensor_shape_proto::Dim { size: 3 },
+                runlens_core::formats::tensorboard::proto::tensor_shape_proto::Dim { size: 2 },
+                runlens_core::formats::tensorboard::proto::tensor_shape_proto::Dim { size: 3 },
             ],
             unknown_rank: false,
         }),

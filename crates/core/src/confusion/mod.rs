@@ -10,7 +10,7 @@
 //!
 //! Sources that hold no artifact text of their own are turned into artifacts by their readers
 //! so that this one pipeline reads them all: TensorBoard 2-D tensors
-//! ([`crate::formats::tb_matrix`]) and matrix files dropped on their own
+//! ([`crate::formats::tensorboard::matrix`]) and matrix files dropped on their own
 //! ([`crate::formats::matrix_files`]).
 
 pub mod artifact;

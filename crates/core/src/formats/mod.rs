@@ -3,20 +3,14 @@
 
 pub mod dvc;
 pub mod encoding;
-pub mod event_view;
 pub mod head;
 pub mod input;
-pub mod masked_crc;
 pub mod matrix_files;
 pub mod mlflow;
 pub mod paths;
 pub mod proto_wire;
 pub mod series_set;
 pub mod tables;
-pub mod tb_matrix;
 pub mod tensorboard;
-pub mod tensorboard_downloads;
-pub mod tfevents;
-pub mod tfrecord;
 pub mod wandb;
 pub mod workspace;

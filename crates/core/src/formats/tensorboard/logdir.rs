@@ -1,23 +1,23 @@
-//! The logdir-level TensorBoard reader: event files → runs.
+//! The logdir-level TensorBoard reader: event files → runs (TensorBoard's `run.rs` and
+//! `logdir.rs` together).
 //!
-//! Paths are `/`-separated and relative to the parent of what the user dropped, so their
-//! first component is the dropped folder (`logs/run_a/events.out.tfevents.1.host`).
 //! A run is every directory holding event files ([`run_name`]); its files are merged in
 //! file-name order, later files winning on repeated steps (a resumed run), as TensorBoard's
 //! data server does. tensorboardX / PyTorch `add_hparams` child runs are folded into their
-//! parent (see [`LogdirReader::finish`]). 2-D tensors under a `confusion` tag become
-//! confusion-matrix artifacts of their run ([`super::tb_matrix`]).
+//! parent (see [`LogdirReader::finish`]). hparams-plugin values give the run's hparams
+//! ([`super::hparams`]); 2-D tensors under a `confusion` tag become confusion-matrix
+//! artifacts of their run ([`super::matrix`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use super::event_view::{value_tensor, EventRef, ValueKind, ValueRef};
-use super::tb_matrix;
-use super::tfevents::{
-    proto_value::Kind, EventReader, HParamsPluginData, ReadEventError, HPARAMS_PLUGIN,
-    HPARAMS_TAG_PREFIX,
-};
+use super::event_file::{EventReader, ReadEventError};
+use super::event_view::{EventRef, ValueKind};
+use super::hparams::{self, GROUP_NAME_TAG};
+use super::matrix::{self, FileMatrices, MatrixLog};
+use super::proto::{HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX};
+use super::run_names::{hparams_parent, run_name};
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
 use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
 use crate::report::FileReport;
@@ -25,62 +25,6 @@ use crate::source::{note_io_error, Kept, Warnings};
 
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
-/// Key in [`Run::tags`] for the hparams session's group name.
-pub const GROUP_NAME_TAG: &str = "hparams.group_name";
-
-/// Whether TensorBoard would read this file: its name contains `tfevents`
-/// (`events.out.tfevents.<secs>.<host>...`), as in TensorBoard's logdir scan.
-pub fn is_event_file(path: &str) -> bool {
-    split_path(path).1.contains("tfevents")
-}
-
-/// The run a file belongs to: its directory without the first component (the dropped
-/// folder). `logs/run_a/x` → `run_a`, `logs/run_a/loss/train/x` → `run_a/loss/train`; a file
-/// directly in the dropped folder (`logs/x`) → `logs`; a loose file (`x`) → `x`.
-pub fn run_name(path: &str) -> String {
-    let (dirs, file) = split_path(path);
-    run_name_of_dir(&dirs).unwrap_or_else(|| file.to_string())
-}
-
-/// Directory components (ignoring empty and `.` ones) and the file name.
-fn split_path(path: &str) -> (Vec<&str>, &str) {
-    let mut parts: Vec<&str> = path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    let file = parts.pop().unwrap_or_default();
-    (parts, file)
-}
-
-fn run_name_of_dir(dirs: &[&str]) -> Option<String> {
-    match dirs {
-        [] => None,
-        [only] => Some((*only).to_string()),
-        [_, rest @ ..] => Some(rest.join("/")),
-    }
-}
-
-/// For a file in an `add_hparams` child directory (`<run>/<time.time()>/`), the parent run's
-/// name and the child's timestamp.
-fn hparams_parent(path: &str) -> Option<(String, f64)> {
-    let (dirs, _) = split_path(path);
-    let (last, parent) = dirs.split_last()?;
-    let time = timestamp_name(last)?;
-    Some((run_name_of_dir(parent)?, time))
-}
-
-/// Parses a directory name written by Python's `str(time.time())` (`1700000000.123456`).
-///
-/// Stricter than "parses as a float" so that sweep folders named after a value (`lr/0.001`)
-/// are not mistaken for `add_hparams` children: only digits and one optional dot, and a time
-/// after 2001-09-09 (1e9 s).
-fn timestamp_name(name: &str) -> Option<f64> {
-    let well_formed = name.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && name.chars().filter(|&c| c == '.').count() <= 1
-        && name.chars().next().is_some_and(|c| c.is_ascii_digit());
-    let time: f64 = name.parse().ok().filter(|_| well_formed)?;
-    (time.is_finite() && time >= 1e9).then_some(time)
-}
 
 /// FNV-1a: the tag → series lookup runs once per value, and tags are short strings from
 /// the user's own files (no flooding to defend against), where SipHash is several times slower.
@@ -119,11 +63,8 @@ struct FileData {
     group_name: Option<String>,
     /// The file holds a `session_start_info` (even one with no hparams).
     has_session_start: bool,
-    /// Confusion matrices from 2-D tensors, validated and turned into artifacts, in file
-    /// order: (tag, step, artifact).
-    matrices: Vec<(String, i64, Artifact)>,
-    /// Class names per confusion tag, from the first metadata that names them.
-    matrix_labels: HashMap<String, Vec<String>>,
+    /// Confusion matrices from 2-D tensors.
+    matrices: FileMatrices,
 }
 
 impl FileData {
@@ -176,7 +117,7 @@ impl FileData {
         self.series.is_empty()
             && self.hparams.is_empty()
             && !self.has_session_start
-            && self.matrices.is_empty()
+            && self.matrices.found.is_empty()
     }
 }
 
@@ -218,10 +159,7 @@ impl LogdirReader {
         let mut record_warnings = Warnings::new("skipped records");
         let mut reported = 0u64;
         let mut fatal: Option<ReadRecordError> = None;
-        let mut matrix_log = MatrixLog {
-            path,
-            warnings: Warnings::new("warnings like these"),
-        };
+        let mut matrix_log = MatrixLog::new(path);
         loop {
             match events.read_event() {
                 Ok(Some(event)) => {
@@ -246,7 +184,7 @@ impl LogdirReader {
         }
         report.bytes = events.bytes_read();
         on_progress(report.bytes);
-        matrix_log.warnings.finish(&mut report);
+        matrix_log.finish(&mut report);
         record_warnings.finish(&mut report);
         if let Some(e) = fatal {
             describe_stop(&e, &mut report);
@@ -332,7 +270,7 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
     let mut matrices: BTreeMap<(String, i64), Artifact> = BTreeMap::new();
     for file in files {
-        for (tag, step, artifact) in file.matrices {
+        for (tag, step, artifact) in file.matrices.found {
             matrices.insert((tag, step), artifact);
         }
         hparams.extend(file.hparams);
@@ -406,13 +344,6 @@ fn describe_stop(e: &ReadRecordError, report: &mut FileReport) {
     }
 }
 
-/// Where the confusion tensors of one file report their problems.
-struct MatrixLog<'a> {
-    /// The file, named in every warning.
-    path: &'a str,
-    warnings: Warnings,
-}
-
 /// Adds one event's scalars, hparams and confusion matrices to `data`.
 fn ingest_event(
     event: &EventRef<'_>,
@@ -427,7 +358,15 @@ fn ingest_event(
         if value.plugin_name() == Some(HPARAMS_PLUGIN)
             || tag_bytes.starts_with(HPARAMS_TAG_PREFIX.as_bytes())
         {
-            ingest_hparams(event.tag(value), value, event.offset, data, report);
+            if let Some(start) =
+                hparams::session_start(event.tag(value), value, event.offset, report)
+            {
+                data.has_session_start = true;
+                data.hparams.extend(start.hparams);
+                if let Some(group) = start.group_name {
+                    data.group_name = Some(group);
+                }
+            }
             continue;
         }
         match value.kind {
@@ -436,168 +375,16 @@ fn ingest_event(
                 report.points += 1;
             }
             // The slow path, for the rare tensors that may be confusion matrices.
-            ValueKind::NotScalar if tb_matrix::is_confusion_tag(event.tag(value)) => {
-                ingest_matrix(event, value, event.tag(value), data, matrix_log);
+            ValueKind::NotScalar if matrix::is_confusion_tag(event.tag(value)) => {
+                matrix::read_tensor(
+                    event,
+                    value,
+                    event.tag(value),
+                    &mut data.matrices,
+                    matrix_log,
+                );
             }
             ValueKind::NotScalar | ValueKind::Absent => report.ignored_values += 1,
         }
-    }
-}
-
-/// Reads the `index`th value of `event` (a tensor under a confusion tag) as a matrix: its
-/// tensor is decoded whole ([`value_tensor`]). Problems become one warning naming the file,
-/// the tag and the step; the rest of the file is unaffected. Kept out of line: it is rare,
-/// and the scalar loop it sits in is the hot path.
-#[cold]
-#[inline(never)]
-fn ingest_matrix(
-    event: &EventRef<'_>,
-    value: &ValueRef,
-    tag: &str,
-    data: &mut FileData,
-    log: &mut MatrixLog<'_>,
-) {
-    let step = event.step;
-    // The value's position, found here rather than counted in the hot loop.
-    let index = event
-        .values
-        .iter()
-        .position(|v| std::ptr::eq(v, value))
-        .unwrap_or(usize::MAX);
-    let mut warn = |why: &dyn std::fmt::Display| {
-        log.warnings.hold(format!(
-            "{}: confusion tensor `{tag}` at step {step}: {why}; not read as a confusion matrix",
-            log.path
-        ));
-    };
-    let tensor = match value_tensor(event.record(), index) {
-        Ok(Some(tensor)) => tensor,
-        Ok(None) => return warn(&"no tensor"),
-        Err(e) => return warn(&e),
-    };
-    let metadata = value.metadata.as_ref();
-    if let Some(labels) = metadata.and_then(tb_matrix::labels_in) {
-        data.matrix_labels.entry(tag.to_string()).or_insert(labels);
-    }
-    let origin = tb_matrix::artifact_path(tag, step);
-    let labels = data.matrix_labels.get(tag).map(Vec::as_slice);
-    let read = tb_matrix::matrix_of(&tensor)
-        .and_then(|counts| tb_matrix::confusion_matrix(counts, labels, &origin))
-        .and_then(|(m, note)| tb_matrix::artifact(tag, step, &m).map(|a| (a, note)));
-    match read {
-        Ok((artifact, note)) => {
-            if let Some(note) = note {
-                log.warnings.hold(format!(
-                    "{}: confusion tensor `{tag}` at step {step}: {note}",
-                    log.path
-                ));
-            }
-            data.matrices.push((tag.to_string(), step, artifact));
-        }
-        Err(e) => warn(&e),
-    }
-}
-
-/// Reads `session_start_info` hparams from an hparams-plugin value's metadata.
-fn ingest_hparams(
-    tag: &str,
-    value: &ValueRef,
-    offset: u64,
-    data: &mut FileData,
-    report: &mut FileReport,
-) {
-    let Some(content) = value
-        .metadata
-        .as_ref()
-        .and_then(|m| m.plugin_data.as_ref())
-        .map(|p| p.content.as_slice())
-    else {
-        return;
-    };
-    let plugin_data = match <HParamsPluginData as prost::Message>::decode(content) {
-        Ok(d) => d,
-        Err(e) => {
-            report.warnings.push(format!(
-                "hparams in the record at byte {offset} ({tag}) did not decode: {e}"
-            ));
-            return;
-        }
-    };
-    let Some(start) = plugin_data.session_start_info else {
-        return;
-    };
-    data.has_session_start = true;
-    for (name, v) in start.hparams {
-        let value = match v.kind {
-            Some(Kind::NumberValue(n)) => HParamValue::Number(n),
-            Some(Kind::StringValue(s)) => HParamValue::Text(s),
-            Some(Kind::BoolValue(b)) => HParamValue::Bool(b),
-            Some(Kind::NullValue(_) | Kind::StructValue(_) | Kind::ListValue(_)) | None => {
-                report.warnings.push(format!(
-                    "hparam `{name}` is not a number, string or bool: ignored"
-                ));
-                continue;
-            }
-        };
-        data.hparams.insert(name, value);
-    }
-    if !start.group_name.is_empty() {
-        data.group_name = Some(start.group_name);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_file_names() {
-        assert!(is_event_file(
-            "logs/run/events.out.tfevents.1700000000.host.1234.0"
-        ));
-        assert!(is_event_file("events.out.tfevents.1700000000.host.v2"));
-        assert!(!is_event_file("logs/tfevents/readme.txt"));
-        assert!(!is_event_file("logs/run/metrics.csv"));
-    }
-
-    #[test]
-    fn run_names() {
-        for (path, want) in [
-            ("logs/run_a/events.out.tfevents.1.h", "run_a"),
-            (
-                "logs/run_a/loss/train/events.out.tfevents.1.h",
-                "run_a/loss/train",
-            ),
-            ("logs/events.out.tfevents.1.h", "logs"),
-            ("events.out.tfevents.1.h", "events.out.tfevents.1.h"),
-            ("./logs//run_a/events.out.tfevents.1.h", "run_a"),
-        ] {
-            assert_eq!(run_name(path), want, "{path}");
-        }
-    }
-
-    #[test]
-    fn hparams_parents() {
-        assert_eq!(
-            hparams_parent("logs/run_a/1700000000.123456/e"),
-            Some(("run_a".into(), 1_700_000_000.123_456))
-        );
-        assert_eq!(
-            hparams_parent("logs/1700000000.5/e"),
-            Some(("logs".into(), 1_700_000_000.5))
-        );
-        assert_eq!(
-            hparams_parent("logs/run_a/1700000000/e"),
-            Some(("run_a".into(), 1_700_000_000.0))
-        );
-        assert_eq!(hparams_parent("1700000000.5/e"), None, "no parent folder");
-        assert_eq!(
-            hparams_parent("logs/lr/0.001/e"),
-            None,
-            "a value, not a time"
-        );
-        assert_eq!(hparams_parent("logs/run/1e10/e"), None);
-        assert_eq!(hparams_parent("logs/run/train/e"), None);
-        assert_eq!(hparams_parent("logs/run/NaN/e"), None);
     }
 }

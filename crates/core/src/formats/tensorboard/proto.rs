@@ -1,4 +1,4 @@
-//! Event files: TFRecords whose payloads are `tensorboard.Event` protobufs.
+//! The `tensorboard.Event` protobuf messages, and what a value's tensor holds as a scalar.
 //!
 //! The message structs are declared by hand with `prost` derives (no protoc, no build
 //! script) and hold only the fields runlens reads. prost skips every undeclared field
@@ -6,16 +6,12 @@
 //! Field numbers follow tensorboard/compat/proto/{event,summary,tensor,tensor_shape}.proto
 //! and tensorboard/plugins/hparams/plugin_data.proto.
 //!
-//! [`EventReader`] does not decode these structs on its hot path: it parses records in
-//! place with [`event_view`](super::event_view), which gives the same answers without
-//! allocating. The structs serve the rest (metadata, hparams) and encoding in tests.
+//! The event reader ([`super::event_file`]) does not decode these structs on its hot path:
+//! it parses records in place with [`super::event_view`], which gives the same answers
+//! without allocating ([`TensorParts`] is the one scalar rule both use). The structs serve
+//! the rest (metadata, hparams, confusion tensors) and encoding in tests and benchmarks.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-
-use super::event_view::{parse_event, EventRef, ValueRef};
-use super::proto_wire::WireError;
-use super::tfrecord::{ReadRecordError, TfRecordReader};
 
 /// Plugin name of TensorBoard's scalar dashboard.
 pub const SCALARS_PLUGIN: &str = "scalars";
@@ -347,65 +343,6 @@ pub fn f16_to_f64(bits: u16) -> f64 {
         0x1f if frac == 0.0 => sign * f64::INFINITY,
         0x1f => f64::NAN,
         _ => sign * (1.0 + frac / 1024.0) * 2f64.powi(exp - 15),
-    }
-}
-
-/// Error returned by [`EventReader::read_event`]. Only [`ReadEventError::Record`] with a
-/// non-recoverable record error ends the file; the others lose one record.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadEventError {
-    #[error(transparent)]
-    Record(#[from] ReadRecordError),
-    /// The record's checksums matched but it is not an `Event` protobuf.
-    #[error("record at byte {offset} is not a valid Event protobuf: {source}")]
-    InvalidProto { offset: u64, source: WireError },
-}
-
-impl ReadEventError {
-    /// Whether reading can continue after this error.
-    pub fn is_recoverable(&self) -> bool {
-        match self {
-            ReadEventError::Record(e) => e.is_recoverable(),
-            ReadEventError::InvalidProto { .. } => true,
-        }
-    }
-}
-
-/// Reads events from a stream of TFRecords, parsing each in place ([`parse_event`]).
-pub struct EventReader<R> {
-    records: TfRecordReader<R>,
-    /// Reused for every event.
-    values: Vec<ValueRef>,
-}
-
-impl<R: Read> EventReader<R> {
-    pub fn new(reader: R) -> Self {
-        EventReader {
-            records: TfRecordReader::new(reader),
-            values: Vec::new(),
-        }
-    }
-
-    /// The next event; `Ok(None)` at the end of the stream. The event borrows this reader's
-    /// buffers until the next call.
-    pub fn read_event(&mut self) -> Result<Option<EventRef<'_>>, ReadEventError> {
-        let Some(record) = self.records.read_record()? else {
-            return Ok(None);
-        };
-        let (offset, data) = (record.offset, record.data);
-        let head = parse_event(data, &mut self.values)
-            .map_err(|source| ReadEventError::InvalidProto { offset, source })?;
-        Ok(Some(EventRef::new(offset, head, data, &self.values)))
-    }
-
-    /// See [`TfRecordReader::offset`].
-    pub fn offset(&self) -> u64 {
-        self.records.offset()
-    }
-
-    /// See [`TfRecordReader::bytes_read`].
-    pub fn bytes_read(&self) -> u64 {
-        self.records.bytes_read()
     }
 }
 

@@ -22,12 +22,17 @@
 //!   comes back from the path through [`step_from_path`](crate::confusion::step_from_path);
 //!   a negative step does not, and shows as no step).
 //!
-//! Only these rare values leave the event reader's allocation-free path: the record is
-//! decoded again with prost (see `tensorboard::ingest_event`).
+//! Only these rare values leave the event reader's allocation-free path: the value's tensor
+//! is decoded again with prost ([`read_tensor`], called by the logdir reader's event loop).
 
-use super::tfevents::{dtype, f16_to_f64, SummaryMetadata, TensorProto};
+use std::collections::HashMap;
+
+use super::event_view::{value_tensor, EventRef, ValueRef};
+use super::proto::{dtype, f16_to_f64, SummaryMetadata, TensorProto};
 use crate::confusion::{ConfusionError, ConfusionMatrix, MAX_MATRIX_TEXT};
 use crate::model::Artifact;
+use crate::report::FileReport;
+use crate::source::Warnings;
 
 /// The most classes a tensor may have (a 2,048² matrix of `f64` is 32 MiB).
 pub const MAX_CLASSES: usize = 2048;
@@ -266,9 +271,93 @@ fn push_integer(out: &mut String, v: i64) {
     }
 }
 
+/// The confusion matrices of one event file, validated and turned into artifacts.
+#[derive(Debug, Default)]
+pub(super) struct FileMatrices {
+    /// In file order: (tag, step, artifact).
+    pub found: Vec<(String, i64, Artifact)>,
+    /// Class names per confusion tag, from the first metadata that names them.
+    labels: HashMap<String, Vec<String>>,
+}
+
+/// Where the confusion tensors of one file report their problems (held until the file's
+/// end, each naming the file, the tag and the step).
+pub(super) struct MatrixLog<'a> {
+    /// The file, named in every warning.
+    path: &'a str,
+    warnings: Warnings,
+}
+
+impl<'a> MatrixLog<'a> {
+    pub fn new(path: &'a str) -> Self {
+        MatrixLog {
+            path,
+            warnings: Warnings::new("warnings like these"),
+        }
+    }
+
+    pub fn finish(self, report: &mut FileReport) {
+        self.warnings.finish(report);
+    }
+}
+
+/// Reads a value of `event` (a tensor under a confusion tag) as a matrix: its tensor is
+/// decoded whole ([`value_tensor`]). Problems become one warning naming the file, the tag
+/// and the step; the rest of the file is unaffected. Kept out of line: it is rare, and the
+/// scalar loop it sits in is the hot path.
+#[cold]
+#[inline(never)]
+pub(super) fn read_tensor(
+    event: &EventRef<'_>,
+    value: &ValueRef,
+    tag: &str,
+    matrices: &mut FileMatrices,
+    log: &mut MatrixLog<'_>,
+) {
+    let step = event.step;
+    // The value's position, found here rather than counted in the hot loop.
+    let index = event
+        .values
+        .iter()
+        .position(|v| std::ptr::eq(v, value))
+        .unwrap_or(usize::MAX);
+    let mut warn = |why: &dyn std::fmt::Display| {
+        log.warnings.hold(format!(
+            "{}: confusion tensor `{tag}` at step {step}: {why}; not read as a confusion matrix",
+            log.path
+        ));
+    };
+    let tensor = match value_tensor(event.record(), index) {
+        Ok(Some(tensor)) => tensor,
+        Ok(None) => return warn(&"no tensor"),
+        Err(e) => return warn(&e),
+    };
+    let metadata = value.metadata.as_ref();
+    if let Some(labels) = metadata.and_then(labels_in) {
+        matrices.labels.entry(tag.to_string()).or_insert(labels);
+    }
+    let origin = artifact_path(tag, step);
+    let labels = matrices.labels.get(tag).map(Vec::as_slice);
+    let read = matrix_of(&tensor)
+        .and_then(|counts| confusion_matrix(counts, labels, &origin))
+        .and_then(|(m, note)| artifact(tag, step, &m).map(|a| (a, note)));
+    match read {
+        Ok((artifact, note)) => {
+            if let Some(note) = note {
+                log.warnings.hold(format!(
+                    "{}: confusion tensor `{tag}` at step {step}: {note}",
+                    log.path
+                ));
+            }
+            matrices.found.push((tag.to_string(), step, artifact));
+        }
+        Err(e) => warn(&e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::tfevents::{
+    use super::super::proto::{
         summary_metadata::PluginData, tensor_shape_proto::Dim, TensorShapeProto,
     };
     use super::*;

@@ -1,7 +1,7 @@
 //! Zero-copy parsing of what runlens reads from one `Event` record: the hot path.
 //!
-//! Equivalent to decoding the record into [`tfevents::Event`](super::tfevents::Event) with
-//! prost and asking each value for its [`scalar`](super::tfevents::summary::Value::scalar)
+//! Equivalent to decoding the record into [`proto::Event`](super::proto::Event) with
+//! prost and asking each value for its [`scalar`](super::proto::summary::Value::scalar)
 //! (a property test below holds the two to the same answers), but without allocating:
 //! tags stay in the record as byte ranges and tensors are reduced to their one element while
 //! parsing. Only `SummaryMetadata`, present on a tag's first value, is decoded with prost.
@@ -10,8 +10,8 @@
 
 use std::ops::Range;
 
-use super::proto_wire::{Payload, Reader, WireError};
-use super::tfevents::{SummaryMetadata, TensorParts, TensorProto};
+use super::proto::{SummaryMetadata, TensorParts, TensorProto};
+use crate::formats::proto_wire::{Payload, Reader, WireError};
 
 /// What a `Summary.Value` holds, as far as runlens cares.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -424,7 +424,7 @@ fn merge_shape(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tfevents::{
+    use super::super::proto::{
         dtype, summary, tensor_shape_proto::Dim, Event, Summary, SummaryMetadata, TensorProto,
         TensorShapeProto,
     };
@@ -543,7 +543,7 @@ mod tests {
                 tag,
                 value,
                 metadata: plugin.map(|plugin_name| SummaryMetadata {
-                    plugin_data: Some(super::super::tfevents::summary_metadata::PluginData {
+                    plugin_data: Some(super::super::proto::summary_metadata::PluginData {
                         plugin_name,
                         content: vec![1, 2],
                     }),

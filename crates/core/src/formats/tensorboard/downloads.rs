@@ -9,7 +9,7 @@
 //! which cannot be undone unambiguously (`train_loss` may have been `train/loss`), so names
 //! keep the `_`. A browser's duplicate-download suffix (`… (1).csv`) is dropped. A CSV with
 //! TensorBoard's header but another name (renamed after download) is taken too: its tag is
-//! the file stem and its run the folder, as for event files ([`tensorboard::run_name`]).
+//! the file stem and its run the folder, as for event files ([`run_name`]).
 //!
 //! All files naming the same run merge into one run (file-name order; on a step present in
 //! two files the later file wins). Its id is `tensorboard-download:<run>`, *not* the
@@ -22,13 +22,13 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::encoding;
-use super::head::header_cells;
-use super::input::read_all;
-use super::paths;
-use super::series_set::SeriesSet;
-use super::tables::{self, ColumnRole, TableLayout};
-use super::tensorboard;
+use super::run_names::run_name;
+use crate::formats::encoding;
+use crate::formats::head::header_cells;
+use crate::formats::input::read_all;
+use crate::formats::paths;
+use crate::formats::series_set::SeriesSet;
+use crate::formats::tables::{self, ColumnRole, TableLayout};
 use crate::model::{Run, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{
@@ -87,12 +87,8 @@ impl TensorBoardDownloadReader {
 
     /// Reads one download file (whole bytes).
     pub fn read_bytes(&mut self, path: &str, bytes: &[u8]) -> FileReport {
-        let (run, tag) = parse_file_name(path).unwrap_or_else(|| {
-            (
-                tensorboard::run_name(path),
-                paths::file_stem(path).to_string(),
-            )
-        });
+        let (run, tag) = parse_file_name(path)
+            .unwrap_or_else(|| (run_name(path), paths::file_stem(path).to_string()));
         let mut report = FileReport::new(path);
         report.bytes = bytes.len() as u64;
         let series = if paths::extension(path) == "json" {
