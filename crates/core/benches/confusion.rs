@@ -13,7 +13,7 @@ use runlens_core::confusion::{
     cluster_order, diff, from_artifact, per_class, read_csv, row_normalized, summary,
     top_confusions, ConfusionMatrix, DiffMode,
 };
-use runlens_core::formats::tensorboard::matrix::log_dict_json;
+use runlens_core::formats::tensorboard::log_dict_json;
 
 const N: usize = 1000;
 const GROUP: usize = 20;

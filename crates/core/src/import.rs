@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use crate::formats::dvc::DvcReader;
-use crate::formats::matrix_files::MatrixFilesReader;
 use crate::formats::mlflow;
 use crate::formats::tables::{TableLayout, TableReader};
 use crate::formats::tensorboard::{TensorBoardDownloadReader, TensorBoardReader};
 use crate::formats::wandb::WandbReader;
 use crate::formats::workspace::WorkspaceReader;
+use crate::formats::MatrixFilesReader;
 use crate::report::FileReport;
 use crate::source::{FileInfo, ImportOutput, SourceReader, HEAD_LEN};
 

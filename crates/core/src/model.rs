@@ -26,7 +26,7 @@ pub enum Source {
     #[serde(rename = "wandb")]
     WandB,
     /// A file with no tracker of its own: a CSV / TSV / JSONL table, or a confusion-matrix
-    /// file dropped on its own (CSV or JSON, see [`crate::formats::matrix_files`]).
+    /// file dropped on its own (CSV or JSON, see [`crate::formats::MatrixFilesReader`]).
     Csv,
     Dvc,
 }

@@ -7,7 +7,7 @@ use runlens_core::formats::tables::{
     inspect, preview, read_jsonl, read_with_layout, sniff, sniff_as, ColumnRole, TableLayout,
     PREVIEW_ROWS,
 };
-use runlens_core::formats::tensorboard::downloads::TensorBoardDownloadReader;
+use runlens_core::formats::tensorboard::TensorBoardDownloadReader;
 
 /// Bytes that look like tables often enough to reach the deeper paths.
 fn tabular() -> impl Strategy<Value = Vec<u8>> {

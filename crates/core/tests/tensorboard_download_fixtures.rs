@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{assert_series, drop_folder, fixtures, load_json, number};
-use runlens_core::formats::tensorboard::downloads::DOWNLOAD_TAG;
+use runlens_core::formats::tensorboard::DOWNLOAD_TAG;
 use runlens_core::model::Source;
 
 #[test]

@@ -10,8 +10,8 @@
 //!
 //! Sources that hold no artifact text of their own are turned into artifacts by their readers
 //! so that this one pipeline reads them all: TensorBoard 2-D tensors
-//! ([`crate::formats::tensorboard::matrix`]) and matrix files dropped on their own
-//! ([`crate::formats::matrix_files`]).
+//! (`formats/tensorboard/matrix.rs`) and matrix files dropped on their own
+//! ([`crate::formats::MatrixFilesReader`]).
 
 pub mod artifact;
 pub mod cluster;

@@ -70,15 +70,6 @@ pub fn file_run_name(path: &str) -> String {
     }
 }
 
-/// The directory part of `path` (components before the file name), joined.
-pub fn parent(path: &str) -> String {
-    let parts = components(path);
-    match parts.split_last() {
-        Some((_, dirs)) => dirs.join("/"),
-        None => String::new(),
-    }
-}
-
 /// Joins `base` (a directory) and `rel` lexically, resolving `.` and `..` (a `..` above
 /// the root is dropped). `rel` starting with `/` is kept as an absolute path.
 pub fn join(base: &str, rel: &str) -> String {
@@ -143,8 +134,6 @@ mod tests {
         assert_eq!(join("", "x"), "x");
         assert_eq!(join("a", "../../x"), "x");
         assert_eq!(join("a", "/abs/x"), "/abs/x");
-        assert_eq!(parent("a/b/c.txt"), "a/b");
-        assert_eq!(parent("c.txt"), "");
         assert_eq!(without_dropped_folder(&["logs", "a", "b"]), "a/b");
         assert_eq!(dropped_folder("proj/dvc.lock"), Some("proj"));
         assert_eq!(dropped_folder("dvc.lock"), None);

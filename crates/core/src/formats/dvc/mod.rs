@@ -6,12 +6,12 @@
 //! to [`ImportOutput::data_versions`] ([`lock`]). Registered before the generic table
 //! reader, which would otherwise take the CSVs and TSVs.
 
-pub mod dvclive;
-pub mod exp_show_csv;
-pub mod exp_show_json;
-pub mod experiments;
-pub mod lock;
-pub mod values;
+mod dvclive;
+mod exp_show_csv;
+mod exp_show_json;
+mod experiments;
+mod lock;
+mod values;
 
 use std::collections::BTreeMap;
 use std::io::Read;

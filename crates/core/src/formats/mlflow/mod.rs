@@ -15,16 +15,16 @@
 //!
 //! [`Run`]: crate::model::Run
 
-pub mod csv_exports;
-pub mod file_store;
-pub mod metric_file;
-pub mod paths;
-pub mod run_parts;
+mod csv_exports;
+mod file_store;
+mod metric_file;
+mod paths;
+mod run_parts;
 #[cfg(feature = "sqlite")]
-pub mod sqlite;
-pub mod ui_columns;
+mod sqlite;
+mod ui_columns;
 pub mod values;
-pub mod yaml;
+mod yaml;
 
 use std::io::{self, Read};
 

@@ -12,20 +12,24 @@
 
 use std::io::Read;
 
-pub mod downloads;
+// The layers below the loader are public, as in TensorBoard's data server (tests and
+// benchmarks also write event files with `proto` and `tfrecord::encode_record`); the
+// loader's own parts are not.
+mod downloads;
 pub mod event_file;
 pub mod event_view;
 mod hparams;
-pub mod logdir;
+mod logdir;
 pub mod masked_crc;
-pub mod matrix;
+mod matrix;
 pub mod proto;
 mod run_names;
 pub mod tfrecord;
 
-pub use downloads::TensorBoardDownloadReader;
+pub use downloads::{TensorBoardDownloadReader, DOWNLOAD_TAG};
 pub use hparams::GROUP_NAME_TAG;
 pub use logdir::LogdirReader;
+pub use matrix::log_dict_json;
 pub use run_names::{is_event_file, run_name};
 
 use crate::report::FileReport;

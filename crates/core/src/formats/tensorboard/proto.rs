@@ -241,7 +241,7 @@ impl summary::Value {
 /// TensorBoard itself accepts rank 0 only; runlens also takes `[1]`, `[1, 1]`, ... as some
 /// writers wrap scalars that way. The element may sit in the typed field matching `dtype`
 /// or in `tensor_content` (little-endian); more or fewer elements than one is not a scalar.
-pub fn tensor_scalar(t: &TensorProto) -> Option<f64> {
+pub(crate) fn tensor_scalar(t: &TensorProto) -> Option<f64> {
     let shape_ok = t
         .tensor_shape
         .as_ref()
@@ -334,7 +334,7 @@ fn le<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
 }
 
 /// IEEE 754 binary16 to f64 (exact: every half value is representable).
-pub fn f16_to_f64(bits: u16) -> f64 {
+pub(crate) fn f16_to_f64(bits: u16) -> f64 {
     let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
     let exp = i32::from((bits >> 10) & 0x1f);
     let frac = f64::from(bits & 0x3ff);

@@ -22,12 +22,14 @@
 //! Runs with the same id (a resumed run's folders; `latest-run` beside its target) are
 //! merged in folder-name order, later points winning on repeated steps.
 
-pub mod exports;
+pub(crate) mod exports;
+/// Public with [`records`] and [`run_builder`] so the fixture tests can replay a damaged
+/// log as LevelDB recovers it.
 pub mod log_format;
-pub mod online;
+mod online;
 pub mod records;
 pub mod run_builder;
-pub mod values;
+pub(crate) mod values;
 
 use std::collections::BTreeMap;
 use std::io::Read;

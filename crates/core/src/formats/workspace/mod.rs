@@ -34,7 +34,7 @@
 //! written field by field ([`document::RunEntry`]) so that adding a field to [`Run`] fails
 //! to compile until this format carries it.
 
-pub mod columns;
+mod columns;
 pub mod document;
 mod reader;
 mod writer;
