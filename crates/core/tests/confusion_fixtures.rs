@@ -318,11 +318,9 @@ fn matrix_files_dropped_on_their_own() {
     use runlens_core::model::Source;
     use runlens_core::source::FileInfo;
 
-    let dir = fixtures().join("confusion/standalone");
-    if !dir.is_dir() {
-        eprintln!("fixtures confusion/ not generated yet: skipped");
+    let Some(dir) = common::fixture_dir("confusion/standalone") else {
         return;
-    }
+    };
     let expected = common::load_json(&fixtures().join("confusion/expected.json"));
     let mut registry = Registry::standard();
     let mut reports = Vec::new();

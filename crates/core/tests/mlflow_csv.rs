@@ -1,6 +1,7 @@
 //! The MLflow CSV export reader on scripted files: each export's rules, ragged rows, the UI's
 //! CSV-injection guard, and files that only look like MLflow's.
 
+mod common;
 mod mlflow_support;
 
 use mlflow_support::{import, problems};

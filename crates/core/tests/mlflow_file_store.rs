@@ -1,6 +1,7 @@
 //! The MLflow file store reader on scripted stores: every parsing rule and every malformed
 //! variant, through the standard registry (claim, read, finish) as the app runs it.
 
+mod common;
 mod mlflow_support;
 
 use mlflow_support::{import, problems};

@@ -6,6 +6,7 @@
 //! (`mlruns/…`, `mlflow.db`, `*.csv`), and the files go through the standard registry the
 //! way the app's import worker sends them.
 
+mod common;
 mod mlflow_support;
 
 use std::collections::BTreeMap;

@@ -4,6 +4,7 @@
 
 #![cfg(feature = "sqlite")]
 
+mod common;
 mod mlflow_support;
 
 use mlflow_support::{files_under, import, problems};

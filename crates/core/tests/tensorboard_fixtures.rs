@@ -37,14 +37,7 @@ fn read_scenario(
     scenario: &str,
     dribble: Option<usize>,
 ) -> Option<(Vec<Run>, BTreeMap<String, FileReport>)> {
-    let dir = root().join(scenario);
-    if !dir.join("expected.json").is_file() {
-        eprintln!(
-            "fixture scenario {scenario} not generated yet ({}): skipped",
-            dir.display()
-        );
-        return None;
-    }
+    let dir = common::scenario(&format!("tensorboard/{scenario}"))?;
     let mut reader = LogdirReader::new();
     let mut reports = BTreeMap::new();
     let files: Vec<String> = files_under(&dir)
@@ -443,7 +436,10 @@ fn confusion() {
 #[test]
 fn no_unknown_scenarios() {
     let known = ["tbx", "tb_writer", "tf2", "resumed", "corrupt", "confusion"];
-    let Ok(entries) = std::fs::read_dir(root()) else {
+    let Some(root) = common::fixture_dir("tensorboard") else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(root) else {
         return;
     };
     for entry in entries.flatten() {

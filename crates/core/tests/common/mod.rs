@@ -55,18 +55,45 @@ pub fn files_under(dir: &Path) -> Vec<String> {
     out
 }
 
-/// The fixture folder `name` if it has been generated (it holds `expected.json`).
+/// Set to `1` to let fixture tests pass without their fixture folders (each then says it
+/// skipped). Without it a missing folder fails its test: the fixtures are committed, so a
+/// missing one means a broken checkout or a renamed folder, never a test to skip quietly.
+pub const ALLOW_MISSING: &str = "RUNLENS_ALLOW_MISSING_FIXTURES";
+
+/// The fixture folder `name` (it holds `expected.json`); `None` only when it is missing and
+/// [`ALLOW_MISSING`] is set, else a missing folder panics.
 pub fn scenario(name: &str) -> Option<PathBuf> {
     let dir = fixtures().join(name);
     if dir.join("expected.json").is_file() {
         Some(dir)
     } else {
+        missing(&dir)
+    }
+}
+
+/// The fixture folder `rel` (with or without `expected.json`), as [`scenario`].
+pub fn fixture_dir(rel: &str) -> Option<PathBuf> {
+    let dir = fixtures().join(rel);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        missing(&dir)
+    }
+}
+
+fn missing(dir: &Path) -> Option<PathBuf> {
+    if std::env::var(ALLOW_MISSING).is_ok_and(|v| v == "1") {
         eprintln!(
-            "fixtures {name} not generated yet ({}): skipped",
+            "fixtures {} missing: skipped ({ALLOW_MISSING}=1)",
             dir.display()
         );
-        None
+        return None;
     }
+    panic!(
+        "fixtures {} missing: they are committed under crates/core/tests/fixtures \
+         (fixtures/README.md regenerates them); set {ALLOW_MISSING}=1 to skip",
+        dir.display()
+    );
 }
 
 /// Drops the folder `name` on the standard registry, as the app does: every file but

@@ -1,27 +1,16 @@
-//! Shared by the MLflow tests: an import through the standard registry, as the app's worker
-//! runs it (claim by path and first bytes, read, finish).
+//! Shared by the MLflow tests (each also declares `mod common`): an import through the
+//! standard registry, as the app's worker runs it (claim by path and first bytes, read,
+//! finish).
 
 #![allow(dead_code)]
 
-use std::io::{self, Read};
 use std::path::Path;
 
 use runlens_core::import::Registry;
 use runlens_core::report::FileReport;
 use runlens_core::source::{FileInfo, ImportOutput, HEAD_LEN};
 
-/// Hands out at most `max` bytes per read, to cross every chunk boundary a reader has.
-pub struct Dribble<R> {
-    pub inner: R,
-    pub max: usize,
-}
-
-impl<R: Read> Read for Dribble<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(self.max);
-        self.inner.read(&mut buf[..n])
-    }
-}
+use crate::common::{self, Dribble};
 
 /// Imports `(path, bytes)` files; unclaimed files get the registry's "skipped" report.
 pub fn import(files: &[(String, Vec<u8>)]) -> (ImportOutput, Vec<FileReport>) {
@@ -46,33 +35,18 @@ pub fn import(files: &[(String, Vec<u8>)]) -> (ImportOutput, Vec<FileReport>) {
 
 /// Every file under `dir` as (`<prefix>/<relative path>`, bytes), sorted by path.
 pub fn files_under(dir: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
-    fn walk(base: &Path, dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, prefix, out);
-            } else if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(base), std::fs::read(&path)) {
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                let joined = parts.join("/");
-                let name = if prefix.is_empty() {
-                    joined
-                } else {
-                    format!("{prefix}/{joined}")
-                };
-                out.push((name, bytes));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, prefix, &mut out);
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    common::files_under(dir)
+        .into_iter()
+        .filter_map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).ok()?;
+            let name = if prefix.is_empty() {
+                rel
+            } else {
+                format!("{prefix}/{rel}")
+            };
+            Some((name, bytes))
+        })
+        .collect()
 }
 
 /// The reports that are not clean, as `path: warnings / error`, for assertion messages.
