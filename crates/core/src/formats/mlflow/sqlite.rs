@@ -58,7 +58,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
     if !head.starts_with(SQLITE_MAGIC) {
         return false;
     }
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let name = crate::formats::paths::file_name(path).to_ascii_lowercase();
     let db_name = [".db", ".sqlite", ".sqlite3"]
         .iter()
         .any(|ext| name.ends_with(ext))

@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use super::values::{self, Leaf};
+use crate::formats::paths;
 use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
@@ -231,14 +232,6 @@ pub fn export_run_id(name: &str) -> String {
     format!("wandb:export/{name}")
 }
 
-fn file_stem(path: &str) -> &str {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    match file.rfind('.') {
-        Some(dot) if dot > 0 => file.get(..dot).unwrap_or(file),
-        _ => file,
-    }
-}
-
 fn read_history<R: Read>(
     path: &str,
     header: &[String],
@@ -305,7 +298,7 @@ fn read_history<R: Read>(
             progress(rows.bytes());
         }
     }
-    let name = file_stem(path).to_string();
+    let name = paths::file_stem(path).to_string();
     let mut run = Run::new(export_run_id(&name), name, Source::WandB);
     run.series = series.series;
     vec![run]

@@ -40,6 +40,7 @@ use self::exports::ExportKind;
 use self::log_format::{LogReader, ReadLogError, FILE_MAGIC};
 use self::online::PlainFiles;
 use self::run_builder::{merge_artifact, merge_runs, RunBuilder};
+use crate::formats::paths;
 use crate::model::{Artifact, Run};
 use crate::report::FileReport;
 use crate::source::{
@@ -169,7 +170,7 @@ impl WandbReader {
         let (key, hint) = match run_folder(path) {
             Some(f) => (f.dir.to_string(), f.run_id.map(str::to_string)),
             None => {
-                let file = path.rsplit('/').next().unwrap_or(path);
+                let file = paths::file_name(path);
                 let stem = file.strip_suffix(".wandb").unwrap_or(file);
                 let id = stem.strip_prefix("run-").unwrap_or(stem);
                 (path.to_string(), Some(id.to_string()))
