@@ -142,8 +142,30 @@ pub struct MatrixFilesReader {
 }
 
 impl MatrixFilesReader {
+    /// One run per group, its artifacts in path order.
+    pub fn finish_runs(self) -> Vec<Run> {
+        self.groups
+            .into_iter()
+            .map(|(key, group)| {
+                let mut run = Run::new(format!("matrix:{key}"), group.name, Source::Csv);
+                run.artifacts = group.artifacts.into_values().collect();
+                run
+            })
+            .collect()
+    }
+}
+
+impl SourceReader for MatrixFilesReader {
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MatrixFile
+    }
+
+    fn claims(&self, path: &str, head: &[u8]) -> bool {
+        claims(path, head)
+    }
+
     /// Reads one file: kept as an artifact when it reads as a matrix or a per-class report.
-    pub fn read_file(
+    fn read(
         &mut self,
         file: FileInfo<'_>,
         input: &mut dyn Read,
@@ -197,37 +219,6 @@ impl MatrixFilesReader {
             }
         }
         report
-    }
-
-    /// One run per group, its artifacts in path order.
-    pub fn finish_runs(self) -> Vec<Run> {
-        self.groups
-            .into_iter()
-            .map(|(key, group)| {
-                let mut run = Run::new(format!("matrix:{key}"), group.name, Source::Csv);
-                run.artifacts = group.artifacts.into_values().collect();
-                run
-            })
-            .collect()
-    }
-}
-
-impl SourceReader for MatrixFilesReader {
-    fn kind(&self) -> ReaderKind {
-        ReaderKind::MatrixFile
-    }
-
-    fn claims(&self, path: &str, head: &[u8]) -> bool {
-        claims(path, head)
-    }
-
-    fn read(
-        &mut self,
-        file: FileInfo<'_>,
-        input: &mut dyn Read,
-        progress: &mut dyn FnMut(u64),
-    ) -> FileReport {
-        self.read_file(file, input, progress)
     }
 
     fn finish(self: Box<Self>, out: &mut ImportOutput, _reports: &mut Vec<FileReport>) {
@@ -330,7 +321,7 @@ mod tests {
                     size: text.len() as u64,
                 };
                 let mut last = 0;
-                let r = reader.read_file(file, &mut text.as_bytes(), &mut |b| last = b);
+                let r = reader.read(file, &mut text.as_bytes(), &mut |b| last = b);
                 assert_eq!(last, text.len() as u64, "{path}: progress");
                 r
             })
@@ -420,7 +411,7 @@ mod tests {
             path: "d/confusion.csv",
             size: 0,
         };
-        let r = reader.read_file(file, &mut Endless, &mut |_| {});
+        let r = reader.read(file, &mut Endless, &mut |_| {});
         assert!(r.error.is_some_and(|e| e.contains("larger than 32 MiB")));
         assert!(reader.finish_runs().is_empty());
     }

@@ -187,45 +187,6 @@ impl CsvExportReader {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Reads one export to its end.
-    pub fn read_file(
-        &mut self,
-        file: FileInfo<'_>,
-        input: &mut dyn Read,
-        on_progress: &mut dyn FnMut(u64),
-    ) -> FileReport {
-        let (mut report, bytes) = read_whole_file(file, input, on_progress);
-        let Some(bytes) = bytes else {
-            return report;
-        };
-        let Some(kind) = sniff(&bytes) else {
-            report.error = Some("not an MLflow CSV export (header not recognised)".to_owned());
-            return report;
-        };
-        let text = decode_text(bytes, &mut report);
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let Some((header, rows)) = rows(text, &mut report) else {
-            return report;
-        };
-        let runs = match kind {
-            CsvKind::SearchRuns => search_runs(&header, rows, &mut report),
-            CsvKind::UiRuns => ui_runs(&header, rows, &mut report),
-            CsvKind::UiChart => ui_chart(rows, &mut report),
-        };
-        if runs.is_empty() && report.error.is_none() {
-            report.warnings.push(format!(
-                "{}: an MLflow {} CSV with no readable run",
-                file.path,
-                kind.label()
-            ));
-        }
-        report.points = runs.iter().map(|r| r.point_count() as u64).sum();
-        for run in runs {
-            push_or_merge(&mut self.runs, run);
-        }
-        report
-    }
 }
 
 /// `mlflow.search_runs().to_csv()`.
@@ -432,13 +393,43 @@ impl SourceReader for CsvExportReader {
         path.to_ascii_lowercase().ends_with(".csv") && sniff(head).is_some()
     }
 
+    /// Reads one export to its end.
     fn read(
         &mut self,
         file: FileInfo<'_>,
         input: &mut dyn Read,
-        progress: &mut dyn FnMut(u64),
+        on_progress: &mut dyn FnMut(u64),
     ) -> FileReport {
-        self.read_file(file, input, progress)
+        let (mut report, bytes) = read_whole_file(file, input, on_progress);
+        let Some(bytes) = bytes else {
+            return report;
+        };
+        let Some(kind) = sniff(&bytes) else {
+            report.error = Some("not an MLflow CSV export (header not recognised)".to_owned());
+            return report;
+        };
+        let text = decode_text(bytes, &mut report);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let Some((header, rows)) = rows(text, &mut report) else {
+            return report;
+        };
+        let runs = match kind {
+            CsvKind::SearchRuns => search_runs(&header, rows, &mut report),
+            CsvKind::UiRuns => ui_runs(&header, rows, &mut report),
+            CsvKind::UiChart => ui_chart(rows, &mut report),
+        };
+        if runs.is_empty() && report.error.is_none() {
+            report.warnings.push(format!(
+                "{}: an MLflow {} CSV with no readable run",
+                file.path,
+                kind.label()
+            ));
+        }
+        report.points = runs.iter().map(|r| r.point_count() as u64).sum();
+        for run in runs {
+            push_or_merge(&mut self.runs, run);
+        }
+        report
     }
 
     fn finish(self: Box<Self>, out: &mut ImportOutput, _reports: &mut Vec<FileReport>) {

@@ -77,8 +77,204 @@ impl FileStoreReader {
         Self::default()
     }
 
+    fn run_files(&mut self, root: &str, exp: Option<&str>, run: &str) -> &mut RunFiles {
+        let files = self.runs.entry(key(root, run)).or_default();
+        if files.exp.is_none() {
+            files.exp = exp.map(str::to_owned);
+        }
+        files
+    }
+
+    fn model_files(&mut self, root: &str, name: &str) -> &mut ModelFiles {
+        self.models.entry(key(root, name)).or_default()
+    }
+}
+
+fn key(root: &str, id: &str) -> Key {
+    (root.to_owned(), id.to_owned())
+}
+
+fn meta_warning(report: &mut FileReport, path: &str, e: &MetaError, consequence: &str) {
+    report.skipped_records += 1;
+    report.warnings.push(format!("{path}: {e}; {consequence}"));
+}
+
+/// Reads a whole text file (or `limit` bytes of it). `None` (with the report's error set)
+/// when it could not be read or is a meta file over the limit.
+fn read_text(
+    file: FileInfo<'_>,
+    input: &mut dyn Read,
+    limit: Option<u64>,
+    on_progress: &mut dyn FnMut(u64),
+    report: &mut FileReport,
+) -> Option<String> {
+    let (bytes, cut) = match read_all(input, limit, file.size, on_progress) {
+        Ok(read) => read,
+        Err(e) => {
+            report.error = Some(format!("I/O error: {e}"));
+            return None;
+        }
+    };
+    report.bytes = bytes.len() as u64;
+    if cut {
+        let limit = limit.unwrap_or_default();
+        if limit == MAX_META_BYTES && file.path.ends_with("meta.yaml") {
+            report.error = Some(format!(
+                "larger than {} KiB: not an MLflow meta.yaml",
+                MAX_META_BYTES / 1024
+            ));
+            return None;
+        }
+        report.truncated = true;
+        report.warnings.push(format!(
+            "{}: longer than {} KiB: only the first {} KiB kept",
+            file.path,
+            limit / 1024,
+            limit / 1024
+        ));
+    }
+    Some(decode_text(bytes, report))
+}
+
+fn read_metric(key: String, text: &str, files: &mut RunFiles, report: &mut FileReport) {
+    let parsed = metric_file::parse_file(&key, text);
+    report.records = parsed.lines;
+    report.points = parsed.series.len() as u64;
+    report.skipped_records = parsed.bad_lines.len() as u64;
+    let mut warnings = Warnings::new("bad lines");
+    for (line, e) in &parsed.bad_lines {
+        warnings.push(
+            report,
+            format!("{} line {line}: {e}; line skipped", report.path),
+        );
+    }
+    warnings.finish(report);
+    if let Some(line) = parsed.truncated_tail {
+        report.truncated = true;
+        report.skipped_records += 1;
+        report.warnings.push(format!(
+            "{} line {line}: the file ends inside a line (a write cut short); line skipped",
+            report.path
+        ));
+    }
+    if report.points == 0 && report.records > 0 {
+        report.error = Some(format!(
+            "no valid metric line: all {} lines were skipped",
+            report.skipped_records
+        ));
+    }
+    files.metrics.insert(key, parsed.series);
+}
+
+/// An artifact's entry: its size, and its text for small text files. Other files are not
+/// read when their size is known (a model's weights can be gigabytes).
+fn read_artifact(
+    rel: String,
+    file: FileInfo<'_>,
+    input: &mut dyn Read,
+    on_progress: &mut dyn FnMut(u64),
+    report: &mut FileReport,
+) -> Option<Artifact> {
+    let lower = rel.to_ascii_lowercase();
+    let wants_text = TEXT_ARTIFACT_EXTENSIONS
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        && (file.size == 0 || file.size <= Artifact::MAX_KEPT_TEXT);
+    let result = if wants_text {
+        read_all(input, Some(Artifact::MAX_KEPT_TEXT), file.size, on_progress).and_then(
+            |(bytes, cut)| {
+                if cut {
+                    let rest = count_bytes(input, on_progress)?;
+                    Ok((bytes.len() as u64 + rest, None))
+                } else {
+                    let size = bytes.len() as u64;
+                    Ok((size, String::from_utf8(bytes).ok()))
+                }
+            },
+        )
+    } else if file.size > 0 {
+        // Not read: the size is known and the bytes are not kept. Progress still moves on.
+        on_progress(file.size);
+        Ok((file.size, None))
+    } else {
+        count_bytes(input, on_progress).map(|n| (n, None))
+    };
+    match result {
+        Ok((size, text)) => {
+            report.bytes = size;
+            report.records = 1;
+            Some(Artifact {
+                path: rel,
+                size,
+                text,
+            })
+        }
+        Err(e) => {
+            report.error = Some(format!("I/O error: {e}"));
+            None
+        }
+    }
+}
+
+fn build_model(folder: String, files: ModelFiles) -> RegisteredModel {
+    let name = files.meta.map_or(folder, |m| m.name);
+    let versions = files
+        .versions
+        .into_values()
+        .filter(|v| !v.is_deleted())
+        .map(|v| ModelVersion {
+            version: v.version,
+            run_id: v.run_id.as_deref().map(run_id),
+            source: v.source,
+            status: v.status,
+            stage: v.current_stage,
+            aliases: files
+                .aliases
+                .iter()
+                .filter(|(_, &version)| version == v.version)
+                .map(|(alias, _)| alias.clone())
+                .collect(),
+        })
+        .collect();
+    RegisteredModel {
+        name,
+        versions,
+        tags: files.tags,
+    }
+}
+
+/// Adds a model, or fills in the versions and tags a model of the same name lacks.
+pub(crate) fn push_or_merge_model(models: &mut Vec<RegisteredModel>, model: RegisteredModel) {
+    match models.iter_mut().find(|m| m.name == model.name) {
+        Some(existing) => {
+            for (k, v) in model.tags {
+                existing.tags.entry(k).or_insert(v);
+            }
+            for v in model.versions {
+                if !existing.versions.iter().any(|w| w.version == v.version) {
+                    existing.versions.push(v);
+                }
+            }
+            existing.versions.sort_by_key(|v| v.version);
+        }
+        None => {
+            models.push(model);
+            models.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+}
+
+impl SourceReader for FileStoreReader {
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MlflowFileStore
+    }
+
+    fn claims(&self, path: &str, head: &[u8]) -> bool {
+        paths::claims(path, head)
+    }
+
     /// Reads one file of a store. Never panics; problems go into the returned report.
-    pub fn read_file(
+    fn read(
         &mut self,
         file: FileInfo<'_>,
         input: &mut dyn Read,
@@ -301,27 +497,15 @@ impl FileStoreReader {
         report
     }
 
-    fn run_files(&mut self, root: &str, exp: Option<&str>, run: &str) -> &mut RunFiles {
-        let files = self.runs.entry(key(root, run)).or_default();
-        if files.exp.is_none() {
-            files.exp = exp.map(str::to_owned);
-        }
-        files
-    }
-
-    fn model_files(&mut self, root: &str, name: &str) -> &mut ModelFiles {
-        self.models.entry(key(root, name)).or_default()
-    }
-
     /// Builds the runs and registered models. Runs of a deleted experiment, and runs whose
     /// `lifecycle_stage` is `deleted`, are skipped with a warning (MLflow's UI hides them too).
-    pub fn finish(self, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
+    fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
         let FileStoreReader {
             experiments,
             datasets,
             runs,
             models,
-        } = self;
+        } = *self;
         let mut skipped_by_experiment: BTreeMap<Key, usize> = BTreeMap::new();
         for ((root, uuid), files) in runs {
             let exp_id = files
@@ -427,202 +611,5 @@ impl FileStoreReader {
         for ((_, folder), files) in models {
             push_or_merge_model(&mut out.models, build_model(folder, files));
         }
-    }
-}
-
-fn key(root: &str, id: &str) -> Key {
-    (root.to_owned(), id.to_owned())
-}
-
-fn meta_warning(report: &mut FileReport, path: &str, e: &MetaError, consequence: &str) {
-    report.skipped_records += 1;
-    report.warnings.push(format!("{path}: {e}; {consequence}"));
-}
-
-/// Reads a whole text file (or `limit` bytes of it). `None` (with the report's error set)
-/// when it could not be read or is a meta file over the limit.
-fn read_text(
-    file: FileInfo<'_>,
-    input: &mut dyn Read,
-    limit: Option<u64>,
-    on_progress: &mut dyn FnMut(u64),
-    report: &mut FileReport,
-) -> Option<String> {
-    let (bytes, cut) = match read_all(input, limit, file.size, on_progress) {
-        Ok(read) => read,
-        Err(e) => {
-            report.error = Some(format!("I/O error: {e}"));
-            return None;
-        }
-    };
-    report.bytes = bytes.len() as u64;
-    if cut {
-        let limit = limit.unwrap_or_default();
-        if limit == MAX_META_BYTES && file.path.ends_with("meta.yaml") {
-            report.error = Some(format!(
-                "larger than {} KiB: not an MLflow meta.yaml",
-                MAX_META_BYTES / 1024
-            ));
-            return None;
-        }
-        report.truncated = true;
-        report.warnings.push(format!(
-            "{}: longer than {} KiB: only the first {} KiB kept",
-            file.path,
-            limit / 1024,
-            limit / 1024
-        ));
-    }
-    Some(decode_text(bytes, report))
-}
-
-fn read_metric(key: String, text: &str, files: &mut RunFiles, report: &mut FileReport) {
-    let parsed = metric_file::parse_file(&key, text);
-    report.records = parsed.lines;
-    report.points = parsed.series.len() as u64;
-    report.skipped_records = parsed.bad_lines.len() as u64;
-    let mut warnings = Warnings::new("bad lines");
-    for (line, e) in &parsed.bad_lines {
-        warnings.push(
-            report,
-            format!("{} line {line}: {e}; line skipped", report.path),
-        );
-    }
-    warnings.finish(report);
-    if let Some(line) = parsed.truncated_tail {
-        report.truncated = true;
-        report.skipped_records += 1;
-        report.warnings.push(format!(
-            "{} line {line}: the file ends inside a line (a write cut short); line skipped",
-            report.path
-        ));
-    }
-    if report.points == 0 && report.records > 0 {
-        report.error = Some(format!(
-            "no valid metric line: all {} lines were skipped",
-            report.skipped_records
-        ));
-    }
-    files.metrics.insert(key, parsed.series);
-}
-
-/// An artifact's entry: its size, and its text for small text files. Other files are not
-/// read when their size is known (a model's weights can be gigabytes).
-fn read_artifact(
-    rel: String,
-    file: FileInfo<'_>,
-    input: &mut dyn Read,
-    on_progress: &mut dyn FnMut(u64),
-    report: &mut FileReport,
-) -> Option<Artifact> {
-    let lower = rel.to_ascii_lowercase();
-    let wants_text = TEXT_ARTIFACT_EXTENSIONS
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-        && (file.size == 0 || file.size <= Artifact::MAX_KEPT_TEXT);
-    let result = if wants_text {
-        read_all(input, Some(Artifact::MAX_KEPT_TEXT), file.size, on_progress).and_then(
-            |(bytes, cut)| {
-                if cut {
-                    let rest = count_bytes(input, on_progress)?;
-                    Ok((bytes.len() as u64 + rest, None))
-                } else {
-                    let size = bytes.len() as u64;
-                    Ok((size, String::from_utf8(bytes).ok()))
-                }
-            },
-        )
-    } else if file.size > 0 {
-        // Not read: the size is known and the bytes are not kept. Progress still moves on.
-        on_progress(file.size);
-        Ok((file.size, None))
-    } else {
-        count_bytes(input, on_progress).map(|n| (n, None))
-    };
-    match result {
-        Ok((size, text)) => {
-            report.bytes = size;
-            report.records = 1;
-            Some(Artifact {
-                path: rel,
-                size,
-                text,
-            })
-        }
-        Err(e) => {
-            report.error = Some(format!("I/O error: {e}"));
-            None
-        }
-    }
-}
-
-fn build_model(folder: String, files: ModelFiles) -> RegisteredModel {
-    let name = files.meta.map_or(folder, |m| m.name);
-    let versions = files
-        .versions
-        .into_values()
-        .filter(|v| !v.is_deleted())
-        .map(|v| ModelVersion {
-            version: v.version,
-            run_id: v.run_id.as_deref().map(run_id),
-            source: v.source,
-            status: v.status,
-            stage: v.current_stage,
-            aliases: files
-                .aliases
-                .iter()
-                .filter(|(_, &version)| version == v.version)
-                .map(|(alias, _)| alias.clone())
-                .collect(),
-        })
-        .collect();
-    RegisteredModel {
-        name,
-        versions,
-        tags: files.tags,
-    }
-}
-
-/// Adds a model, or fills in the versions and tags a model of the same name lacks.
-pub(crate) fn push_or_merge_model(models: &mut Vec<RegisteredModel>, model: RegisteredModel) {
-    match models.iter_mut().find(|m| m.name == model.name) {
-        Some(existing) => {
-            for (k, v) in model.tags {
-                existing.tags.entry(k).or_insert(v);
-            }
-            for v in model.versions {
-                if !existing.versions.iter().any(|w| w.version == v.version) {
-                    existing.versions.push(v);
-                }
-            }
-            existing.versions.sort_by_key(|v| v.version);
-        }
-        None => {
-            models.push(model);
-            models.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-}
-
-impl SourceReader for FileStoreReader {
-    fn kind(&self) -> ReaderKind {
-        ReaderKind::MlflowFileStore
-    }
-
-    fn claims(&self, path: &str, head: &[u8]) -> bool {
-        paths::claims(path, head)
-    }
-
-    fn read(
-        &mut self,
-        file: FileInfo<'_>,
-        input: &mut dyn Read,
-        progress: &mut dyn FnMut(u64),
-    ) -> FileReport {
-        self.read_file(file, input, progress)
-    }
-
-    fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
-        (*self).finish(out, reports);
     }
 }

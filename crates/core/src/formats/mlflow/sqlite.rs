@@ -514,9 +514,19 @@ impl SqliteReader {
     pub fn new() -> Self {
         Self::default()
     }
+}
+
+impl SourceReader for SqliteReader {
+    fn kind(&self) -> ReaderKind {
+        ReaderKind::MlflowSqlite
+    }
+
+    fn claims(&self, path: &str, head: &[u8]) -> bool {
+        claims(path, head)
+    }
 
     /// Reads one database file to its end and everything in it.
-    pub fn read_file(
+    fn read(
         &mut self,
         file: FileInfo<'_>,
         input: &mut dyn Read,
@@ -543,25 +553,6 @@ impl SqliteReader {
             Err(e) => report.error = Some(e.to_string()),
         }
         report
-    }
-}
-
-impl SourceReader for SqliteReader {
-    fn kind(&self) -> ReaderKind {
-        ReaderKind::MlflowSqlite
-    }
-
-    fn claims(&self, path: &str, head: &[u8]) -> bool {
-        claims(path, head)
-    }
-
-    fn read(
-        &mut self,
-        file: FileInfo<'_>,
-        input: &mut dyn Read,
-        progress: &mut dyn FnMut(u64),
-    ) -> FileReport {
-        self.read_file(file, input, progress)
     }
 
     fn finish(self: Box<Self>, out: &mut ImportOutput, _reports: &mut Vec<FileReport>) {

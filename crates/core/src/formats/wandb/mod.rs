@@ -333,41 +333,6 @@ impl WandbReader {
         self.exports.extend(runs);
         report
     }
-
-    /// Builds the runs: one per run folder or loose log (merged by run id), one per run
-    /// name across export CSVs.
-    pub fn finish_runs(self, reports: &mut [FileReport]) -> Vec<Run> {
-        let mut by_id: BTreeMap<String, Run> = BTreeMap::new();
-        for (key, folder) in self.folders {
-            let Some(run) = build_folder(&key, folder, reports) else {
-                continue;
-            };
-            match by_id.get_mut(&run.id) {
-                Some(existing) => merge_runs(existing, run),
-                None => {
-                    by_id.insert(run.id.clone(), run);
-                }
-            }
-        }
-        let mut exported: BTreeMap<String, Run> = BTreeMap::new();
-        for run in self.exports {
-            match exported.get_mut(&run.id) {
-                Some(existing) => merge_runs(existing, run),
-                None => {
-                    exported.insert(run.id.clone(), run);
-                }
-            }
-        }
-        for (id, run) in exported {
-            match by_id.get_mut(&id) {
-                Some(existing) => merge_runs(existing, run),
-                None => {
-                    by_id.insert(id, run);
-                }
-            }
-        }
-        by_id.into_values().collect()
-    }
 }
 
 /// One folder's run, or `None` (with warnings on its files' reports) if it has no run data.
@@ -422,8 +387,40 @@ impl SourceReader for WandbReader {
         }
     }
 
+    /// Builds the runs: one per run folder or loose log (merged by run id), one per run
+    /// name across export CSVs.
     fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
-        out.runs.extend(self.finish_runs(reports));
+        let mut by_id: BTreeMap<String, Run> = BTreeMap::new();
+        let WandbReader { folders, exports } = *self;
+        for (key, folder) in folders {
+            let Some(run) = build_folder(&key, folder, reports) else {
+                continue;
+            };
+            match by_id.get_mut(&run.id) {
+                Some(existing) => merge_runs(existing, run),
+                None => {
+                    by_id.insert(run.id.clone(), run);
+                }
+            }
+        }
+        let mut exported: BTreeMap<String, Run> = BTreeMap::new();
+        for run in exports {
+            match exported.get_mut(&run.id) {
+                Some(existing) => merge_runs(existing, run),
+                None => {
+                    exported.insert(run.id.clone(), run);
+                }
+            }
+        }
+        for (id, run) in exported {
+            match by_id.get_mut(&id) {
+                Some(existing) => merge_runs(existing, run),
+                None => {
+                    by_id.insert(id, run);
+                }
+            }
+        }
+        out.runs.extend(by_id.into_values());
     }
 }
 
