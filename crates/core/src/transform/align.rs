@@ -17,11 +17,32 @@ use crate::model::Series;
 /// O(len x + len y). Both series should be normalized ([`Series::normalize`]: steps
 /// strictly increasing); one that is not is normalized on a copy first.
 pub fn against(x: &Series, y: &Series) -> (Vec<f64>, Vec<f64>) {
+    let pairs = pair_by_step(x, y);
+    (pairs.xs, pairs.ys)
+}
+
+/// The points [`against`] pairs, with the step and the wall time (`y`'s) of each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pairs {
+    pub steps: Vec<i64>,
+    /// `y`'s wall time at each step.
+    pub wall_times: Vec<f64>,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+}
+
+/// [`against`], keeping each pair's step and wall time: the same pairs, in the same order.
+pub fn pair_by_step(x: &Series, y: &Series) -> Pairs {
     let (x, y) = (normalized(x), normalized(y));
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let mut pairs = Pairs::default();
     let mut left = x.steps.iter().zip(&x.values).peekable();
-    let mut right = y.steps.iter().zip(&y.values).peekable();
-    while let (Some(&(xs_step, &xv)), Some(&(ys_step, &yv))) = (left.peek(), right.peek()) {
+    let mut right = y
+        .steps
+        .iter()
+        .zip(y.values.iter().zip(&y.wall_times))
+        .peekable();
+    while let (Some(&(xs_step, &xv)), Some(&(ys_step, (&yv, &wall)))) = (left.peek(), right.peek())
+    {
         match xs_step.cmp(ys_step) {
             Ordering::Less => {
                 left.next();
@@ -31,15 +52,17 @@ pub fn against(x: &Series, y: &Series) -> (Vec<f64>, Vec<f64>) {
             }
             Ordering::Equal => {
                 if xv.is_finite() {
-                    xs.push(xv);
-                    ys.push(yv);
+                    pairs.steps.push(*ys_step);
+                    pairs.wall_times.push(wall);
+                    pairs.xs.push(xv);
+                    pairs.ys.push(yv);
                 }
                 left.next();
                 right.next();
             }
         }
     }
-    (xs, ys)
+    pairs
 }
 
 /// `s` itself when it is normalized (consistent columns, steps strictly increasing), else

@@ -1,6 +1,7 @@
 //! Pure transforms from stored series to what a chart or table shows.
 
 pub mod align;
+pub mod chart;
 pub mod diff;
 pub mod downsample;
 pub mod export;
