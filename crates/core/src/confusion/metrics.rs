@@ -58,13 +58,30 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
 
 /// Per-class precision, recall, F1 and support, in label order.
 pub fn per_class(m: &ConfusionMatrix) -> Vec<ClassMetrics> {
-    let support = m.row_sums();
-    let predicted = m.col_sums();
-    let tp = m.diagonal();
-    m.labels()
+    per_class_of(m.labels(), m.counts())
+}
+
+/// [`per_class`] of any square table with these labels (`rows[actual][predicted]`), also
+/// one that is not a count matrix, such as the difference of two ([`super::diff`]): support
+/// is the row sum, predicted the column sum, true positives the diagonal; a missing row or
+/// cell counts 0.
+pub fn per_class_of(labels: &[String], rows: &[Vec<f64>]) -> Vec<ClassMetrics> {
+    let support: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
+    let mut predicted = vec![0.0; labels.len()];
+    for row in rows {
+        for (p, v) in predicted.iter_mut().zip(row) {
+            *p += v;
+        }
+    }
+    labels
         .iter()
-        .zip(support.iter().zip(predicted.iter().zip(&tp)))
-        .map(|(label, (&s, (&p, &t)))| ClassMetrics::from_counts(label.clone(), t, s, p))
+        .enumerate()
+        .map(|(i, label)| {
+            let tp = rows.get(i).and_then(|r| r.get(i)).copied().unwrap_or(0.0);
+            let s = support.get(i).copied().unwrap_or(0.0);
+            let p = predicted.get(i).copied().unwrap_or(0.0);
+            ClassMetrics::from_counts(label.clone(), tp, s, p)
+        })
         .collect()
 }
 

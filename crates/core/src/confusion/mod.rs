@@ -2,7 +2,8 @@
 //! ([`metrics`]), the comparison of two matrices ([`mod@diff`]), a clustered class order
 //! ([`cluster`]), readers from the text of an artifact ([`read`]: W&B tables, MLflow
 //! `log_dict` / `log_table`, dvclive, CSV) and MLflow's one-vs-rest `per_class_metrics.csv`
-//! ([`mod@per_class`]), with [`read_artifact`] choosing between the two.
+//! ([`mod@per_class`]), with [`read_artifact`] choosing between the two; the order classes
+//! are shown in ([`order`]) and the view's CSV exports ([`export`]).
 //!
 //! Layered like the rest of core: text → [`read`] → [`ConfusionMatrix`] (validated once, in
 //! [`ConfusionMatrix::new`]) → [`metrics`] / [`mod@diff`] / [`cluster`]. Nothing here panics
@@ -16,7 +17,9 @@
 pub mod artifact;
 pub mod cluster;
 pub mod diff;
+pub mod export;
 pub mod metrics;
+pub mod order;
 pub mod per_class;
 pub mod read;
 pub mod steps;
@@ -28,10 +31,12 @@ pub use artifact::{
 };
 pub use cluster::cluster_order;
 pub use diff::{diff, ClassDelta, DiffMode, MatrixDiff};
+pub use export::{matrix_csv, per_class_csv, PerClassRow};
 pub use metrics::{
-    col_normalized, per_class, row_normalized, sklearn_text, sklearn_value, summary,
+    col_normalized, per_class, per_class_of, row_normalized, sklearn_text, sklearn_value, summary,
     top_confusions, ClassMetrics, Summary,
 };
+pub use order::{permute, ClassOrder};
 pub use per_class::{is_per_class_header, read_per_class_csv, OneVsRest, PerClassReport};
 pub use read::{
     from_artifact, has_actual_predicted, read_csv, read_dvclive, read_mlflow_dict,
