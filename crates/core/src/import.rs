@@ -79,7 +79,7 @@ impl Registry {
 
     /// The index of the reader that takes this file, if any.
     pub fn claim(&self, path: &str, head: &[u8]) -> Option<usize> {
-        let head = &head[..head.len().min(HEAD_LEN)];
+        let head = head.get(..HEAD_LEN).unwrap_or(head);
         self.readers.iter().position(|r| r.claims(path, head))
     }
 

@@ -62,7 +62,7 @@ pub fn per_class(m: &ConfusionMatrix) -> Vec<ClassMetrics> {
 }
 
 /// [`per_class`] of any square table with these labels (`rows[actual][predicted]`), also
-/// one that is not a count matrix, such as the difference of two ([`super::diff`]): support
+/// one that is not a count matrix, such as the difference of two ([`mod@super::diff`]): support
 /// is the row sum, predicted the column sum, true positives the diagonal; a missing row or
 /// cell counts 0.
 pub fn per_class_of(labels: &[String], rows: &[Vec<f64>]) -> Vec<ClassMetrics> {
