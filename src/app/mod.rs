@@ -1,7 +1,7 @@
-//! The root: the app's state and contexts ([`providers`]) around the page's layout, and the page-level
-//! bridges that talk to the browser rather than render: the address ⇄ view sync
-//! ([`url_sync`]), a snapshot's payload and the host's messages ([`page_data`]) and
-//! `?src=` ([`load_page_sources`]). Nothing imports this module.
+//! The root: the app's state and contexts (`providers`) around the page's layout, and the
+//! page-level bridges that talk to the browser rather than render: the address ⇄ view
+//! sync (`url_sync`), a snapshot's payload and the host's messages (`page_data`) and
+//! `?src=` (`load_page_sources`). Nothing imports this module.
 
 mod empty_state;
 mod load_page_sources;

@@ -107,7 +107,7 @@ fn raw_trace(name: &str, color: &str, webgl: bool) -> Box<Scatter<f64, f64>> {
 }
 
 /// The figure without its points: every trace's `x`, `y` (and `customdata`) are empty, and
-/// [`draw`] hands them to plotly as `Float64Array`s in [`trace_columns`] order, so no point
+/// [`draw`] hands them to plotly as `Float64Array`s in `trace_columns` order, so no point
 /// is formatted as JSON text and parsed back.
 pub fn figure(spec: &ChartSpec) -> Plot {
     let mut plot = Plot::new();

@@ -1,7 +1,7 @@
 //! How the runs are looked at: the chart settings, which runs the table and charts show,
 //! the chart tag filter and the open tab. Kept in localStorage (`view.v1`) so a reload
 //! shows the same view, and carried by workspace files: that JSON is one flat object
-//! ([`StoredView`]), as it was before the parts were split, so stored views still read.
+//! (`StoredView`), as it was before the parts were split, so stored views still read.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;

@@ -5,8 +5,8 @@
 //! and matrix files dropped on their own, both turned into artifacts by their readers),
 //! parsed by core; MLflow's one-vs-rest `per_class_metrics.csv` shows as its per-class table.
 //!
-//! - [`heatmap`]: the heatmap, its class orders and exports;
-//! - [`class_table`]: the per-class tables (of a matrix, of a one-vs-rest report).
+//! - `heatmap`: the heatmap, its class orders and exports;
+//! - `class_table`: the per-class tables (of a matrix, of a one-vs-rest report).
 
 mod class_table;
 mod heatmap;

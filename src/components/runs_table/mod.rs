@@ -3,10 +3,10 @@
 //! recoloured; checkboxes choose the drawn runs; "Export CSV" downloads exactly what is
 //! shown. Only the rows in view are rendered, so thousands of runs scroll smoothly.
 //!
-//! - [`header`]: a sortable column header;
-//! - [`row`]: one run's row;
-//! - [`chooser`]: the column chooser;
-//! - [`filters`]: the source chips, the filter query, the brush chip.
+//! - `header`: a sortable column header;
+//! - `row`: one run's row;
+//! - `chooser`: the column chooser;
+//! - `filters`: the source chips, the filter query, the brush chip.
 
 mod chooser;
 mod filters;
