@@ -19,7 +19,7 @@ step "core and protocol tests (native)"
 cargo test --workspace
 
 step "storage tests (wasm-bindgen-test, headless Chromium)"
-cargo test --target wasm32-unknown-unknown -p runlens --test storage
+cargo test --target wasm32-unknown-unknown -p runlens-web --test storage
 
 step "build dist/ (release)"
 trunk build --release

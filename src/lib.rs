@@ -1,43 +1,33 @@
-//! runlens, the app: Yew components, state reducers, the IndexedDB adapter, the import
-//! worker and a thin plot binding. It calls `runlens-core` and never parses by itself.
+//! runlens, the app: the Yew page over `runlens-core` (readers, transforms) and
+//! `runlens-web` (IndexedDB storage, the page ⇄ worker protocol). It never parses files
+//! itself: the import worker (`crates/import-worker`) does.
 //!
-//! The app needs a browser, so it is compiled for wasm32 only. Storage and the page ⇄ worker
-//! protocol live in `runlens-web` (shared with the import worker, `crates/import-worker`).
+//! Layers, each importing only those below it (see `src/LAYERS.md`):
+//! - [`state`]: pure reducers and the settings that travel (native, unit-tested);
+//! - `browser`: the page's web APIs (page mode, files, downloads, messages, the worker);
+//! - `plot`: the plotly binding;
+//! - `workspace`: the service, the one caller of the store;
+//! - `hooks`: what components use to read state and reach the service;
+//! - `components`: views that render;
+//! - `app`: the root, its providers and the page-level bridges.
+
+pub mod state;
 
 #[cfg(target_arch = "wasm32")]
-pub use runlens_web::{js_message, protocol, storage};
-
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
-pub mod files;
-#[cfg(target_arch = "wasm32")]
 pub mod hooks;
-#[cfg(target_arch = "wasm32")]
-pub mod importer;
-#[cfg(target_arch = "wasm32")]
-pub mod messages;
-#[cfg(target_arch = "wasm32")]
-pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod plot;
 #[cfg(target_arch = "wasm32")]
-pub mod series_cache;
-#[cfg(target_arch = "wasm32")]
-pub mod services;
-#[cfg(target_arch = "wasm32")]
-pub mod snapshot;
-#[cfg(target_arch = "wasm32")]
-pub mod state;
-#[cfg(target_arch = "wasm32")]
-pub mod url_source;
-#[cfg(target_arch = "wasm32")]
-pub mod webgl;
-#[cfg(target_arch = "wasm32")]
-pub mod workspace_file;
+pub mod workspace;
 
 /// Starts the app in the page.
 #[cfg(target_arch = "wasm32")]
 pub fn start_app() {
-    yew::Renderer::<components::app::App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }

@@ -3,9 +3,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 use yew::prelude::*;
 
 use runlens_core::model::Series;
@@ -16,9 +13,12 @@ use runlens_core::transform::range::{data_range, nice_domain, AxisScale};
 use runlens_core::transform::smoothing::{Smoothing, SmoothingKind};
 use runlens_core::transform::{align, downsample};
 
+use crate::browser::download::download;
+use crate::hooks::visible::use_visible;
+use crate::hooks::{use_services, use_view, use_workspace};
+use crate::plot::webgl::{self, gl_budget};
 use crate::plot::{self, ChartLine, ChartSpec};
-use crate::services::Services;
-use crate::state::{ChartView, ViewAction, ViewContext, WorkspaceContext, XAxis};
+use crate::state::{ChartSettings, ViewAction, XAxis};
 
 /// Points a chart draws: every line's, its faded raw copy's and its band's edges.
 fn drawn_points(lines: &[ChartLine]) -> usize {
@@ -32,33 +32,6 @@ fn drawn_points(lines: &[ChartLine]) -> usize {
 
 /// Horizontal resolution of the downsampling: about one bucket per pixel column.
 const BUCKETS: usize = 1200;
-
-/// Browsers keep about 16 live WebGL contexts per page and drop the oldest beyond that:
-/// at most [`gl_budget::MAX`] charts use WebGL at once; the others draw with SVG.
-mod gl_budget {
-    use std::cell::RefCell;
-    use std::collections::BTreeSet;
-
-    pub const MAX: usize = 8;
-
-    thread_local! {
-        static HOLDERS: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
-    }
-
-    /// Whether `chart` may (still) use WebGL.
-    pub fn claim(chart: &str) -> bool {
-        HOLDERS.with(|h| {
-            let mut h = h.borrow_mut();
-            h.contains(chart) || (h.len() < MAX && h.insert(chart.to_owned()))
-        })
-    }
-
-    pub fn release(chart: &str) {
-        if HOLDERS.with(|h| h.borrow_mut().remove(chart)) {
-            super::plot::purge(chart);
-        }
-    }
-}
 
 #[derive(Clone, PartialEq)]
 pub struct ChartRun {
@@ -77,11 +50,9 @@ pub struct Props {
 
 #[function_component(Chart)]
 pub fn chart(props: &Props) -> Html {
-    let services = use_context::<Services>().expect("services context");
-    let view = use_context::<ViewContext>().expect("view context");
-    let revision = use_context::<WorkspaceContext>()
-        .expect("workspace context")
-        .revision;
+    let services = use_services();
+    let view = use_view();
+    let revision = use_workspace().revision;
     let div_id = use_memo(props.tag.clone(), |tag| format!("chart-{:x}", fxhash(tag)));
     let error = use_state(|| None::<String>);
     let figure = use_node_ref();
@@ -95,34 +66,26 @@ pub fn chart(props: &Props) -> Html {
         let deps = (
             props.tag.clone(),
             props.runs.clone(),
-            view.chart_view(),
+            view.chart.clone(),
             revision,
             visible,
         );
         let services = services.clone();
         let prepared = prepared.clone();
-        use_effect_with(deps, move |(tag, runs, chart_view, revision, visible)| {
-            if *visible {
+        use_effect_with(deps, move |(tag, runs, chart, revision, visible)| {
+            if let (true, Some(service)) = (*visible, services.workspace()) {
                 let (tag, runs, cv, revision) =
-                    (tag.clone(), runs.clone(), chart_view.clone(), *revision);
+                    (tag.clone(), runs.clone(), chart.clone(), *revision);
                 wasm_bindgen_futures::spawn_local(async move {
                     let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
-                    let mut loaded = match services
-                        .series
-                        .get_many(&services.store, revision, &ids, &tag)
-                        .await
-                    {
+                    let mut loaded = match service.series(&ids, &tag).await {
                         Ok(loaded) => loaded,
                         Err(e) => return error.set(Some(e.to_string())),
                     };
                     // With another metric as x: each run's points paired with that metric's
                     // at equal steps.
                     if let Some(x_tag) = cv.x_metric.as_ref().filter(|m| **m != *tag) {
-                        let x_series = match services
-                            .series
-                            .get_many(&services.store, revision, &ids, x_tag)
-                            .await
-                        {
+                        let x_series = match service.series(&ids, x_tag).await {
                             Ok(s) => s,
                             Err(e) => return error.set(Some(e.to_string())),
                         };
@@ -163,8 +126,7 @@ pub fn chart(props: &Props) -> Html {
                             .map(|((run, s), p)| line(run, s, p, &cv))
                             .collect()
                     };
-                    let webgl =
-                        crate::webgl::wanted(drawn_points(&lines)) && gl_budget::claim(&div_id);
+                    let webgl = webgl::wanted(drawn_points(&lines)) && gl_budget::claim(&div_id);
                     if !webgl {
                         // A chart that held a context and now draws with SVG gives it back.
                         gl_budget::release(&div_id);
@@ -200,28 +162,21 @@ pub fn chart(props: &Props) -> Html {
             services.clone(),
             props.runs.clone(),
             props.tag.clone(),
-            view.chart_view(),
+            view.chart.clone(),
             error.clone(),
         );
         Callback::from(move |_| {
-            let (services, runs, tag, cv, error) = (
-                services.clone(),
-                runs.clone(),
-                tag.clone(),
-                cv.clone(),
-                error.clone(),
-            );
+            let Some(service) = services.workspace() else {
+                return;
+            };
+            let (runs, tag, cv, error) = (runs.clone(), tag.clone(), cv.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
-                let loaded = match services
-                    .series
-                    .get_many(&services.store, revision, &ids, &tag)
-                    .await
-                {
+                let loaded = match service.series(&ids, &tag).await {
                     Ok(loaded) => loaded,
                     Err(e) => return error.set(Some(e.to_string())),
                 };
-                super::runs_table::download(
+                download(
                     &format!("{}.csv", tag.replace('/', "_")),
                     "text/csv",
                     &export_csv(&runs, &loaded, &cv),
@@ -239,53 +194,6 @@ pub fn chart(props: &Props) -> Html {
             <div id={(*div_id).clone()} class="plot"></div>
         </figure>
     }
-}
-
-/// Becomes true once the element has come near the viewport, and stays true: charts off
-/// screen cost nothing until the user scrolls to them.
-#[hook]
-fn use_visible(node: NodeRef) -> bool {
-    let visible = use_state(|| false);
-    {
-        let visible = visible.clone();
-        use_effect_with(node, move |node| {
-            let mut observer = None;
-            if let Some(element) = node.cast::<web_sys::Element>() {
-                let on_seen = visible.clone();
-                let callback = Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
-                    move |entries: js_sys::Array, observer: IntersectionObserver| {
-                        let seen = entries.iter().any(|e| {
-                            e.unchecked_into::<IntersectionObserverEntry>()
-                                .is_intersecting()
-                        });
-                        if seen {
-                            on_seen.set(true);
-                            observer.disconnect();
-                        }
-                    },
-                );
-                let options = IntersectionObserverInit::new();
-                options.set_root_margin("300px");
-                match IntersectionObserver::new_with_options(
-                    callback.as_ref().unchecked_ref(),
-                    &options,
-                ) {
-                    Ok(o) => {
-                        o.observe(&element);
-                        observer = Some((o, callback));
-                    }
-                    // No IntersectionObserver: draw at once.
-                    Err(_) => visible.set(true),
-                }
-            }
-            move || {
-                if let Some((o, _callback)) = observer {
-                    o.disconnect();
-                }
-            }
-        });
-    }
-    *visible
 }
 
 /// The x of every point on the chosen axis.
@@ -326,7 +234,7 @@ struct PrepKey {
 }
 
 impl PrepKey {
-    fn new(tag: &AttrValue, runs: &[ChartRun], view: &ChartView, revision: u64) -> Self {
+    fn new(tag: &AttrValue, runs: &[ChartRun], view: &ChartSettings, revision: u64) -> Self {
         PrepKey {
             tag: tag.clone(),
             runs: runs.iter().map(|r| r.id.clone()).collect(),
@@ -345,7 +253,7 @@ struct Prepared {
     smoothed: Option<Vec<f64>>,
 }
 
-fn prepare(loaded: &[Rc<Series>], view: &ChartView) -> Vec<Prepared> {
+fn prepare(loaded: &[Rc<Series>], view: &ChartSettings) -> Vec<Prepared> {
     let xs: Vec<Vec<f64>> = loaded
         .iter()
         .map(|s| {
@@ -369,7 +277,7 @@ fn prepare(loaded: &[Rc<Series>], view: &ChartView) -> Vec<Prepared> {
 
 /// Keeps every extreme per pixel column of the shown x range, of the smoothed line (already
 /// computed on every point) and of the raw one.
-fn line(run: &ChartRun, series: &Series, prep: &Prepared, view: &ChartView) -> ChartLine {
+fn line(run: &ChartRun, series: &Series, prep: &Prepared, view: &ChartSettings) -> ChartLine {
     let keep = downsample::min_max_indices(&prep.xs, &series.values, view.x_range, BUCKETS);
     let pick =
         |col: &[f64]| -> Vec<f64> { keep.iter().filter_map(|&i| col.get(i).copied()).collect() };
@@ -390,7 +298,7 @@ fn line(run: &ChartRun, series: &Series, prep: &Prepared, view: &ChartView) -> C
 /// One line with a band per group: the group's runs aligned on steps (core's
 /// `aggregate`), then smoothed like single runs (centre and band edges alike) and
 /// downsampled keeping every extreme of the centre line.
-fn group_lines(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> Vec<ChartLine> {
+fn group_lines(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartSettings) -> Vec<ChartLine> {
     let mut keys: Vec<&str> = runs.iter().filter_map(|r| r.group.as_deref()).collect();
     keys.sort_by(|a, b| {
         (*a == NONE_KEY)
@@ -452,7 +360,7 @@ fn group_lines(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> Ve
 
 /// Every point of every run of a chart, with the smoothing the chart applies (the same
 /// parameters as drawn: the span of all lines on the step / time axis).
-fn export_csv(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> String {
+fn export_csv(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartSettings) -> String {
     let xs: Vec<Vec<f64>> = series.iter().map(|s| x_values(s, view.x_axis)).collect();
     let smoothing = Smoothing::from_slider(view.smoothing_kind, view.smoothing, x_span(&xs));
     let on = view.smoothing > 0.0 && smoothing != Smoothing::None;
@@ -476,7 +384,7 @@ fn export_csv(runs: &[ChartRun], series: &[Rc<Series>], view: &ChartView) -> Str
 
 /// The y range to show when outliers are ignored (TensorBoard's 5th–95th percentile,
 /// padded as its charts pad), in plotly's units (log10 on a log axis).
-fn y_range(series: &[Rc<Series>], view: &ChartView) -> Option<(f64, f64)> {
+fn y_range(series: &[Rc<Series>], view: &ChartSettings) -> Option<(f64, f64)> {
     if !view.ignore_outliers {
         return None;
     }

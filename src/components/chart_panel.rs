@@ -1,21 +1,22 @@
 //! Chart controls and one chart per scalar tag, grouped by the tag's prefix before `/`
 //! (as TensorBoard groups them).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use runlens_core::transform::filter::tag_matcher;
-use runlens_core::transform::group::{group_key, Aggregate, Band, GroupBy};
+use runlens_core::transform::group::group_key;
 use runlens_core::transform::smoothing::SmoothingKind;
-use runlens_core::transform::table::RunsTable;
 
-use crate::hooks::use_visible_runs;
-use crate::state::{PrefsAction, PrefsContext, ViewAction, ViewContext, WorkspaceContext, XAxis};
+use crate::hooks::{use_prefs, use_runs_table, use_view, use_visible_runs, use_workspace};
+use crate::plot::run_color;
+use crate::state::{ViewAction, XAxis};
 
 use super::chart::{Chart, ChartRun};
+use super::group_controls::GroupControls;
 
 /// A chart's tag and the drawn runs that have it.
 type TagRuns = (String, Rc<Vec<ChartRun>>);
@@ -36,39 +37,35 @@ struct Charted {
 
 #[function_component(ChartPanel)]
 pub fn chart_panel() -> Html {
-    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
-    let view = use_context::<ViewContext>().expect("view context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let workspace = use_workspace();
+    let view = use_view();
+    let prefs = use_prefs();
     let visible = use_visible_runs();
+    // The runs table's order of the visible runs (its sort), to pick the charted ones.
+    let table = use_runs_table();
 
     let draw_all = use_state(|| false);
-    // The runs table's order of the visible runs (its sort), to pick the charted ones.
-    let table_order = use_memo((visible.clone(), prefs.table.clone()), |(runs, options)| {
-        RunsTable::build(runs, options)
-            .rows
-            .iter()
-            .map(|r| r.run_id.clone())
-            .collect::<Vec<_>>()
-    });
 
     // tag → the charted runs that have it, in workspace order (colours match the table).
     let charted = {
         let deps = (
             visible.clone(),
-            workspace.hidden.clone(),
+            workspace.undrawn.clone(),
             view.tag_filter.clone(),
             prefs.colors.clone(),
             prefs.table.group_by.clone(),
-            table_order.clone(),
+            table,
             *draw_all,
         );
-        let (all, prefs) = (workspace.runs.clone(), prefs.clone());
+        let prefs = prefs.clone();
         use_memo(
             deps,
-            move |(visible, undrawn, tag_filter, _, group_by, order, draw_all)| {
-                let drawn: Vec<&str> = order
+            move |(visible, undrawn, tag_filter, _, group_by, table, draw_all)| {
+                let drawn: Vec<&str> = table
+                    .table
+                    .rows
                     .iter()
-                    .map(String::as_str)
+                    .map(|row| row.run_id.as_str())
                     .filter(|id| !undrawn.contains(*id))
                     .collect();
                 let cap = if *draw_all || group_by.is_some() {
@@ -77,15 +74,9 @@ pub fn chart_panel() -> Html {
                     CHART_RUNS
                 };
                 let chosen: HashSet<&str> = drawn.iter().copied().take(cap).collect();
-                let positions: HashMap<&str, usize> = all
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.id.as_str(), i))
-                    .collect();
                 let matches = tag_matcher(tag_filter);
                 let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
-                for run in visible.iter() {
-                    let index = positions.get(run.id.as_str()).copied().unwrap_or(0);
+                for (index, run) in visible.iter() {
                     let charted = chosen.contains(run.id.as_str());
                     for s in run.series.iter().filter(|s| matches(&s.tag)) {
                         // A tag of uncharted runs only still gets its (empty) chart.
@@ -94,7 +85,7 @@ pub fn chart_panel() -> Html {
                             entry.push(ChartRun {
                                 id: run.id.clone(),
                                 name: run.name.clone(),
-                                color: prefs.color(&run.id, index),
+                                color: prefs.color(&run.id, run_color(index)),
                                 group: group_by.as_ref().map(|by| group_key(run, by)),
                             });
                         }
@@ -130,8 +121,8 @@ pub fn chart_panel() -> Html {
     };
     // Every metric tag of the shown runs, for "x axis: another metric".
     let x_metrics: Vec<String> = {
-        let tags: std::collections::BTreeSet<String> = visible
-            .iter()
+        let tags: BTreeSet<String> = visible
+            .runs()
             .flat_map(|r| r.series.iter().map(|s| s.tag.clone()))
             .collect();
         tags.into_iter().collect()
@@ -188,32 +179,40 @@ pub fn chart_panel() -> Html {
             <div class="chart-controls">
                 <label>{ "Smoothing " }
                     <input id="smoothing" type="range" min="0" max="0.999" step="0.001"
-                        value={view.smoothing.to_string()} oninput={on_smoothing} />
-                                        <output>{ format!("{:.3}", view.smoothing) }</output>
+                        value={view.chart.smoothing.to_string()} oninput={on_smoothing} />
+                                        <output>{ format!("{:.3}", view.chart.smoothing) }</output>
                 </label>
                 // Keyed by value: re-created when a link or back/forward changes it (an option's
                 // `selected` attribute stops moving the selection once the user has used it).
-                <select id="smoothing-kind" key={format!("{:?}", view.smoothing_kind)} aria-label="smoothing kind" onchange={on_kind}>
+                <select id="smoothing-kind" key={format!("{:?}", view.chart.smoothing_kind)} aria-label="smoothing kind" onchange={on_kind}>
                     { for SmoothingKind::ALL.iter().filter(|k| **k != SmoothingKind::None).map(|k| html! {
-                        <option value={k.label()} selected={*k == view.smoothing_kind}>{ k.label() }</option>
+                        <option value={k.label()} selected={*k == view.chart.smoothing_kind}>{ k.label() }</option>
                     }) }
                 </select>
                 <label>{ "X axis " }
-                    <select id="x-axis" key={format!("{:?}{:?}", view.x_axis, view.x_metric)} onchange={on_x}>
+                    <select id="x-axis" key={format!("{:?}{:?}", view.chart.x_axis, view.chart.x_metric)} onchange={on_x}>
                                                 { for XAxis::ALL.iter().map(|x| html! {
-                            <option value={x.key()} selected={view.x_metric.is_none() && *x == view.x_axis}>{ x.label() }</option>
+                            <option value={x.key()} selected={view.chart.x_metric.is_none() && *x == view.chart.x_axis}>{ x.label() }</option>
                         }) }
                         <optgroup label="Another metric">
                             { for x_metrics.iter().map(|m| html! {
-                                <option value={format!("metric:{m}")} selected={view.x_metric.as_ref() == Some(m)}>{ m.clone() }</option>
+                                <option value={format!("metric:{m}")} selected={view.chart.x_metric.as_ref() == Some(m)}>{ m.clone() }</option>
                             }) }
                         </optgroup>
                     </select>
                 </label>
-                <label><input id="log-y" type="checkbox" checked={view.log_y} onchange={on_log} />{ " Log-scale y" }</label>
-                                <GroupControls />
-                <label title="Scale y to the 5th–95th percentile, as TensorBoard does"><input id="ignore-outliers" type="checkbox" checked={view.ignore_outliers} onchange={on_outliers} />{ " Ignore outliers" }</label>
-                <input id="tag-filter" type="search" placeholder="Search tags (regex)" value={view.tag_filter.clone()} oninput={on_filter} />
+                <label>
+                    <input id="log-y" type="checkbox" checked={view.chart.log_y} onchange={on_log} />
+                    { " Log-scale y" }
+                </label>
+                <GroupControls />
+                <label title="Scale y to the 5th–95th percentile, as TensorBoard does">
+                    <input id="ignore-outliers" type="checkbox" checked={view.chart.ignore_outliers}
+                        onchange={on_outliers} />
+                    { " Ignore outliers" }
+                </label>
+                <input id="tag-filter" type="search" placeholder="Search tags (regex)"
+                    value={view.tag_filter.clone()} oninput={on_filter} />
             </div>
             if charted.charted < charted.drawn {
                 <p class="chart-cap" id="chart-cap">
@@ -236,105 +235,5 @@ pub fn chart_panel() -> Html {
                 </details>
             }) }
         </section>
-    }
-}
-
-/// Group by (a param, the source, experiment or W&B group), and how groups are drawn.
-#[function_component(GroupControls)]
-fn group_controls() -> Html {
-    let view = use_context::<ViewContext>().expect("view context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
-    let visible = use_visible_runs();
-    let params: std::collections::BTreeSet<String> = visible
-        .iter()
-        .flat_map(|r| r.hparams.keys().cloned())
-        .collect();
-    let encode = |by: &GroupBy| match by {
-        GroupBy::Param(k) => format!("param:{k}"),
-        GroupBy::Tag(k) => format!("tag:{k}"),
-        GroupBy::Source => "source".into(),
-        GroupBy::Experiment => "experiment".into(),
-        GroupBy::Group => "group".into(),
-    };
-    let current = prefs
-        .table
-        .group_by
-        .as_ref()
-        .map(encode)
-        .unwrap_or_default();
-    let on_group = {
-        let prefs = prefs.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            let v = select.value();
-            let by = match v.as_str() {
-                "" => None,
-                "source" => Some(GroupBy::Source),
-                "experiment" => Some(GroupBy::Experiment),
-                "group" => Some(GroupBy::Group),
-                other => other
-                    .strip_prefix("param:")
-                    .map(|k| GroupBy::Param(k.to_owned()))
-                    .or_else(|| {
-                        other
-                            .strip_prefix("tag:")
-                            .map(|k| GroupBy::Tag(k.to_owned()))
-                    }),
-            };
-            prefs.dispatch(PrefsAction::GroupBy(by));
-        })
-    };
-    let on_agg = {
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            view.dispatch(ViewAction::Aggregate(if select.value() == "median" {
-                Aggregate::Median
-            } else {
-                Aggregate::Mean
-            }));
-        })
-    };
-    let on_band = {
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            let band = match select.value().as_str() {
-                "none" => Band::None,
-                "std" => Band::Std,
-                "stderr" => Band::StdErr,
-                _ => Band::MinMax,
-            };
-            view.dispatch(ViewAction::Band(band));
-        })
-    };
-    let option = |value: String, label: String| {
-        let selected = value == current;
-        html! { <option {value} {selected}>{ label }</option> }
-    };
-    html! {
-        <span class="group-controls">
-            <label>{ "Group by " }
-                <select id="group-by" key={format!("{:?}", prefs.table.group_by)} onchange={on_group}>
-                    { option(String::new(), "—".into()) }
-                    { option("source".into(), "source".into()) }
-                    { option("experiment".into(), "experiment / project".into()) }
-                    { option("group".into(), "W&B group".into()) }
-                    { for params.iter().map(|k| option(format!("param:{k}"), format!("params.{k}"))) }
-                </select>
-            </label>
-            if prefs.table.group_by.is_some() {
-                <select id="aggregate" key={format!("{:?}", view.aggregate)} aria-label="group line" onchange={on_agg}>
-                    <option value="mean" selected={view.aggregate == Aggregate::Mean}>{ "mean" }</option>
-                    <option value="median" selected={view.aggregate == Aggregate::Median}>{ "median" }</option>
-                </select>
-                <select id="band" key={format!("{:?}", view.band)} aria-label="group band" onchange={on_band}>
-                    <option value="minmax" selected={view.band == Band::MinMax}>{ "min–max" }</option>
-                    <option value="std" selected={view.band == Band::Std}>{ "± std" }</option>
-                    <option value="stderr" selected={view.band == Band::StdErr}>{ "± std. error" }</option>
-                    <option value="none" selected={view.band == Band::None}>{ "no band" }</option>
-                </select>
-            }
-        </span>
     }
 }

@@ -6,18 +6,19 @@ use yew::prelude::*;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::diff::{diff, DiffKind, DiffRow};
 
-use crate::hooks::use_visible_runs;
-use crate::state::{PrefsContext, WorkspaceContext};
+use crate::hooks::{use_prefs, use_visible_runs, use_workspace};
+use crate::plot::run_color;
 
 #[function_component(ParamsDiff)]
 pub fn params_diff() -> Html {
     let visible = use_visible_runs();
-    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
-    let runs: Vec<&RunMeta> = visible
+    let workspace = use_workspace();
+    let prefs = use_prefs();
+    let drawn: Vec<(usize, &RunMeta)> = visible
         .iter()
-        .filter(|r| workspace.is_drawn(&r.id))
+        .filter(|(_, r)| workspace.is_drawn(&r.id))
         .collect();
+    let runs: Vec<&RunMeta> = drawn.iter().map(|(_, r)| *r).collect();
     if runs.len() < 2 {
         return html! { <p class="hint" id="diff-hint">{ "Tick two or more runs in the table to compare their params and metrics." }</p> };
     }
@@ -26,9 +27,11 @@ pub fn params_diff() -> Html {
     let header = html! {
         <tr>
             <th>{ "Key" }</th>
-            { for runs.iter().map(|r| {
-                let index = workspace.runs.iter().position(|a| a.id == r.id).unwrap_or(0);
-                html! { <th><span class="swatch" style={format!("background:{}", prefs.color(&r.id, index))}></span>{ " " }{ &r.name }</th> }
+            { for drawn.iter().map(|(index, r)| {
+                let color = prefs.color(&r.id, run_color(*index));
+                html! {
+                    <th><span class="swatch" style={format!("background:{color}")}></span>{ " " }{ &r.name }</th>
+                }
             }) }
         </tr>
     };

@@ -2,8 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::files;
-use crate::state::{ImportAction, ImportContext};
+use crate::hooks::prepare_import::use_import_drop;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -12,8 +11,7 @@ pub struct Props {
 
 #[function_component(DropZone)]
 pub fn drop_zone(props: &Props) -> Html {
-    let prepare = crate::hooks::use_prepare_import();
-    let import = use_context::<ImportContext>().expect("import context");
+    let import_drop = use_import_drop();
     let over = use_state(|| false);
 
     let ondragover = {
@@ -40,33 +38,15 @@ pub fn drop_zone(props: &Props) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             over.set(false);
-            let Some(transfer) = e.data_transfer() else {
-                return;
-            };
-            let entries = files::drop_entries(&transfer);
-            if entries.is_empty() {
-                // No file-system entries (e.g. files dragged from some apps): plain files.
-                if let Some(list) = transfer.files() {
-                    prepare.emit(files::from_file_list(&list));
-                }
-                return;
+            if let Some(transfer) = e.data_transfer() {
+                import_drop.emit(transfer);
             }
-            let (prepare, import) = (prepare.clone(), import.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let (picked, errors) = files::collect_entries(entries).await;
-                if !errors.is_empty() {
-                    import.dispatch(ImportAction::Failed(format!(
-                        "could not read: {}",
-                        errors.join("; ")
-                    )));
-                }
-                prepare.emit(picked);
-            });
         })
     };
 
     html! {
-        <div class={classes!("drop-zone", over.then_some("drag-over"))} {ondragover} {ondragleave} {ondrop}>
+        <div class={classes!("drop-zone", over.then_some("drag-over"))}
+            {ondragover} {ondragleave} {ondrop}>
             { props.children.clone() }
             if *over {
                 <div class="drop-overlay">{ "Drop files or folders to import" }</div>

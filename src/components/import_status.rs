@@ -4,13 +4,19 @@ use yew::prelude::*;
 
 use runlens_core::report::{FileReport, ImportReport};
 
-use crate::protocol::ImportTimings;
-use crate::state::import::Outcome;
-use crate::state::{ImportAction, ImportContext};
+use crate::hooks::use_import;
+use crate::state::import::{ImportTimings, Outcome};
+use crate::state::ImportAction;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// In an embedded page the files' list starts folded (every line costs the chart room).
+    pub embedded: bool,
+}
 
 #[function_component(ImportStatus)]
-pub fn import_status() -> Html {
-    let import = use_context::<ImportContext>().expect("import context");
+pub fn import_status(props: &Props) -> Html {
+    let import = use_import();
     if let Some(p) = &import.active {
         let percent = if p.bytes_total > 0 {
             p.bytes_done as f64 / p.bytes_total as f64 * 100.0
@@ -45,17 +51,24 @@ pub fn import_status() -> Html {
     };
     match &import.last {
         None => html! {},
-        Some(Outcome::Failed(message)) => html! {
+        Some(Outcome::Failed(failure)) => html! {
             <section class="import-status failed" role="alert">
-                <strong>{ "Import failed: " }</strong>{ message }
+                <strong>{ "Import failed: " }</strong>{ failure.to_string() }
                 <button class="link" onclick={dismiss}>{ "Dismiss" }</button>
             </section>
         },
-        Some(Outcome::Imported(report, timings)) => summary(report, timings, dismiss),
+        Some(Outcome::Imported(report, timings)) => {
+            summary(report, timings, props.embedded, dismiss)
+        }
     }
 }
 
-fn summary(report: &ImportReport, timings: &ImportTimings, dismiss: Callback<MouseEvent>) -> Html {
+fn summary(
+    report: &ImportReport,
+    timings: &ImportTimings,
+    embedded: bool,
+    dismiss: Callback<MouseEvent>,
+) -> Html {
     let read = report
         .files
         .iter()
@@ -88,7 +101,7 @@ fn summary(report: &ImportReport, timings: &ImportTimings, dismiss: Callback<Mou
             </div>
             if !problems.is_empty() || skipped > 0 {
                 // Folded in an embedded view, where every line costs the chart room.
-                <details open={crate::page::mode().embed.is_none()}>
+                <details open={!embedded}>
                 <summary class="file-problems-toggle">{ "Files" }</summary>
                 <ul class="file-problems">
                     { for problems.iter().map(|f| problem(f)) }
@@ -136,10 +149,9 @@ pub fn human_bytes(n: u64) -> String {
         v /= 1000.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
+    match UNITS.get(unit) {
+        Some(name) if unit > 0 => format!("{v:.1} {name}"),
+        _ => format!("{n} B"),
     }
 }
 

@@ -19,7 +19,7 @@ pub fn importance_view() -> Html {
     let runs = use_visible_runs();
     let metrics: Vec<String> = {
         let set: std::collections::BTreeSet<String> = runs
-            .iter()
+            .runs()
             .flat_map(|r| {
                 r.series
                     .iter()
@@ -38,7 +38,7 @@ pub fn importance_view() -> Html {
     let result = {
         let chosen = chosen.clone();
         use_memo((runs.clone(), chosen), |(runs, chosen)| {
-            chosen.as_ref().map(|m| importance(runs, m))
+            chosen.as_ref().map(|m| importance(&runs.to_vec(), m))
         })
     };
     let on_metric = {
@@ -97,7 +97,8 @@ pub fn importance_view() -> Html {
                         { for metrics.iter().map(|m| html! { <option value={m.clone()} selected={Some(m) == chosen.as_ref()}>{ m.clone() }</option> }) }
                     </select>
                 </label>
-                <span class="hint">{ "Importance: a small random forest predicting the metric's final value from the params (mean decrease in impurity). Correlation: Pearson, one-hot for text params." }</span>
+                <span class="hint">{ "Importance: a small random forest predicting the metric's final value from the \
+                    params (mean decrease in impurity). Correlation: Pearson, one-hot for text params." }</span>
             </div>
             { body }
         </section>

@@ -14,8 +14,10 @@ use runlens_core::model::HParamValue;
 use runlens_core::summary::RunMeta;
 use runlens_core::text::natural_cmp;
 
-use crate::hooks::use_visible_runs;
-use crate::state::{PrefsContext, ViewAction, ViewContext, WorkspaceContext};
+use crate::hooks::contexts::ViewContext;
+use crate::hooks::{use_candidate_runs, use_prefs, use_view, use_visible_runs, Selection};
+use crate::plot::run_color;
+use crate::state::ViewAction;
 
 /// A run's value on one axis: a number, or a category (text params).
 #[derive(Clone, PartialEq)]
@@ -43,13 +45,13 @@ fn value(run: &RunMeta, key: &str) -> Option<AxisValue> {
 }
 
 /// Every param and metric key the runs have: (params, metrics).
-fn keys(runs: &[RunMeta]) -> (Vec<String>, Vec<String>) {
+fn keys(runs: &Selection) -> (Vec<String>, Vec<String>) {
     let params: BTreeSet<String> = runs
-        .iter()
+        .runs()
         .flat_map(|r| r.hparams.keys().map(|k| format!("params.{k}")))
         .collect();
     let metrics: BTreeSet<String> = runs
-        .iter()
+        .runs()
         .flat_map(|r| {
             r.series
                 .iter()
@@ -147,8 +149,8 @@ fn dimension(runs: &[&RunMeta], key: &str) -> Dimension {
 
 #[function_component(ParallelCoordinates)]
 pub fn parallel_coordinates() -> Html {
-    let runs = crate::hooks::use_candidate_runs();
-    let view = use_context::<ViewContext>().expect("view context");
+    let runs = use_candidate_runs();
+    let view = use_view();
     let (params, metrics) = keys(&runs);
     let metric = use_state(|| None::<String>);
     let metric_key = (*metric)
@@ -159,9 +161,10 @@ pub fn parallel_coordinates() -> Html {
     let axes: Vec<String> = params
         .iter()
         .filter(|p| {
+            let key = p.strip_prefix("params.").unwrap_or(p);
             let distinct: BTreeSet<String> = runs
-                .iter()
-                .filter_map(|r| r.hparams.get(&p[7..]).map(|v| v.to_string()))
+                .runs()
+                .filter_map(|r| r.hparams.get(key).map(|v| v.to_string()))
                 .collect();
             distinct.len() > 1
         })
@@ -176,7 +179,7 @@ pub fn parallel_coordinates() -> Html {
             (runs.clone(), axes.clone(), metric_key.clone()),
             move |_| {
                 let Some(metric_key) = metric_key else { return };
-                let shown: Vec<&RunMeta> = runs.iter().collect();
+                let shown: Vec<&RunMeta> = runs.runs().collect();
                 let mut dimensions: Vec<Dimension> =
                     axes.iter().map(|k| dimension(&shown, k)).collect();
                 let target = dimension(&shown, &metric_key);
@@ -221,17 +224,25 @@ pub fn parallel_coordinates() -> Html {
     if metric_key.is_none() {
         return html! { <p class="hint">{ "No metric to relate the params to." }</p> };
     }
+    let clear_brush = {
+        let view = view.clone();
+        Callback::from(move |_| view.dispatch(ViewAction::Brushed(None)))
+    };
     html! {
         <section class="relations">
             <div class="relation-controls">
                 <label>{ "Metric " }
                     <select id="parcoords-metric" onchange={on_metric}>
-                        { for metrics.iter().map(|m| html! { <option value={m.clone()} selected={Some(m) == metric_key.as_ref()}>{ &m[8..] }</option> }) }
+                        { for metrics.iter().map(|m| html! {
+                            <option value={m.clone()} selected={Some(m) == metric_key.as_ref()}>
+                                { m.strip_prefix("metrics.").unwrap_or(m) }
+                            </option>
+                        }) }
                     </select>
                 </label>
                 <span class="hint">{ "Drag along an axis to select a range: the table and charts show only the runs inside every range." }</span>
-                if view.brushed.is_some() {
-                    <button class="link" onclick={{ let view = view.clone(); Callback::from(move |_| view.dispatch(ViewAction::Brushed(None))) }}>{ "Clear selection" }</button>
+                if view.selection.brushed.is_some() {
+                    <button class="link" onclick={clear_brush}>{ "Clear selection" }</button>
                 }
             </div>
             if axes.is_empty() { <p class="hint">{ "No param varies across the shown runs." }</p> }
@@ -257,13 +268,14 @@ fn watch_brushing(ids: Vec<String>, view: ViewContext) {
     if let Ok(remove) = js_sys::Reflect::get(&el, &"removeAllListeners".into())
         .and_then(|f| f.dyn_into::<js_sys::Function>())
     {
-        let _ = remove.call1(&el, &"plotly_restyle".into());
+        remove.call1(&el, &"plotly_restyle".into()).ok();
     }
     let gd = el.clone();
     let handler = Closure::<dyn FnMut(JsValue)>::new(move |_event: JsValue| {
         view.dispatch(ViewAction::Brushed(brushed_runs(&gd, &ids)));
     });
-    let _ = on.call2(&el, &"plotly_restyle".into(), handler.as_ref());
+    on.call2(&el, &"plotly_restyle".into(), handler.as_ref())
+        .ok();
     handler.forget();
 }
 
@@ -320,8 +332,7 @@ fn brushed_runs(gd: &JsValue, ids: &[String]) -> Option<BTreeSet<String>> {
 #[function_component(ScatterView)]
 pub fn scatter_view() -> Html {
     let runs = use_visible_runs();
-    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
+    let prefs = use_prefs();
     let (params, metrics) = keys(&runs);
     let x = use_state(|| None::<String>);
     let y = use_state(|| None::<String>);
@@ -342,23 +353,18 @@ pub fn scatter_view() -> Html {
             y_key.clone(),
             prefs.colors.clone(),
         );
-        let (all_runs, prefs) = (workspace.runs.clone(), prefs.clone());
+        let prefs = prefs.clone();
         use_effect_with(deps, move |(runs, x_key, y_key, _)| {
             let (Some(xk), Some(yk)) = (x_key.clone(), y_key.clone()) else {
                 return;
             };
-            let shown: Vec<&RunMeta> = runs.iter().collect();
+            let shown: Vec<&RunMeta> = runs.runs().collect();
             let xd = dimension(&shown, &xk);
             let yd = dimension(&shown, &yk);
             let mut plot = plotly::Plot::new();
-            let colors: Vec<String> = shown
+            let colors: Vec<String> = runs
                 .iter()
-                .map(|r| {
-                    prefs.color(
-                        &r.id,
-                        all_runs.iter().position(|a| a.id == r.id).unwrap_or(0),
-                    )
-                })
+                .map(|(index, r)| prefs.color(&r.id, run_color(index)))
                 .collect();
             let names: Vec<String> = shown.iter().map(|r| crate::plot::inert(&r.name)).collect();
             plot.add_trace(

@@ -8,38 +8,10 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use runlens_core::formats::tables::{
-    preview, sniff_as, ColumnRole, TableLayout, TablePreview, PREVIEW_ROWS,
-};
+use runlens_core::formats::tables::{preview, sniff_as, ColumnRole, TableLayout, PREVIEW_ROWS};
 
-use crate::hooks::{use_start_import, ImportRequest};
-use crate::importer::PickedFile;
-
-/// One table waiting for the user's confirmation.
-#[derive(Clone, PartialEq)]
-pub struct TableChoice {
-    pub path: String,
-    pub head: Rc<Vec<u8>>,
-    pub layout: TableLayout,
-    pub preview: TablePreview,
-}
-
-/// Files of an import held back for the preview.
-pub struct Pending {
-    pub files: Vec<PickedFile>,
-    pub tables: Vec<TableChoice>,
-}
-
-/// Identity: one pending import is never edited in place, only replaced.
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
-    }
-}
-
-/// The import waiting in the preview, if any (shared by the toolbar, the drop zone and
-/// the dialog).
-pub type PendingContext = UseStateHandle<Option<Rc<Pending>>>;
+use crate::hooks::prepare_import::use_pending_tables;
+use crate::state::pending::TableChoice;
 
 const DELIMITERS: [(u8, &str); 4] = [
     (b',', "comma"),
@@ -64,11 +36,10 @@ fn role_options(name: &str) -> [ColumnRole; 8] {
 
 #[function_component(TablePreviewDialog)]
 pub fn table_preview_dialog() -> Html {
-    let pending = use_context::<PendingContext>().expect("pending context");
-    let start = use_start_import();
+    let tables = use_pending_tables();
     let choices = use_state(Vec::<TableChoice>::new);
     {
-        let (choices, pending) = (choices.clone(), pending.clone());
+        let (choices, pending) = (choices.clone(), tables.pending.clone());
         use_effect_with(
             pending.as_ref().map(|p| Rc::as_ptr(p) as usize),
             move |_| {
@@ -81,7 +52,7 @@ pub fn table_preview_dialog() -> Html {
             },
         );
     }
-    let Some(current) = (*pending).clone() else {
+    let Some(current) = tables.pending.clone() else {
         return html! {};
     };
     if choices.is_empty() {
@@ -94,28 +65,15 @@ pub fn table_preview_dialog() -> Html {
         .collect();
     let valid = errors.iter().all(Option::is_none);
 
-    let on_cancel = {
-        let pending = pending.clone();
-        Callback::from(move |_| pending.set(None))
-    };
+    let on_cancel = tables.cancel.reform(|_: MouseEvent| ());
     let on_import = {
-        let (pending, choices, start) = (pending.clone(), choices.clone(), start.clone());
-        let current = current.clone();
-        Callback::from(move |_| {
+        let (choices, confirm) = (choices.clone(), tables.confirm.clone());
+        Callback::from(move |_: MouseEvent| {
             let layouts: BTreeMap<String, TableLayout> = choices
                 .iter()
                 .map(|c| (c.path.clone(), c.layout.clone()))
                 .collect();
-            let files = current
-                .files
-                .iter()
-                .map(|f| PickedFile {
-                    path: f.path.clone(),
-                    file: f.file.clone(),
-                })
-                .collect();
-            pending.set(None);
-            start.emit(ImportRequest::Files(files, layouts));
+            confirm.emit(layouts);
         })
     };
 
@@ -159,7 +117,9 @@ pub fn table_preview_dialog() -> Html {
                                 <label><input type="checkbox" class="has-header" checked={choice.layout.has_header} onchange={on_header} />{ " First row is a header" }</label>
                                 <span class="shape">{ if choice.layout.is_long() { "long format: one row per (run, step, metric)" } else { "wide format: one column per metric" } }</span>
                             </div>
-                            if let Some(e) = &errors[index] { <p class="error" role="alert">{ e }</p> }
+                            if let Some(e) = errors.get(index).and_then(Option::as_ref) {
+                                <p class="error" role="alert">{ e }</p>
+                            }
                             <div class="table-scroll">
                                 <table>
                                     <thead>

@@ -2,30 +2,36 @@
 
 use yew::prelude::*;
 
-use crate::state::{Tab, ViewAction, ViewContext};
+use crate::hooks::use_view;
+use crate::state::{Tab, ViewAction};
 
 use super::chart_panel::ChartPanel;
+use super::confusion::ConfusionView;
+use super::diff::ParamsDiff;
+use super::importance::ImportanceView;
 use super::relations::{ParallelCoordinates, ScatterView};
 
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// An embedded page showing one view: that tab, without the tab bar.
+    #[prop_or_default]
+    pub forced: Option<Tab>,
+}
+
 #[function_component(Views)]
-pub fn views() -> Html {
-    let view = use_context::<ViewContext>().expect("view context");
-    // An embedded page showing one view: that tab, without the tab bar.
-    let forced = match crate::page::mode().embed {
-        Some(crate::page::EmbedView::Tab(tab)) => Some(tab),
-        _ => None,
-    };
-    let body = match forced.unwrap_or(view.tab) {
+pub fn views(props: &Props) -> Html {
+    let view = use_view();
+    let body = match props.forced.unwrap_or(view.tab) {
         Tab::Charts => html! { <ChartPanel /> },
         Tab::Parallel => html! { <ParallelCoordinates /> },
         Tab::Scatter => html! { <ScatterView /> },
-        Tab::Diff => html! { <super::diff::ParamsDiff /> },
-        Tab::Importance => html! { <super::importance::ImportanceView /> },
-        Tab::Confusion => html! { <super::confusion::ConfusionView /> },
+        Tab::Diff => html! { <ParamsDiff /> },
+        Tab::Importance => html! { <ImportanceView /> },
+        Tab::Confusion => html! { <ConfusionView /> },
     };
     html! {
         <section class="views">
-            if forced.is_none() {
+            if props.forced.is_none() {
             <nav class="tabs" role="tablist">
                 { for Tab::ALL.iter().map(|t| {
                     let tab = *t;

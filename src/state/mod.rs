@@ -1,18 +1,26 @@
-//! App state: small reducers, each shared through its own context, changed only by
-//! dispatching actions. No reducer talks to IndexedDB or parses anything.
+//! App state: small reducers, each shared through its own context (`hooks::contexts`),
+//! changed only by dispatching actions, plus the settings that travel between pages.
+//!
+//! Pure and native: this layer imports core, serde (and serde_json), thiserror and std only
+//! — no yew, no browser, no storage — so every reducer and codec is unit-tested with
+//! `cargo test -p runlens`.
+//! Persistence is the holder's effect ([`persist::StorageKeys`] names the keys).
 
+pub mod failure;
 pub mod import;
+pub mod pending;
+pub mod persist;
 pub mod prefs;
+pub mod reducer;
+pub mod settings;
 pub mod url_state;
 pub mod view;
 pub mod workspace;
 
+pub use failure::Failure;
 pub use import::{ImportAction, ImportState};
 pub use prefs::{PrefsAction, PrefsState};
-pub use view::{ChartView, Tab, ViewAction, ViewState, XAxis};
+pub use reducer::{Apply, Reducer};
+pub use settings::Settings;
+pub use view::{ChartSettings, Tab, ViewAction, ViewState, XAxis};
 pub use workspace::{WorkspaceAction, WorkspaceState};
-
-pub type WorkspaceContext = yew::UseReducerHandle<WorkspaceState>;
-pub type ImportContext = yew::UseReducerHandle<ImportState>;
-pub type ViewContext = yew::UseReducerHandle<ViewState>;
-pub type PrefsContext = yew::UseReducerHandle<PrefsState>;

@@ -73,7 +73,7 @@ fn post(event: &WorkerEvent) {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Ok(text) = serde_json::to_string(event) {
         // postMessage of a string cannot fail to clone.
-        let _ = scope.post_message(&JsValue::from_str(&text));
+        scope.post_message(&JsValue::from_str(&text)).ok();
     }
 }
 
@@ -157,6 +157,7 @@ async fn run_job(job: ImportJob, files: Array) {
     match saved {
         Ok(()) => post(&WorkerEvent::Done {
             job: job.id,
+            run_ids: Some(output.runs.iter().map(|r| r.id.clone()).collect()),
             report,
             settings: output.settings,
             timings,

@@ -27,13 +27,17 @@ pub struct ImportJob {
     #[serde(default)]
     pub table_layouts: BTreeMap<String, TableLayout>,
     /// The IndexedDB database to store into (each page mode has its own; see the app's
-    /// `page` module).
+    /// `browser::page`).
     #[serde(default = "default_db")]
     pub db: String,
 }
 
+/// The standalone page's IndexedDB database; an embedded page's and a snapshot's names are
+/// made from it (see the app's `browser::page`).
+pub const DB_NAME: &str = "runlens";
+
 fn default_db() -> String {
-    "runlens".to_owned()
+    DB_NAME.to_owned()
 }
 
 /// Where an import's time went in the worker, in milliseconds. `waiting` is time spent
@@ -64,6 +68,11 @@ pub enum WorkerEvent {
     Done {
         job: u32,
         report: ImportReport,
+        /// The ids of the runs the import stored (new or replaced), so the page drops only
+        /// their cached series; `None` (a worker that does not say) means any run may have
+        /// changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_ids: Option<Vec<String>>,
         /// Settings a workspace file carried, for the page to apply (opaque JSON).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         settings: Option<serde_json::Value>,
@@ -192,6 +201,7 @@ mod tests {
         let plain = WorkerEvent::Done {
             job: 2,
             report: ImportReport::default(),
+            run_ids: None,
             settings: None,
             timings: ImportTimings::default(),
         };
@@ -201,6 +211,7 @@ mod tests {
         let with = WorkerEvent::Done {
             job: 3,
             report: ImportReport::default(),
+            run_ids: None,
             settings: Some(serde_json::json!({"view": {"smoothing": 0.9}})),
             timings: ImportTimings {
                 waiting_ms: 1.5,
@@ -210,5 +221,27 @@ mod tests {
         };
         let text = serde_json::to_string(&with).unwrap();
         assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), with);
+    }
+
+    #[test]
+    fn done_names_the_stored_runs_and_older_workers_name_none() {
+        let done = WorkerEvent::Done {
+            job: 5,
+            report: ImportReport::default(),
+            run_ids: Some(vec!["tensorboard:a".into(), "mlflow:1/b".into()]),
+            settings: None,
+            timings: ImportTimings::default(),
+        };
+        let text = serde_json::to_string(&done).unwrap();
+        assert!(
+            text.contains(r#""run_ids":["tensorboard:a","mlflow:1/b"]"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), done);
+        let old = r#"{"kind":"done","job":5,"report":{"files":[],"runs":0,"points":0}}"#;
+        match serde_json::from_str::<WorkerEvent>(old).unwrap() {
+            WorkerEvent::Done { run_ids, .. } => assert_eq!(run_ids, None),
+            other => panic!("not done: {other:?}"),
+        }
     }
 }

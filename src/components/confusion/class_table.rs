@@ -15,8 +15,8 @@ use runlens_core::confusion::{
 };
 use runlens_core::text::{format_number, natural_cmp};
 
-use super::Found;
-use crate::components::runs_table::download;
+use crate::browser::download::download;
+use crate::hooks::matrices::Found;
 
 /// Rows listed before "Show all".
 const SHOWN: usize = 100;
@@ -115,7 +115,12 @@ pub fn per_class_report_view(props: &PerClassReportProps) -> Html {
     html! {
         <div class="per-class-report">
             <p class="hint" id="per-class-note">
-                { format!("{} holds one-vs-rest counts per class, not a full matrix: mlflow.evaluate stores the confusion matrix only as an image.{image} Precision, recall and F1 are computed from the counts (support = TP + FN); the other columns are as logged.", props.found.path) }
+                { format!(
+                    "{} holds one-vs-rest counts per class, not a full matrix: mlflow.evaluate stores the \
+                     confusion matrix only as an image.{image} Precision, recall and F1 are computed from the \
+                     counts (support = TP + FN); the other columns are as logged.",
+                    props.found.path,
+                ) }
             </p>
             <MetricsTable rows={Rc::new(rows)} extra={Rc::new(extra)} deltas={false}
                 summary={r.summary()} name={props.found.path.replace('/', "_")} />
@@ -256,9 +261,22 @@ fn metrics_table(props: &TableProps) -> Html {
                     }) }
                 </tbody>
                 <tfoot>
-                    <tr data-row="accuracy"><th>{ "accuracy" }</th><td class="num">{ format_number(s.total) }</td><td></td><td></td><td class="num">{ format!("{:.4}", s.accuracy) }</td>{ blank_extra() }</tr>
-                    <tr data-row="macro"><th>{ "macro avg" }</th><td class="num">{ format_number(s.total) }</td><td class="num">{ format!("{:.4}", s.macro_precision) }</td><td class="num">{ format!("{:.4}", s.macro_recall) }</td><td class="num">{ format!("{:.4}", s.macro_f1) }</td>{ blank_extra() }</tr>
-                    <tr data-row="weighted"><th>{ "weighted avg" }</th><td class="num">{ format_number(s.total) }</td><td class="num">{ format!("{:.4}", s.weighted_precision) }</td><td class="num">{ format!("{:.4}", s.weighted_recall) }</td><td class="num">{ format!("{:.4}", s.weighted_f1) }</td>{ blank_extra() }</tr>
+                    <tr data-row="accuracy">
+                        <th>{ "accuracy" }</th><td class="num">{ format_number(s.total) }</td><td></td><td></td>
+                        <td class="num">{ format!("{:.4}", s.accuracy) }</td>{ blank_extra() }
+                    </tr>
+                    <tr data-row="macro">
+                        <th>{ "macro avg" }</th><td class="num">{ format_number(s.total) }</td>
+                        <td class="num">{ format!("{:.4}", s.macro_precision) }</td>
+                        <td class="num">{ format!("{:.4}", s.macro_recall) }</td>
+                        <td class="num">{ format!("{:.4}", s.macro_f1) }</td>{ blank_extra() }
+                    </tr>
+                    <tr data-row="weighted">
+                        <th>{ "weighted avg" }</th><td class="num">{ format_number(s.total) }</td>
+                        <td class="num">{ format!("{:.4}", s.weighted_precision) }</td>
+                        <td class="num">{ format!("{:.4}", s.weighted_recall) }</td>
+                        <td class="num">{ format!("{:.4}", s.weighted_f1) }</td>{ blank_extra() }
+                    </tr>
                 </tfoot>
             </table>
             if shown < total {

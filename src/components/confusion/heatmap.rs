@@ -11,13 +11,23 @@ use runlens_core::confusion::{
 };
 use runlens_core::text::{format_number, natural_cmp};
 
-use super::{Found, Normalize};
-use crate::components::runs_table::download;
+use crate::browser::download::download;
+use crate::hooks::matrices::Found;
 
 /// Cell text is drawn up to this many classes; above, only the colours (and the hover).
 const TEXT_UP_TO: usize = 30;
 /// How many confused pairs (or changes) are listed beside the heatmap.
 const TOP_PAIRS: usize = 10;
+
+/// What the heatmap's cells show.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Normalize {
+    Counts,
+    /// Each row divided by its sum (recall on the diagonal).
+    Rows,
+    /// Each column divided by its sum (precision on the diagonal).
+    Columns,
+}
 
 /// The order of the classes on both axes.
 #[derive(Clone, Copy, PartialEq)]

@@ -5,148 +5,27 @@
 //! and matrix files dropped on their own, both turned into artifacts by their readers),
 //! parsed by core; MLflow's one-vs-rest `per_class_metrics.csv` shows as its per-class table.
 //!
-//! - [`heatmap`]: the heatmap, its class orders and exports;
-//! - [`class_table`]: the per-class tables (of a matrix, of a one-vs-rest report).
+//! - `heatmap`: the heatmap, its class orders and exports;
+//! - `class_table`: the per-class tables (of a matrix, of a one-vs-rest report).
 
 mod class_table;
 mod heatmap;
 
-use std::rc::Rc;
-
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use runlens_core::confusion::{read_artifact, ConfusionArtifact, ConfusionMatrix, PerClassReport};
-
-use crate::hooks::use_visible_runs;
-use crate::services::Services;
-use crate::state::WorkspaceContext;
+use crate::hooks::matrices::{use_matrices, Content, Matrices};
 
 use class_table::{MatrixClassTable, PerClassReportView};
-use heatmap::{ClassOrder, Heatmap};
-
-/// What one artifact holds.
-#[derive(Clone, PartialEq)]
-pub enum Content {
-    Matrix(Rc<ConfusionMatrix>),
-    /// One-vs-rest counts (MLflow `per_class_metrics.csv`): a table, no heatmap.
-    PerClass(Rc<PerClassReport>),
-}
-
-/// One matrix (or per-class report) found in a run's artifacts.
-#[derive(Clone, PartialEq)]
-pub struct Found {
-    pub run_id: String,
-    pub run: String,
-    pub path: String,
-    pub content: Content,
-    /// The run's `confusion_matrix.png` (what `mlflow.evaluate` draws instead of storing
-    /// the matrix), named beside a per-class report.
-    pub image: Option<String>,
-}
-
-impl Found {
-    fn step(&self) -> Option<i64> {
-        match &self.content {
-            Content::Matrix(m) => m.step,
-            Content::PerClass(r) => r.step,
-        }
-    }
-
-    fn matrix(&self) -> Option<&Rc<ConfusionMatrix>> {
-        match &self.content {
-            Content::Matrix(m) => Some(m),
-            Content::PerClass(_) => None,
-        }
-    }
-
-    fn label(&self) -> String {
-        let kind = match self.content {
-            Content::Matrix(_) => "",
-            Content::PerClass(_) => " [per-class only]",
-        };
-        match self.step() {
-            Some(step) => format!("{} — {} (step {step}){kind}", self.run, self.path),
-            None => format!("{} — {}{kind}", self.run, self.path),
-        }
-    }
-}
-
-/// Matrices of the shown runs, read from their stored artifacts; problems name the file.
-#[hook]
-fn use_matrices() -> (Rc<Vec<Found>>, Rc<Vec<String>>, bool) {
-    let services = use_context::<Services>().expect("services context");
-    let revision = use_context::<WorkspaceContext>()
-        .expect("workspace context")
-        .revision;
-    let runs = use_visible_runs();
-    let found = use_state(|| Rc::new(Vec::<Found>::new()));
-    let problems = use_state(|| Rc::new(Vec::<String>::new()));
-    let loading = use_state(|| true);
-    {
-        let (found, problems, loading) = (found.clone(), problems.clone(), loading.clone());
-        use_effect_with((runs.clone(), revision), move |(runs, _)| {
-            let runs = runs.clone();
-            loading.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut out = Vec::new();
-                let mut errors = Vec::new();
-                for run in runs.iter() {
-                    let image = run
-                        .artifacts
-                        .iter()
-                        .map(|a| &a.path)
-                        .find(|p| p.to_lowercase().ends_with("confusion_matrix.png"))
-                        .cloned();
-                    for artifact in run.artifacts.iter().filter(|a| a.has_text) {
-                        let Ok(Some(text)) = services
-                            .store
-                            .load_artifact_text(&run.id, &artifact.path)
-                            .await
-                        else {
-                            continue;
-                        };
-                        let content = match read_artifact(&artifact.path, &text) {
-                            Some(Ok(ConfusionArtifact::Matrix(m))) => Content::Matrix(Rc::new(m)),
-                            Some(Ok(ConfusionArtifact::PerClass(r))) => {
-                                Content::PerClass(Rc::new(r))
-                            }
-                            Some(Err(e)) => {
-                                errors.push(format!("{} / {}: {e}", run.name, artifact.path));
-                                continue;
-                            }
-                            None => continue,
-                        };
-                        out.push(Found {
-                            run_id: run.id.clone(),
-                            run: run.name.clone(),
-                            path: artifact.path.clone(),
-                            content,
-                            image: image.clone(),
-                        });
-                    }
-                }
-                // A run's matrices in step order, so the slider walks through training.
-                out.sort_by(|a, b| (&a.run, a.step(), &a.path).cmp(&(&b.run, b.step(), &b.path)));
-                found.set(Rc::new(out));
-                problems.set(Rc::new(errors));
-                loading.set(false);
-            });
-        });
-    }
-    ((*found).clone(), (*problems).clone(), *loading)
-}
-
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Normalize {
-    Counts,
-    Rows,
-    Columns,
-}
+use heatmap::{ClassOrder, Heatmap, Normalize};
 
 #[function_component(ConfusionView)]
 pub fn confusion_view() -> Html {
-    let (found, problems, loading) = use_matrices();
+    let Matrices {
+        found,
+        problems,
+        loading,
+    } = use_matrices();
     let selected = use_state(|| 0usize);
     let compare = use_state(|| None::<usize>);
     let normalize = use_state(|| Normalize::Counts);
@@ -177,12 +56,15 @@ pub fn confusion_view() -> Html {
     if found.is_empty() {
         return html! {
             <section class="confusion">
-                <p class="hint" id="no-matrices">{ "No confusion matrix in the shown runs. runlens reads W&B confusion-matrix tables, MLflow log_dict / log_table artifacts and mlflow.evaluate's per_class_metrics.csv, dvclive's confusion_matrix.json, 2-D TensorBoard tensors under a tag containing \"confusion\", and CSV / JSON matrix files (also dropped on their own)." }</p>
+                <p class="hint" id="no-matrices">{ "No confusion matrix in the shown runs. runlens reads W&B \
+                    confusion-matrix tables, MLflow log_dict / log_table artifacts and mlflow.evaluate's \
+                    per_class_metrics.csv, dvclive's confusion_matrix.json, 2-D TensorBoard tensors under a tag \
+                    containing \"confusion\", and CSV / JSON matrix files (also dropped on their own)." }</p>
                 { problem_list(&problems) }
             </section>
         };
     }
-    let index = (*selected).min(found.len() - 1);
+    let index = (*selected).min(found.len().saturating_sub(1));
     let Some(current) = found.get(index) else {
         return html! {};
     };
@@ -294,7 +176,8 @@ pub fn confusion_view() -> Html {
                 }
                 if siblings.len() > 1 {
                     <label>{ "Step " }
-                        <input id="matrix-step" type="range" min="0" max={(siblings.len() - 1).to_string()} value={position.to_string()} oninput={on_slider} />
+                        <input id="matrix-step" type="range" min="0" max={(siblings.len() - 1).to_string()}
+                            value={position.to_string()} oninput={on_slider} />
                         <output>{ current.step().map_or("—".to_owned(), |s| s.to_string()) }</output>
                     </label>
                     <button id="matrix-play" onclick={on_play}>{ if *playing { "Pause" } else { "Play" } }</button>

@@ -26,9 +26,6 @@ use schema::{ARTIFACTS, DATA_VERSIONS, IMPORTS, MODELS, RUNS, SERIES};
 /// Every store an import writes to.
 const IMPORT_STORES: [&str; 6] = [RUNS, SERIES, ARTIFACTS, DATA_VERSIONS, MODELS, IMPORTS];
 
-/// The database the app uses. Tests use their own names.
-pub const DB_NAME: &str = "runlens";
-
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("could not open the browser database: {0}")]
@@ -59,21 +56,25 @@ pub struct Store {
 
 impl Store {
     pub async fn open(name: &str) -> Result<Self, StorageError> {
-        Self::open_version(name, schema::VERSION).await
+        Ok(Store {
+            db: schema::open(name, schema::VERSION).await?,
+        })
     }
 
     /// Opens at an explicit schema version (for the upgrade test).
-    #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub async fn open_version(name: &str, version: u32) -> Result<Self, StorageError> {
         Ok(Store {
             db: schema::open(name, version).await?,
         })
     }
 
+    #[cfg(feature = "test-support")]
     pub fn version(&self) -> u32 {
         self.db.version() as u32
     }
 
+    #[cfg(feature = "test-support")]
     pub fn store_names(&self) -> Vec<String> {
         self.db.object_store_names().collect()
     }
@@ -94,7 +95,7 @@ impl Store {
 
     /// [`Store::save_import`] that fails after writing `fail_after` runs, for the test that a
     /// failed import leaves the store unchanged.
-    #[doc(hidden)]
+    #[cfg(feature = "test-support")]
     pub async fn save_import_failing_after(
         &self,
         output: &ImportOutput,
@@ -239,6 +240,7 @@ impl Store {
     }
 
     /// One series of one run, all points, in step order.
+    #[cfg(feature = "test-support")]
     pub async fn load_series(&self, run_id: &str, tag: &str) -> Result<Series, StorageError> {
         let tx = self.db.transaction(SERIES).build()?;
         let store = tx.object_store(SERIES)?;
@@ -342,6 +344,7 @@ impl Store {
     }
 
     /// Import reports, oldest first.
+    #[cfg(feature = "test-support")]
     pub async fn load_import_reports(&self) -> Result<Vec<ImportReport>, StorageError> {
         self.load_all_json(IMPORTS).await
     }
@@ -380,14 +383,14 @@ impl Store {
         Ok(())
     }
 
-    /// Number of stored series chunks (for tests and the storage summary).
+    /// Number of stored series chunks.
+    #[cfg(feature = "test-support")]
     pub async fn chunk_count(&self) -> Result<u32, StorageError> {
         let tx = self.db.transaction(SERIES).build()?;
         Ok(tx.object_store(SERIES)?.count().primitive()?.await?)
     }
 }
 
-/// The half-open key range `[lo, hi)`.
 /// One series from its stored chunks, in key order.
 fn decode_series(run_id: &str, tag: &str, chunks: &[JsValue]) -> Result<Series, StorageError> {
     let mut series = Series::new(tag);
@@ -400,6 +403,7 @@ fn decode_series(run_id: &str, tag: &str, chunks: &[JsValue]) -> Result<Series, 
     Ok(series)
 }
 
+/// The half-open key range `[lo, hi)`.
 fn string_range(lo: String, hi: String) -> KeyRange<String> {
     KeyRange::Bound(lo, false, hi, true)
 }

@@ -11,10 +11,12 @@ use web_sys::{MessageEvent, Worker};
 use yew::Callback;
 
 use runlens_core::formats::tables::TableLayout;
-
-use crate::protocol::{
+use runlens_web::js_message;
+use runlens_web::protocol::{
     ExportEvent, ExportJob, ImportJob, JobFile, WorkerEvent, EXPORT_FILE_KEY, EXPORT_KEY,
 };
+
+use super::files::PickedFile;
 
 /// Where trunk puts the worker's loader shim (relative, so the app works under any path).
 const WORKER_URL: &str = "./import_worker_loader.js";
@@ -28,10 +30,20 @@ fn worker_url() -> String {
         .unwrap_or_else(|| WORKER_URL.to_owned())
 }
 
-/// A file chosen by the user: its path relative to what was dropped, and the `File`.
-pub struct PickedFile {
-    pub path: String,
-    pub file: web_sys::File,
+/// What went wrong between the page and the import worker.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("could not start the import worker: {0}")]
+    Start(String),
+    #[error("could not reach the import worker: {0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    Encode(#[from] serde_json::Error),
+    /// The worker's own message (e.g. "nothing was saved: …").
+    #[error("{0}")]
+    Failed(String),
+    #[error("the import worker sent no file")]
+    NoFile,
 }
 
 /// What the worker reports about a workspace export, to the export's starter.
@@ -42,12 +54,14 @@ pub enum ExportUpdate {
     },
     /// The workspace file.
     Done(web_sys::Blob),
-    Failed(String),
+    Failed(WorkerError),
 }
 
 /// Starts the worker on the first import (so a page that only shows stored runs never
 /// downloads the worker's wasm, which carries every reader and SQLite).
 pub struct Importer {
+    /// The IndexedDB database jobs read and write (this page mode's).
+    db: String,
     on_event: Callback<WorkerEvent>,
     link: RefCell<Option<Rc<Link>>>,
     next_job: RefCell<u32>,
@@ -67,13 +81,8 @@ struct Link {
 }
 
 impl Link {
-    fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, String> {
-        let worker = Worker::new(&worker_url()).map_err(|e| {
-            format!(
-                "could not start the import worker: {}",
-                crate::js_message(&e)
-            )
-        })?;
+    fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, WorkerError> {
+        let worker = Worker::new(&worker_url()).map_err(|e| WorkerError::Start(js_message(&e)))?;
         let link = Rc::new(Link {
             worker,
             ready: Cell::new(false),
@@ -107,17 +116,14 @@ impl Link {
         Ok(link)
     }
 
-    fn send(&self, msg: Object) -> Result<(), String> {
+    fn send(&self, msg: Object) -> Result<(), WorkerError> {
         if !self.ready.get() {
             self.queued.borrow_mut().push(msg);
             return Ok(());
         }
-        self.worker.post_message(&msg).map_err(|e| {
-            format!(
-                "could not reach the import worker: {}",
-                crate::js_message(&e)
-            )
-        })
+        self.worker
+            .post_message(&msg)
+            .map_err(|e| WorkerError::Unreachable(js_message(&e)))
     }
 
     /// Hands an export message to the export's starter (and forgets a finished export).
@@ -144,9 +150,11 @@ impl Link {
                 .and_then(|v| v.dyn_into::<web_sys::Blob>().ok())
             {
                 Some(file) => ExportUpdate::Done(file),
-                None => ExportUpdate::Failed("the import worker sent no file".into()),
+                None => ExportUpdate::Failed(WorkerError::NoFile),
             },
-            ExportEvent::Failed { message, .. } => ExportUpdate::Failed(message),
+            ExportEvent::Failed { message, .. } => {
+                ExportUpdate::Failed(WorkerError::Failed(message))
+            }
         };
         let callback = match update {
             ExportUpdate::Progress { .. } => self.exports.borrow().get(&job).cloned(),
@@ -174,15 +182,16 @@ impl Drop for Link {
 }
 
 impl Importer {
-    pub fn new(on_event: Callback<WorkerEvent>) -> Rc<Self> {
+    pub fn new(db: String, on_event: Callback<WorkerEvent>) -> Rc<Self> {
         Rc::new(Importer {
+            db,
             on_event,
             link: RefCell::default(),
             next_job: RefCell::new(1),
         })
     }
 
-    fn link(&self) -> Result<Rc<Link>, String> {
+    fn link(&self) -> Result<Rc<Link>, WorkerError> {
         if let Some(link) = self.link.borrow().as_ref() {
             return Ok(link.clone());
         }
@@ -204,7 +213,7 @@ impl Importer {
         &self,
         picked: Vec<PickedFile>,
         table_layouts: BTreeMap<String, TableLayout>,
-    ) -> Result<(u32, u64), String> {
+    ) -> Result<(u32, u64), WorkerError> {
         let files = Array::new();
         let mut job_files = Vec::with_capacity(picked.len());
         for p in picked {
@@ -219,7 +228,7 @@ impl Importer {
     }
 
     /// Starts importing files the worker fetches by URL (the demo workspace).
-    pub fn import_urls(&self, entries: Vec<(String, String)>) -> Result<(u32, u64), String> {
+    pub fn import_urls(&self, entries: Vec<(String, String)>) -> Result<(u32, u64), WorkerError> {
         let files = Array::new();
         let job_files = entries
             .into_iter()
@@ -235,25 +244,25 @@ impl Importer {
         self.send(job_files, files, BTreeMap::new())
     }
 
-    /// Starts exporting the stored workspace in the worker (see
-    /// [`crate::workspace_file`]); `settings` is the page's settings as JSON text.
+    /// Starts exporting the stored workspace in the worker (a workspace file, core's
+    /// `formats::workspace`); `settings` is the page's settings as JSON text.
     /// `on_update` hears the progress and, last, the file or the failure.
     pub fn export(
         &self,
         settings: String,
         runs: Option<Vec<String>>,
         on_update: Callback<ExportUpdate>,
-    ) -> Result<(), String> {
+    ) -> Result<(), WorkerError> {
         let job = ExportJob {
             id: self.job_id(),
             settings,
             exported_at: Some(String::from(js_sys::Date::new_0().to_iso_string())),
-            db: crate::page::mode().db_name.clone(),
+            db: self.db.clone(),
             runs,
         };
-        let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string(&job)?;
         let msg = Object::new();
-        let _ = Reflect::set(&msg, &EXPORT_KEY.into(), &text.into());
+        Reflect::set(&msg, &EXPORT_KEY.into(), &text.into()).ok();
         let link = self.link()?;
         link.exports.borrow_mut().insert(job.id, on_update);
         link.send(msg).inspect_err(|_| {
@@ -266,18 +275,18 @@ impl Importer {
         job_files: Vec<JobFile>,
         files: Array,
         table_layouts: BTreeMap<String, TableLayout>,
-    ) -> Result<(u32, u64), String> {
+    ) -> Result<(u32, u64), WorkerError> {
         let total = job_files.iter().map(|f| f.size).sum();
         let job = ImportJob {
             id: self.job_id(),
             files: job_files,
             table_layouts,
-            db: crate::page::mode().db_name.clone(),
+            db: self.db.clone(),
         };
-        let text = serde_json::to_string(&job).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string(&job)?;
         let msg = Object::new();
-        let _ = Reflect::set(&msg, &"job".into(), &text.into());
-        let _ = Reflect::set(&msg, &"files".into(), &files);
+        Reflect::set(&msg, &"job".into(), &text.into()).ok();
+        Reflect::set(&msg, &"files".into(), &files).ok();
         self.link()?.send(msg)?;
         Ok((job.id, total))
     }

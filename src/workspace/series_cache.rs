@@ -1,17 +1,19 @@
-//! Loaded series, shared by all charts: each (run, tag) is read from IndexedDB once per
-//! workspace revision, a chart's missing ones in one transaction.
+//! Loaded series, shared by all charts: each (run, tag) is read from IndexedDB once and kept
+//! until its run changes ([`SeriesCache::evict_runs`], called by the service when a run is
+//! re-imported or deleted); a chart's missing ones are read in one transaction.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use runlens_core::model::Series;
-
-use crate::storage::{StorageError, Store};
+use runlens_web::storage::{StorageError, Store};
 
 #[derive(Default)]
 pub struct SeriesCache {
-    revision: RefCell<u64>,
+    /// Bumped by every eviction: a read that began before one keeps its result out of the
+    /// cache, since it may hold the points from before the change.
+    epoch: Cell<u64>,
     entries: RefCell<HashMap<(String, String), Rc<Series>>>,
 }
 
@@ -21,14 +23,10 @@ impl SeriesCache {
     pub async fn get_many(
         &self,
         store: &Store,
-        revision: u64,
         run_ids: &[&str],
         tag: &str,
     ) -> Result<Vec<Rc<Series>>, StorageError> {
-        if *self.revision.borrow() != revision {
-            self.entries.borrow_mut().clear();
-            *self.revision.borrow_mut() = revision;
-        }
+        let epoch = self.epoch.get();
         let cached = |id: &str| {
             self.entries
                 .borrow()
@@ -47,7 +45,7 @@ impl SeriesCache {
                 Some(s) => s,
                 None => {
                     let s = Rc::new(loaded.next().unwrap_or_else(|| Series::new(tag)));
-                    if *self.revision.borrow() == revision {
+                    if self.epoch.get() == epoch {
                         self.entries
                             .borrow_mut()
                             .insert((id.to_string(), tag.to_owned()), s.clone());
@@ -58,5 +56,20 @@ impl SeriesCache {
             out.push(series);
         }
         Ok(out)
+    }
+
+    /// Forgets every series of these runs.
+    pub fn evict_runs(&self, run_ids: &[String]) {
+        let gone: HashSet<&str> = run_ids.iter().map(String::as_str).collect();
+        self.entries
+            .borrow_mut()
+            .retain(|(run, _), _| !gone.contains(run.as_str()));
+        self.epoch.set(self.epoch.get() + 1);
+    }
+
+    /// Forgets every series.
+    pub fn clear(&self) {
+        self.entries.borrow_mut().clear();
+        self.epoch.set(self.epoch.get() + 1);
     }
 }

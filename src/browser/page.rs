@@ -14,7 +14,9 @@ use std::rc::Rc;
 use serde::Deserialize;
 use web_sys::UrlSearchParams;
 
-use crate::state::url_state::tab_from_key;
+use runlens_web::protocol::DB_NAME;
+
+use crate::state::persist::StorageKeys;
 use crate::state::Tab;
 
 /// The one view an embedded page shows.
@@ -33,7 +35,7 @@ impl EmbedView {
         match key {
             "table" | "runs" => EmbedView::Table,
             "full" | "all" | "" => EmbedView::Full,
-            other => tab_from_key(other).map_or(EmbedView::Full, EmbedView::Tab),
+            other => Tab::from_key(other).map_or(EmbedView::Full, EmbedView::Tab),
         }
     }
 }
@@ -41,7 +43,7 @@ impl EmbedView {
 /// `?webgl=`: whether charts may draw with WebGL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebGl {
-    /// For charts with many drawn points ([`crate::webgl`]).
+    /// For charts with many drawn points (see `plot::webgl`).
     Auto,
     /// Always (`?webgl=force`).
     Force,
@@ -169,7 +171,7 @@ fn read_mode() -> PageMode {
             fnv1a(payload_text.as_deref().unwrap_or("").as_bytes())
         );
         (
-            format!("runlens-snapshot-{id}"),
+            format!("{DB_NAME}-snapshot-{id}"),
             format!("runlens.snapshot.{id}."),
         )
     } else if embed_flag {
@@ -178,11 +180,11 @@ fn read_mode() -> PageMode {
             .map(|w| format!("-{w}"))
             .unwrap_or_default();
         (
-            format!("runlens-embed{suffix}"),
+            format!("{DB_NAME}-embed{suffix}"),
             format!("runlens.embed{suffix}."),
         )
     } else {
-        ("runlens".to_owned(), "runlens.".to_owned())
+        (DB_NAME.to_owned(), "runlens.".to_owned())
     };
     let allowed_origins = params
         .as_ref()
@@ -212,14 +214,55 @@ fn read_mode() -> PageMode {
 }
 
 impl PageMode {
-    /// The localStorage key for `name` (`view.v1`, `prefs.v1`, …) in this mode.
-    pub fn key(&self, name: &str) -> String {
-        format!("{}{name}", self.storage_prefix)
+    /// This mode's localStorage keys.
+    pub fn storage_keys(&self) -> StorageKeys {
+        StorageKeys::with_prefix(&self.storage_prefix)
     }
 
     /// Whether the URL hash should follow the view (not inside a snapshot's `about:srcdoc`).
     pub fn writes_url(&self) -> bool {
         !self.snapshot
+    }
+
+    /// For the empty state: what an embedded page or a snapshot is waiting for.
+    pub fn waiting_text(&self) -> Option<&'static str> {
+        if self.payload.as_ref().is_some_and(|p| !p.files.is_empty()) {
+            Some("Opening the snapshot's runs…")
+        } else if self.embed.is_some() {
+            Some("Waiting for runs from the embedding page…")
+        } else {
+            None
+        }
+    }
+
+    /// The tab an embedded page showing one view is fixed to (no tab bar).
+    pub fn forced_tab(&self) -> Option<Tab> {
+        match self.embed {
+            Some(EmbedView::Tab(tab)) => Some(tab),
+            _ => None,
+        }
+    }
+
+    /// Applies `?theme=` (else the stylesheet follows the system setting) and a snapshot's
+    /// title to the document.
+    pub fn dress_document(&self) {
+        let document = web_sys::window().and_then(|w| w.document());
+        let theme = match self.theme {
+            Theme::Auto => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        };
+        if let (Some(name), Some(root)) =
+            (theme, document.as_ref().and_then(|d| d.document_element()))
+        {
+            root.set_attribute("data-theme", name).ok();
+        }
+        if let (Some(title), Some(document)) = (
+            self.payload.as_ref().and_then(|p| p.title.as_deref()),
+            document,
+        ) {
+            document.set_title(title);
+        }
     }
 }
 

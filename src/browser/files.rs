@@ -11,7 +11,19 @@ use web_sys::{
     DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
 };
 
-use crate::importer::PickedFile;
+use runlens_web::js_message;
+
+/// A file chosen by the user: its path relative to what was dropped, and the `File`.
+#[derive(Clone)]
+pub struct PickedFile {
+    pub path: String,
+    pub file: web_sys::File,
+}
+
+/// Entries of a drop that could not be read, each named with why.
+#[derive(Debug, thiserror::Error)]
+#[error("could not read: {}", .0.join("; "))]
+pub struct Unreadable(pub Vec<String>);
 
 /// Files from `<input type=file>` (with or without `webkitdirectory`).
 pub fn from_file_list(list: &FileList) -> Vec<PickedFile> {
@@ -73,7 +85,7 @@ async fn read_all_entries(dir: &FileSystemDirectoryEntry) -> Result<Vec<FileSyst
     loop {
         let batch = callback_promise(|ok, err| {
             if let Err(e) = reader.read_entries_with_callback_and_callback(ok, err) {
-                let _ = err.call1(&JsValue::NULL, &e);
+                err.call1(&JsValue::NULL, &e).ok();
             }
         })
         .await?;
@@ -98,7 +110,16 @@ async fn callback_promise(call: impl FnOnce(&Function, &Function)) -> Result<JsV
             call(&resolve, &reject);
         }
     });
-    JsFuture::from(promise)
-        .await
-        .map_err(|e| crate::js_message(&e))
+    JsFuture::from(promise).await.map_err(|e| js_message(&e))
+}
+
+/// The first `len` bytes of a file (fewer if it is shorter; none if the browser refuses).
+pub async fn read_head(file: &File, len: usize) -> Vec<u8> {
+    let Ok(slice) = file.slice_with_f64_and_f64(0.0, len as f64) else {
+        return Vec::new();
+    };
+    match JsFuture::from(slice.array_buffer()).await {
+        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        Err(_) => Vec::new(),
+    }
 }

@@ -8,16 +8,15 @@
 //! - Back/forward (and a hand-edited hash) apply the hash to the view.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 use gloo::events::EventListener;
 use yew::prelude::*;
 
-use crate::page::mode;
-use crate::state::url_state::{decode, encode, SharedView};
-use crate::state::{
-    PrefsAction, PrefsContext, ViewAction, ViewContext, WorkspaceAction, WorkspaceContext,
-};
+use crate::browser::page::mode;
+use crate::hooks::{use_prefs, use_reducers, use_view, use_workspace};
+use crate::state::url_state::{decode, encode};
+use crate::state::{Apply, Settings};
+use crate::workspace::Reducers;
 
 const COALESCE_MS: f64 = 1500.0;
 
@@ -43,60 +42,35 @@ fn changed_keys(a: &str, b: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Returns a function that applies a URL-hash view state (from a link, a snapshot or a
-/// posted message) to the view, the preferences and the unticked runs.
-#[hook]
-pub fn use_apply_shared() -> Rc<dyn Fn(&str)> {
-    let view = use_context::<ViewContext>().expect("view context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
-    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
-    let (view, prefs, ws) = (
-        view.dispatcher(),
-        prefs.dispatcher(),
-        workspace.dispatcher(),
-    );
-    Rc::new(move |hash: &str| {
-        let shared = decode(hash);
-        view.dispatch(ViewAction::Replace(Box::new(shared.view)));
-        prefs.dispatch(PrefsAction::Shared {
-            group_by: shared.group_by,
-            hidden_runs: shared.hidden_runs,
-        });
-        ws.dispatch(WorkspaceAction::SetHidden(shared.unticked));
-    })
+/// Applies a URL-hash view state (from a link, a snapshot or a posted message): the view,
+/// the grouping, the hidden and the undrawn runs become the hash's.
+pub fn apply_hash(reducers: &Reducers, hash: &str) {
+    reducers.apply(decode(hash), Apply::Replace);
 }
 
 #[function_component(UrlSync)]
 pub fn url_sync() -> Html {
-    let view = use_context::<ViewContext>().expect("view context");
-    let prefs = use_context::<PrefsContext>().expect("prefs context");
-    let workspace = use_context::<WorkspaceContext>().expect("workspace context");
+    let view = use_view();
+    let prefs = use_prefs();
+    let workspace = use_workspace();
+    let reducers = use_reducers();
     // (time of the last write, the keys it changed), and whether anything was written yet.
     let last = use_mut_ref(|| (0.0_f64, BTreeSet::<String>::new(), false));
-    let apply = use_apply_shared();
-    {
-        let apply = apply.clone();
-        use_effect_with((), move |_| {
-            if let Some(state) = &mode().initial_state {
-                apply(state);
-            }
-            let listeners = web_sys::window().map(|w| {
-                let on = |event: &'static str| {
-                    let apply = apply.clone();
-                    EventListener::new(&w, event, move |_| apply(&current_hash()))
-                };
-                (on("popstate"), on("hashchange"))
-            });
-            move || drop(listeners)
+    use_effect_with((), move |_| {
+        if let Some(state) = &mode().initial_state {
+            apply_hash(&reducers, state);
+        }
+        let listeners = web_sys::window().map(|w| {
+            let on = |event: &'static str| {
+                let reducers = reducers.clone();
+                EventListener::new(&w, event, move |_| apply_hash(&reducers, &current_hash()))
+            };
+            (on("popstate"), on("hashchange"))
         });
-    }
+        move || drop(listeners)
+    });
 
-    let shared = SharedView {
-        view: (*view).clone(),
-        group_by: prefs.table.group_by.clone(),
-        hidden_runs: prefs.hidden_runs.clone(),
-        unticked: (*workspace.hidden).clone(),
-    };
+    let shared = Settings::shared(&view, &prefs, &workspace.undrawn);
     let loaded = workspace.loaded;
     use_effect_with((shared, loaded), move |(shared, loaded)| {
         let mode = mode();
@@ -132,11 +106,11 @@ pub fn url_sync() -> Html {
             !last.2 || mode.embed.is_some() || (last.1 == keys && now - last.0 < COALESCE_MS);
         *last = (now, keys, true);
         let null = wasm_bindgen::JsValue::NULL;
-        let _ = if replace {
-            history.replace_state_with_url(&null, "", Some(&url))
+        if replace {
+            history.replace_state_with_url(&null, "", Some(&url)).ok();
         } else {
-            history.push_state_with_url(&null, "", Some(&url))
-        };
+            history.push_state_with_url(&null, "", Some(&url)).ok();
+        }
     });
     html! {}
 }

@@ -1,5 +1,5 @@
 //! "Export snapshot": one `.html` file holding the app and the shown runs, which opens from
-//! `file://` with no network.
+//! `file://` with no network; and, in such a file, its payload's files to import.
 //!
 //! The build writes `snapshot.html` (scripts/postbuild.mjs): the whole app inlined, with an
 //! empty payload slot. Exporting fills the slot with a workspace file of the shown runs (the
@@ -10,33 +10,53 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use runlens_web::js_message;
+
+use super::files::PickedFile;
+use super::page::Payload;
+
 /// The slot in the template; the Python helper fills the same one.
 const SLOT: &str = r#"<script type="application/json" id="runlens-payload">null</script>"#;
 const SLOT_OPEN: &str = r#"<script type="application/json" id="runlens-payload">"#;
 
-async fn template() -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("no window")]
+    NoWindow,
+    #[error("could not read the app's snapshot.html: {0}")]
+    Template(String),
+    #[error("could not read the app's snapshot.html: HTTP {0}")]
+    TemplateHttp(u16),
+    #[error("the app's snapshot template has no payload slot")]
+    NoSlot,
+    /// The workspace file could not be read back as text.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// A snapshot's payload file that cannot become a `File`.
+#[derive(Debug, thiserror::Error)]
+#[error("snapshot file {path}: {message}")]
+pub struct PayloadFileError {
+    pub path: String,
+    pub message: String,
+}
+
+async fn template() -> Result<String, SnapshotError> {
+    let window = web_sys::window().ok_or(SnapshotError::NoWindow)?;
     if let Some(kept) = js_sys::Reflect::get(&window, &"__runlensTemplate".into())
         .ok()
         .and_then(|v| v.as_string())
     {
         return Ok(kept);
     }
-    let fail = |e: wasm_bindgen::JsValue| {
-        format!(
-            "could not read the app's snapshot.html: {}",
-            crate::js_message(&e)
-        )
-    };
+    let fail = |e: wasm_bindgen::JsValue| SnapshotError::Template(js_message(&e));
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str("snapshot.html"))
         .await
         .map_err(fail)?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!(
-            "could not read the app's snapshot.html: HTTP {}",
-            response.status()
-        ));
+        return Err(SnapshotError::TemplateHttp(response.status()));
     }
     let text = JsFuture::from(response.text().map_err(fail)?)
         .await
@@ -53,10 +73,10 @@ fn script_safe(json: &str) -> String {
 
 /// The snapshot page for `workspace_file` (a workspace file of the shown runs) and the
 /// view `state` (URL-hash syntax).
-pub async fn build(workspace_file: &web_sys::Blob, state: &str) -> Result<String, String> {
+pub async fn build(workspace_file: &web_sys::Blob, state: &str) -> Result<String, SnapshotError> {
     let text = JsFuture::from(workspace_file.text())
         .await
-        .map_err(|e| crate::js_message(&e))?
+        .map_err(|e| SnapshotError::Unreadable(js_message(&e)))?
         .as_string()
         .unwrap_or_default();
     let date = String::from(js_sys::Date::new_0().to_iso_string());
@@ -72,18 +92,37 @@ pub async fn build(workspace_file: &web_sys::Blob, state: &str) -> Result<String
     let template = template().await?;
     // The template of a snapshot holds `null` in its slot; be strict about finding it once.
     if template.matches(SLOT_OPEN).count() != 1 || !template.contains(SLOT) {
-        return Err("the app's snapshot template has no payload slot".into());
+        return Err(SnapshotError::NoSlot);
     }
     Ok(template.replacen(SLOT, &format!("{SLOT_OPEN}{payload}</script>"), 1))
 }
 
-pub fn download(html: &str) {
-    let now = js_sys::Date::new_0();
-    let name = format!(
-        "runlens-snapshot-{:04}-{:02}-{:02}.html",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date()
-    );
-    crate::components::runs_table::download(&name, "text/html", html);
+/// A snapshot's files as `File`s, to import when the snapshot opens.
+pub fn payload_files(payload: &Payload) -> Result<Vec<PickedFile>, PayloadFileError> {
+    payload
+        .files
+        .iter()
+        .map(|f| {
+            let fail = |message: String| PayloadFileError {
+                path: f.path.clone(),
+                message,
+            };
+            let parts = match (&f.base64, &f.text) {
+                (Some(b64), _) => {
+                    let bytes =
+                        runlens_core::base64::decode(b64).map_err(|e| fail(e.to_string()))?;
+                    js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()))
+                }
+                (None, Some(text)) => js_sys::Array::of1(&text.into()),
+                (None, None) => return Err(fail("no base64 or text".into())),
+            };
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            let file = web_sys::File::new_with_u8_array_sequence(&parts, name)
+                .map_err(|e| fail(js_message(&e)))?;
+            Ok(PickedFile {
+                path: f.path.clone(),
+                file,
+            })
+        })
+        .collect()
 }

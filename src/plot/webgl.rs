@@ -9,7 +9,10 @@
 //! as long to re-draw on zoom and six times the JS heap (1.47 GB against 240 MB), even on
 //! this machine's software renderer.
 
-use crate::page::{mode, WebGl};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+use crate::browser::page::{mode, WebGl};
 
 /// Charts drawing at least this many points use WebGL.
 pub const FROM_DRAWN_POINTS: usize = 100_000;
@@ -20,5 +23,32 @@ pub fn wanted(drawn_points: usize) -> bool {
         WebGl::Force => true,
         WebGl::Off => false,
         WebGl::Auto => drawn_points >= FROM_DRAWN_POINTS,
+    }
+}
+
+/// Browsers keep about 16 live WebGL contexts per page and drop the oldest beyond that:
+/// at most [`gl_budget::MAX`] charts use WebGL at once; the others draw with SVG.
+pub mod gl_budget {
+    use super::*;
+
+    pub const MAX: usize = 8;
+
+    thread_local! {
+        static HOLDERS: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    }
+
+    /// Whether `chart` may (still) use WebGL.
+    pub fn claim(chart: &str) -> bool {
+        HOLDERS.with(|h| {
+            let mut h = h.borrow_mut();
+            h.contains(chart) || (h.len() < MAX && h.insert(chart.to_owned()))
+        })
+    }
+
+    /// Gives `chart`'s context back (it draws with SVG now, or left the page).
+    pub fn release(chart: &str) {
+        if HOLDERS.with(|h| h.borrow_mut().remove(chart)) {
+            crate::plot::purge(chart);
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! The thin binding to plotly.js: turns prepared traces into a plotly figure and draws it
-//! with `Plotly.react` (which reuses the existing plot on redraw).
+//! with `Plotly.react` (which reuses the existing plot on redraw); zoom and hover synced
+//! across charts. [`palette`] colours runs; [`webgl`] decides when a chart uses WebGL.
+
+pub mod palette;
+pub mod webgl;
 
 use std::borrow::Cow;
 
@@ -9,23 +13,14 @@ use plotly::{Configuration, Plot, Scatter};
 
 use crate::state::XAxis;
 
-/// Tableau-like palette, distinguishable on light and dark backgrounds.
-const PALETTE: [&str; 12] = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#ad494a",
-];
+pub use palette::run_color;
 
-/// The colour of the run at `index` in the workspace's name order.
 /// A user string (run name, class label, param value) for plotly, which reads a subset of
 /// HTML (`<b>`, `<a href>`, `<br>`) in every text it draws: escaped, it shows as written.
 pub fn inert(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-pub fn run_color(index: usize) -> &'static str {
-    PALETTE[index % PALETTE.len()]
 }
 
 /// One run's line in a chart, already transformed and downsampled.
@@ -78,15 +73,18 @@ const MERGE_RAW_FROM: usize = 10;
 /// The faded raw lines merged by colour, when [`MERGE_RAW_FROM`] applies: (colour, indices
 /// of the lines), colours in order of first use.
 fn raw_by_colour(spec: &ChartSpec) -> Option<Vec<(&str, Vec<usize>)>> {
-    let raw: Vec<usize> = (0..spec.lines.len())
-        .filter(|&i| spec.lines[i].raw.is_some())
+    let raw: Vec<(usize, &ChartLine)> = spec
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.raw.is_some())
         .collect();
     if raw.len() < MERGE_RAW_FROM {
         return None;
     }
     let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
-    for i in raw {
-        let color = spec.lines[i].color.as_str();
+    for (i, line) in raw {
+        let color = line.color.as_str();
         match groups.iter_mut().find(|(c, _)| *c == color) {
             Some((_, members)) => members.push(i),
             None => groups.push((color, vec![i])),
@@ -109,7 +107,7 @@ fn raw_trace(name: &str, color: &str, webgl: bool) -> Box<Scatter<f64, f64>> {
 }
 
 /// The figure without its points: every trace's `x`, `y` (and `customdata`) are empty, and
-/// [`draw`] hands them to plotly as `Float64Array`s in [`trace_columns`] order, so no point
+/// [`draw`] hands them to plotly as `Float64Array`s in `trace_columns` order, so no point
 /// is formatted as JSON text and parsed back.
 pub fn figure(spec: &ChartSpec) -> Plot {
     let mut plot = Plot::new();
@@ -230,7 +228,7 @@ pub async fn draw(div_id: &str, spec: &ChartSpec) {
         let trace = data.get(index as u32);
         for (key, column) in columns {
             let array = js_sys::Float64Array::from(column.as_ref());
-            let _ = js_sys::Reflect::set(&trace, &key.into(), &array);
+            js_sys::Reflect::set(&trace, &key.into(), &array).ok();
         }
     }
     let react = js_sys::Reflect::get(&js_sys::global(), &"Plotly".into())
@@ -239,7 +237,9 @@ pub async fn draw(div_id: &str, spec: &ChartSpec) {
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(react) = react {
         if let Ok(promise) = react.call2(&wasm_bindgen::JsValue::NULL, &div_id.into(), &figure) {
-            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+            wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise))
+                .await
+                .ok();
         }
     }
 }
@@ -253,8 +253,7 @@ fn trace_columns(spec: &ChartSpec) -> Vec<TraceColumns<'_>> {
     let merged = raw_by_colour(spec);
     for (_, members) in merged.iter().flatten() {
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for &i in members {
-            let line = &spec.lines[i];
+        for line in members.iter().filter_map(|&i| spec.lines.get(i)) {
             if let Some(raw) = &line.raw {
                 xs.extend_from_slice(&line.xs);
                 ys.extend_from_slice(raw);
@@ -291,7 +290,9 @@ pub fn purge(div_id: &str) {
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(purge) = purge {
-        let _ = purge.call1(&wasm_bindgen::JsValue::NULL, &div_id.into());
+        purge
+            .call1(&wasm_bindgen::JsValue::NULL, &div_id.into())
+            .ok();
     }
 }
 
@@ -321,7 +322,7 @@ pub fn attach_sync(div_id: &str, on_zoom: yew::Callback<Option<(f64, f64)>>) {
     else {
         return;
     };
-    let _ = el.set_attribute("data-synced", "");
+    el.set_attribute("data-synced", "").ok();
 
     let relayout = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         if let Some(range) = zoom_from_relayout(&event) {
@@ -337,7 +338,7 @@ pub fn attach_sync(div_id: &str, on_zoom: yew::Callback<Option<(f64, f64)>>) {
         if let Some(x) = x {
             mirror(&own_id, |fx, div| {
                 let spec = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&spec, &"xval".into(), &x);
+                js_sys::Reflect::set(&spec, &"xval".into(), &x).ok();
                 let hover = js_sys::Reflect::get(fx, &"hover".into())
                     .ok()?
                     .dyn_into::<js_sys::Function>()
@@ -361,7 +362,7 @@ pub fn attach_sync(div_id: &str, on_zoom: yew::Callback<Option<(f64, f64)>>) {
         ("plotly_hover", &hover),
         ("plotly_unhover", &unhover),
     ] {
-        let _ = on.call2(&el, &name.into(), handler.as_ref());
+        on.call2(&el, &name.into(), handler.as_ref()).ok();
     }
     // The handlers live as long as the chart element; plotly holds them.
     relayout.forget();
@@ -390,7 +391,7 @@ fn mirror(
                     .ok()
                     .and_then(|v| v.as_string());
                 if id.as_deref() != Some(own_id) {
-                    let _ = f(&fx, &div);
+                    f(&fx, &div);
                 }
             }
         }
@@ -447,7 +448,9 @@ pub fn react_json(div_id: &str, figure_json: &str) {
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(react) = react {
-        let _ = react.call2(&wasm_bindgen::JsValue::NULL, &div_id.into(), &figure);
+        react
+            .call2(&wasm_bindgen::JsValue::NULL, &div_id.into(), &figure)
+            .ok();
     }
 }
 
@@ -463,8 +466,10 @@ pub fn download_image(div_id: &str, format: &str, filename: &str) {
         .and_then(|d| d.get_element_by_id(div_id));
     if let (Some(download), Some(el)) = (download, el) {
         let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"format".into(), &format.into());
-        let _ = js_sys::Reflect::set(&options, &"filename".into(), &filename.into());
-        let _ = download.call2(&wasm_bindgen::JsValue::NULL, &el, &options);
+        js_sys::Reflect::set(&options, &"format".into(), &format.into()).ok();
+        js_sys::Reflect::set(&options, &"filename".into(), &filename.into()).ok();
+        download
+            .call2(&wasm_bindgen::JsValue::NULL, &el, &options)
+            .ok();
     }
 }

@@ -10,6 +10,28 @@ use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use runlens_web::js_message;
+
+/// The demo workspace's manifest, relative to the page (works under any sub-path).
+pub const DEMO_MANIFEST: &str = "demo/manifest.json";
+
+/// Why the URLs to import could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("no window")]
+    NoWindow,
+    #[error("not a valid URL: {0}")]
+    InvalidUrl(String),
+    #[error("could not fetch {url}: {message}")]
+    Fetch { url: String, message: String },
+    #[error("could not fetch {url}: HTTP {status} {status_text}")]
+    Http {
+        url: String,
+        status: u16,
+        status_text: String,
+    },
+}
+
 #[derive(Deserialize)]
 struct Manifest {
     files: Vec<ManifestEntry>,
@@ -39,7 +61,7 @@ pub fn page_sources() -> Vec<String> {
 }
 
 /// Expands manifests; returns `(path the readers see, absolute URL)` per file.
-pub async fn resolve(sources: &[String]) -> Result<Vec<(String, String)>, String> {
+pub async fn resolve(sources: &[String]) -> Result<Vec<(String, String)>, SourceError> {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
@@ -73,10 +95,10 @@ fn looks_like_manifest(url: &str) -> bool {
     })
 }
 
-fn absolute(url: &str, base: &str) -> Result<String, String> {
+fn absolute(url: &str, base: &str) -> Result<String, SourceError> {
     web_sys::Url::new_with_base(url, base)
         .map(|u| u.href())
-        .map_err(|_| format!("not a valid URL: {url}"))
+        .map_err(|_| SourceError::InvalidUrl(url.to_owned()))
 }
 
 /// The path readers see for a plain file URL: its folder and name, as if that folder had
@@ -92,7 +114,10 @@ fn reader_path(url: &str) -> String {
         })
         .map(|p| {
             let parts: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
-            parts[parts.len().saturating_sub(2)..].join("/")
+            let last_two = parts
+                .get(parts.len().saturating_sub(2)..)
+                .unwrap_or_default();
+            last_two.join("/")
         })
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| url.to_owned())
@@ -100,20 +125,22 @@ fn reader_path(url: &str) -> String {
 
 /// `Ok(None)` when the JSON is not a manifest (e.g. a TensorBoard JSON download): the
 /// caller imports it as a file.
-async fn fetch_manifest(url: &str) -> Result<Option<Manifest>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let fail =
-        |e: wasm_bindgen::JsValue| format!("could not fetch {url}: {}", crate::js_message(&e));
+async fn fetch_manifest(url: &str) -> Result<Option<Manifest>, SourceError> {
+    let window = web_sys::window().ok_or(SourceError::NoWindow)?;
+    let fail = |e: wasm_bindgen::JsValue| SourceError::Fetch {
+        url: url.to_owned(),
+        message: js_message(&e),
+    };
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(fail)?
         .unchecked_into();
     if !response.ok() {
-        return Err(format!(
-            "could not fetch {url}: HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
+        return Err(SourceError::Http {
+            url: url.to_owned(),
+            status: response.status(),
+            status_text: response.status_text(),
+        });
     }
     let text = JsFuture::from(response.text().map_err(fail)?)
         .await

@@ -17,9 +17,11 @@ use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File, MessageEvent, Window};
 
-use crate::importer::PickedFile;
-use crate::page::mode;
-use crate::protocol::WorkerEvent;
+use runlens_web::js_message;
+use runlens_web::protocol::WorkerEvent;
+
+use super::files::PickedFile;
+use super::page::mode;
 
 /// What a trusted message asks.
 pub enum Request {
@@ -83,13 +85,28 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Reads one posted file; the error names the file.
-fn file_of(entry: &JsValue, index: u32) -> Result<PickedFile, String> {
+/// Why a posted file could not be read; the message names the file.
+#[derive(Debug, thiserror::Error)]
+enum PostedFileError {
+    #[error("file {0}: no path or name")]
+    NoPath(u32),
+    #[error("{0}: no bytes, base64 or text")]
+    NoContent(String),
+    #[error("{path}: {message}")]
+    Unreadable { path: String, message: String },
+}
+
+/// Reads one posted file.
+fn file_of(entry: &JsValue, index: u32) -> Result<PickedFile, PostedFileError> {
     let path = get(entry, "path")
         .as_string()
         .or_else(|| get(entry, "name").as_string())
         .filter(|p| !p.is_empty())
-        .ok_or(format!("file {index}: no path or name"))?;
+        .ok_or(PostedFileError::NoPath(index))?;
+    let unreadable = |message: String| PostedFileError::Unreadable {
+        path: path.clone(),
+        message,
+    };
     let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
     let parts = Array::new();
     let bytes = get(entry, "bytes");
@@ -99,19 +116,19 @@ fn file_of(entry: &JsValue, index: u32) -> Result<PickedFile, String> {
     {
         parts.push(&bytes);
     } else if let Some(b64) = get(entry, "base64").as_string() {
-        let data = runlens_core::base64::decode(&b64).map_err(|e| format!("{path}: {e}"))?;
+        let data = runlens_core::base64::decode(&b64).map_err(|e| unreadable(e.to_string()))?;
         parts.push(&Uint8Array::from(data.as_slice()));
     } else if let Some(text) = get(entry, "text").as_string() {
         parts.push(&text.into());
     } else {
-        return Err(format!("{path}: no bytes, base64 or text"));
+        return Err(PostedFileError::NoContent(path));
     }
-    let file = File::new_with_blob_sequence(&parts, &name)
-        .map_err(|e| format!("{path}: {}", crate::js_message(&e)))?;
+    let file =
+        File::new_with_blob_sequence(&parts, &name).map_err(|e| unreadable(js_message(&e)))?;
     Ok(PickedFile { path, file })
 }
 
-fn parse(data: &JsValue) -> Result<Option<Request>, String> {
+fn parse(data: &JsValue) -> Result<Option<Request>, PostedFileError> {
     let kind = get(data, "type").as_string().unwrap_or_default();
     Ok(Some(match kind.as_str() {
         "runlens:load" => {
@@ -167,7 +184,7 @@ pub fn listen(on_request: impl Fn(Request) + 'static) -> Option<gloo::events::Ev
             match parse(&data) {
                 Ok(Some(request)) => on_request(request),
                 Ok(None) => {}
-                Err(message) => reply("runlens:error", &[("message", message.into())]),
+                Err(e) => reply("runlens:error", &[("message", e.to_string().into())]),
             }
         },
     ))
@@ -179,15 +196,15 @@ fn post(target: &JsValue, origin: &str, message: &Object) {
     let origin = if origin == "null" { "*" } else { origin };
     let post = get(target, "postMessage");
     if let Some(post) = post.dyn_ref::<js_sys::Function>() {
-        let _ = post.call2(target, message, &origin.into());
+        post.call2(target, message, &origin.into()).ok();
     }
 }
 
 fn message(kind: &str, fields: &[(&str, JsValue)]) -> Object {
     let msg = Object::new();
-    let _ = Reflect::set(&msg, &"type".into(), &kind.into());
+    Reflect::set(&msg, &"type".into(), &kind.into()).ok();
     for (k, v) in fields {
-        let _ = Reflect::set(&msg, &(*k).into(), v);
+        Reflect::set(&msg, &(*k).into(), v).ok();
     }
     msg
 }
@@ -197,7 +214,7 @@ pub fn reply(kind: &str, fields: &[(&str, JsValue)]) {
     CLIENT.with(|c| {
         if let Some(client) = &*c.borrow() {
             let msg = message(kind, fields);
-            let _ = Reflect::set(&msg, &"request".into(), &client.request);
+            Reflect::set(&msg, &"request".into(), &client.request).ok();
             post(&client.target, &client.origin, &msg);
         }
     });
