@@ -7,13 +7,14 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use runlens_core::transform::chart::XSource;
 use runlens_core::transform::filter::tag_matcher;
 use runlens_core::transform::group::group_key;
 use runlens_core::transform::smoothing::SmoothingKind;
 
 use crate::hooks::{use_prefs, use_runs_table, use_view, use_visible_runs, use_workspace};
 use crate::plot::run_color;
-use crate::state::{ViewAction, XAxis};
+use crate::state::ViewAction;
 
 use super::chart::{Chart, ChartRun};
 use super::group_controls::GroupControls;
@@ -133,9 +134,9 @@ pub fn chart_panel() -> Html {
             let select: HtmlSelectElement = e.target_unchecked_into();
             let value = select.value();
             if let Some(metric) = value.strip_prefix("metric:") {
-                view.dispatch(ViewAction::XMetric(Some(metric.to_owned())));
-            } else if let Some(x) = XAxis::ALL.into_iter().find(|x| x.key() == value) {
-                view.dispatch(ViewAction::XAxis(x));
+                view.dispatch(ViewAction::X(XSource::Metric(metric.to_owned())));
+            } else if let Some(x) = XSource::ALL.into_iter().find(|x| x.key() == value) {
+                view.dispatch(ViewAction::X(x));
             }
         })
     };
@@ -190,13 +191,16 @@ pub fn chart_panel() -> Html {
                     }) }
                 </select>
                 <label>{ "X axis " }
-                    <select id="x-axis" key={format!("{:?}{:?}", view.chart.x_axis, view.chart.x_metric)} onchange={on_x}>
-                                                { for XAxis::ALL.iter().map(|x| html! {
-                            <option value={x.key()} selected={view.chart.x_metric.is_none() && *x == view.chart.x_axis}>{ x.label() }</option>
+                    <select id="x-axis" key={format!("{:?}", view.chart.x)} onchange={on_x}>
+                        { for XSource::ALL.iter().map(|x| html! {
+                            <option value={x.key()} selected={*x == view.chart.x}>{ x.label() }</option>
                         }) }
                         <optgroup label="Another metric">
                             { for x_metrics.iter().map(|m| html! {
-                                <option value={format!("metric:{m}")} selected={view.chart.x_metric.as_ref() == Some(m)}>{ m.clone() }</option>
+                                <option value={format!("metric:{m}")}
+                                    selected={matches!(&view.chart.x, XSource::Metric(x) if x == m)}>
+                                    { m.clone() }
+                                </option>
                             }) }
                         </optgroup>
                     </select>

@@ -11,7 +11,7 @@ use plotly::common::{Fill, HoverInfo, Line, Mode};
 use plotly::layout::{Axis, AxisType, HoverMode, Layout, Margin};
 use plotly::{Configuration, Plot, Scatter};
 
-use crate::state::XAxis;
+use runlens_core::transform::chart::{FrameLine, XSource};
 
 pub use palette::run_color;
 
@@ -21,19 +21,6 @@ pub fn inert(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-/// One run's line in a chart, already transformed and downsampled.
-pub struct ChartLine {
-    pub name: String,
-    pub color: String,
-    pub xs: Vec<f64>,
-    /// Smoothed values (or raw values when smoothing is off).
-    pub ys: Vec<f64>,
-    /// Raw values at the same points, drawn faded behind when smoothing is on.
-    pub raw: Option<Vec<f64>>,
-    /// A group's band (lower, upper) at the same points, filled behind the line.
-    pub band: Option<(Vec<f64>, Vec<f64>)>,
 }
 
 /// `#rrggbb` as `rgba(r, g, b, alpha)` (other colour strings are returned as they are).
@@ -49,12 +36,11 @@ fn with_alpha(color: &str, alpha: f64) -> String {
     }
 }
 
+/// What [`draw`] draws: core's frame of a chart (its lines already downsampled), and how.
 pub struct ChartSpec {
     pub tag: String,
-    pub lines: Vec<ChartLine>,
-    pub x_axis: XAxis,
-    /// The x axis is this metric (then `x_axis` is ignored).
-    pub x_title: Option<String>,
+    pub lines: Vec<FrameLine>,
+    pub x: XSource,
     pub log_y: bool,
     /// The zoomed x range (in the axis' units; ms for wall time), `None` = autorange.
     pub x_range: Option<(f64, f64)>,
@@ -73,7 +59,7 @@ const MERGE_RAW_FROM: usize = 10;
 /// The faded raw lines merged by colour, when [`MERGE_RAW_FROM`] applies: (colour, indices
 /// of the lines), colours in order of first use.
 fn raw_by_colour(spec: &ChartSpec) -> Option<Vec<(&str, Vec<usize>)>> {
-    let raw: Vec<(usize, &ChartLine)> = spec
+    let raw: Vec<(usize, &FrameLine)> = spec
         .lines
         .iter()
         .enumerate()
@@ -154,10 +140,9 @@ pub fn figure(spec: &ChartSpec) -> Plot {
         };
         plot.add_trace(trace.web_gl_mode(spec.webgl));
     }
-    let mut x_axis = match (&spec.x_title, spec.x_axis) {
-        (Some(metric), _) => Axis::new().title(metric.as_str()),
-        (None, XAxis::Wall) => Axis::new().type_(AxisType::Date).title("wall time"),
-        (None, other) => Axis::new().title(other.label()),
+    let mut x_axis = match &spec.x {
+        XSource::Wall => Axis::new().type_(AxisType::Date).title("wall time"),
+        other => Axis::new().title(other.label()),
     };
     if let Some((lo, hi)) = spec.x_range {
         x_axis = x_axis.range(vec![lo, hi]);

@@ -3,7 +3,7 @@
 //! table is filtered or sorted.
 
 /// Tableau-like palette, distinguishable on light and dark backgrounds.
-const PALETTE: [&str; 12] = [
+pub const PALETTE: [&str; 12] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#ad494a",
 ];

@@ -22,5 +22,5 @@ pub use import::{ImportAction, ImportState};
 pub use prefs::{PrefsAction, PrefsState};
 pub use reducer::{Apply, Reducer};
 pub use settings::Settings;
-pub use view::{ChartSettings, Tab, ViewAction, ViewState, XAxis};
+pub use view::{ChartSettings, Tab, ViewAction, ViewState};
 pub use workspace::{WorkspaceAction, WorkspaceState};

@@ -18,7 +18,8 @@ use runlens_core::transform::smoothing::SmoothingKind;
 
 use super::prefs::PrefsState;
 use super::settings::Settings;
-use super::view::{Tab, ViewState, XAxis};
+use super::view::{Tab, ViewState};
+use runlens_core::transform::chart::XSource;
 
 /// `snake_case` name of a unit enum variant, as serde writes it.
 ///
@@ -79,10 +80,10 @@ pub fn encode(settings: &Settings) -> String {
     if c.smoothing != d.smoothing {
         pairs.push(("smooth", format!("{}", c.smoothing)));
     }
-    if let Some(metric) = &c.x_metric {
-        pairs.push(("xmetric", metric.clone()));
-    } else if c.x_axis != d.x_axis {
-        pairs.push(("x", c.x_axis.key().into()));
+    match &c.x {
+        XSource::Metric(metric) => pairs.push(("xmetric", metric.clone())),
+        axis if *axis != d.x => pairs.push(("x", axis.key().into())),
+        _ => {}
     }
     if let Some((a, b)) = c.x_range {
         pairs.push(("xrange", format!("{a},{b}")));
@@ -125,6 +126,8 @@ pub fn decode(hash: &str) -> Settings {
     let mut prefs = PrefsState::default();
     let mut undrawn = BTreeSet::new();
     let mut hidden_sources = BTreeSet::new();
+    // A metric wins over an axis, wherever each stands in the hash.
+    let mut x_metric = None;
     let c = &mut v.chart;
     for pair in hash.trim_start_matches('#').split('&') {
         let Some((key, raw)) = pair.split_once('=') else {
@@ -143,12 +146,11 @@ pub fn decode(hash: &str) -> Settings {
                     c.smoothing = w.clamp(0.0, 0.999);
                 }
             }
-            "xmetric" => c.x_metric = Some(value),
+            "xmetric" => x_metric = Some(value),
             "x" => {
-                c.x_axis = XAxis::ALL
-                    .into_iter()
-                    .find(|x| x.key() == value)
-                    .unwrap_or(c.x_axis)
+                if let Some(axis) = XSource::ALL.into_iter().find(|x| x.key() == value) {
+                    c.x = axis;
+                }
             }
             "xrange" => {
                 c.x_range = value.split_once(',').and_then(|(a, b)| {
@@ -174,6 +176,9 @@ pub fn decode(hash: &str) -> Settings {
             }
             _ => {}
         }
+    }
+    if let Some(metric) = x_metric {
+        v.chart.x = XSource::Metric(metric);
     }
     v.selection.hidden_sources = hidden_sources;
     Settings {
@@ -249,7 +254,7 @@ mod tests {
         v.tag_filter = "loss/é".into();
         v.chart.smoothing_kind = SmoothingKind::Gaussian;
         v.chart.smoothing = 0.25;
-        v.chart.x_metric = Some("train/acc".into());
+        v.chart.x = XSource::Metric("train/acc".into());
         v.chart.x_range = Some((-1.5, 20.0));
         v.chart.log_y = true;
         v.chart.ignore_outliers = true;
@@ -292,8 +297,7 @@ mod tests {
         );
         let mut s = busy();
         if let Some(v) = s.view.as_mut() {
-            v.chart.x_metric = None;
-            v.chart.x_axis = XAxis::Wall;
+            v.chart.x = XSource::Wall;
         }
         if let Some(p) = s.prefs.as_mut() {
             p.table.group_by = Some(GroupBy::Tag("team".into()));
@@ -318,8 +322,7 @@ mod tests {
         assert_eq!(decode(&format!("#{}", encode(&s))), s);
         let mut wall = busy();
         if let Some(v) = wall.view.as_mut() {
-            v.chart.x_metric = None;
-            v.chart.x_axis = XAxis::Relative;
+            v.chart.x = XSource::Relative;
         }
         assert_eq!(decode(&encode(&wall)), wall);
     }
@@ -346,7 +349,7 @@ mod tests {
         assert_eq!(v.tab, d.tab);
         assert_eq!(v.chart.smoothing, d.chart.smoothing);
         assert_eq!(v.chart.smoothing_kind, d.chart.smoothing_kind);
-        assert_eq!(v.chart.x_axis, d.chart.x_axis);
+        assert_eq!(v.chart.x, d.chart.x);
         assert_eq!(v.chart.x_range, None);
         assert_eq!(
             (v.chart.aggregate, v.chart.band),

@@ -10,39 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use runlens_core::model::Source;
 use runlens_core::summary::RunMeta;
+use runlens_core::transform::chart::XSource;
 use runlens_core::transform::filter::Filter;
 use runlens_core::transform::group::{Aggregate, Band};
 use runlens_core::transform::smoothing::SmoothingKind;
 
 use super::reducer::Reducer;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum XAxis {
-    Step,
-    /// Seconds since the run's first point.
-    Relative,
-    Wall,
-}
-
-impl XAxis {
-    pub const ALL: [XAxis; 3] = [XAxis::Step, XAxis::Relative, XAxis::Wall];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            XAxis::Step => "Step",
-            XAxis::Relative => "Relative (s)",
-            XAxis::Wall => "Wall time",
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            XAxis::Step => "step",
-            XAxis::Relative => "relative",
-            XAxis::Wall => "wall",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tab {
@@ -105,12 +78,11 @@ pub struct ChartSettings {
     pub smoothing_kind: SmoothingKind,
     /// Scale y to the 5th–95th percentile, as TensorBoard's "ignore outliers".
     pub ignore_outliers: bool,
-    /// Another metric as every chart's x axis (paired by step), instead of `x_axis`.
-    pub x_metric: Option<String>,
+    /// Every chart's x axis: the step, a time, or another metric (paired by step).
+    pub x: XSource,
     /// With runs grouped: each group's line and band.
     pub aggregate: Aggregate,
     pub band: Band,
-    pub x_axis: XAxis,
     pub log_y: bool,
     /// The zoomed x range every chart shows (zoom is synced across charts); `None` = all.
     pub x_range: Option<(f64, f64)>,
@@ -122,10 +94,9 @@ impl Default for ChartSettings {
             smoothing: 0.6,
             smoothing_kind: SmoothingKind::Ema,
             ignore_outliers: false,
-            x_metric: None,
+            x: XSource::Step,
             aggregate: Aggregate::Mean,
             band: Band::MinMax,
-            x_axis: XAxis::Step,
             log_y: false,
             x_range: None,
         }
@@ -199,7 +170,8 @@ struct StoredView {
     aggregate: Aggregate,
     #[serde(default)]
     band: Band,
-    x_axis: XAxis,
+    /// Never a metric: that is `x_metric`, which wins over this axis.
+    x_axis: XSource,
     log_y: bool,
     tag_filter: String,
     #[serde(default)]
@@ -219,10 +191,9 @@ impl From<StoredView> for ViewState {
                 smoothing: v.smoothing,
                 smoothing_kind: v.smoothing_kind,
                 ignore_outliers: v.ignore_outliers,
-                x_metric: v.x_metric,
+                x: v.x_metric.map_or(v.x_axis, XSource::Metric),
                 aggregate: v.aggregate,
                 band: v.band,
-                x_axis: v.x_axis,
                 log_y: v.log_y,
                 x_range: v.x_range,
             },
@@ -245,14 +216,18 @@ impl From<ViewState> for StoredView {
             tag_filter,
             tab,
         } = v;
+        let (x_axis, x_metric) = match chart.x {
+            XSource::Metric(m) => (XSource::Step, Some(m)),
+            axis => (axis, None),
+        };
         StoredView {
             smoothing: chart.smoothing,
             smoothing_kind: chart.smoothing_kind,
             ignore_outliers: chart.ignore_outliers,
-            x_metric: chart.x_metric,
+            x_metric,
             aggregate: chart.aggregate,
             band: chart.band,
-            x_axis: chart.x_axis,
+            x_axis,
             log_y: chart.log_y,
             tag_filter,
             hidden_sources: selection.hidden_sources,
@@ -266,7 +241,8 @@ impl From<ViewState> for StoredView {
 #[derive(Debug)]
 pub enum ViewAction {
     Smoothing(f64),
-    XAxis(XAxis),
+    /// The x axis (clears the zoom: its range is in the old axis' units).
+    X(XSource),
     LogY(bool),
     TagFilter(String),
     ToggleSource(Source),
@@ -275,7 +251,6 @@ pub enum ViewAction {
     XRange(Option<(f64, f64)>),
     Brushed(Option<BTreeSet<String>>),
     SmoothingKind(SmoothingKind),
-    XMetric(Option<String>),
     Aggregate(Aggregate),
     Band(Band),
     IgnoreOutliers(bool),
@@ -304,9 +279,8 @@ impl Reducer for ViewState {
         let chart = &mut next.chart;
         match action {
             ViewAction::Smoothing(w) => chart.smoothing = clamp_smoothing(w),
-            ViewAction::XAxis(x) => {
-                chart.x_axis = x;
-                chart.x_metric = None;
+            ViewAction::X(x) => {
+                chart.x = x;
                 chart.x_range = None;
             }
             ViewAction::XRange(r) => chart.x_range = valid_range(r),
@@ -317,10 +291,6 @@ impl Reducer for ViewState {
             ViewAction::SmoothingKind(k) => chart.smoothing_kind = k,
             ViewAction::Aggregate(a) => chart.aggregate = a,
             ViewAction::Band(b) => chart.band = b,
-            ViewAction::XMetric(m) => {
-                chart.x_metric = m;
-                chart.x_range = None;
-            }
             ViewAction::IgnoreOutliers(on) => chart.ignore_outliers = on,
             ViewAction::Tab(t) => next.tab = t,
             ViewAction::ToggleSource(s) => {
@@ -363,7 +333,7 @@ mod tests {
             (v.chart.aggregate, v.chart.band),
             (Aggregate::Mean, Band::MinMax)
         );
-        assert_eq!((v.chart.x_axis, v.chart.log_y), (XAxis::Step, false));
+        assert_eq!((&v.chart.x, v.chart.log_y), (&XSource::Step, false));
         assert_eq!(v.tab, Tab::Charts);
         assert!(v.selection.hidden_sources.is_empty() && v.selection.brushed.is_none());
     }
@@ -379,18 +349,18 @@ mod tests {
     }
 
     #[test]
-    fn the_x_axis_clears_the_x_metric_and_the_zoom() {
-        let v = reduce(ViewState::default(), ViewAction::XMetric(Some("lr".into())));
-        let v = reduce(v, ViewAction::XRange(Some((1.0, 2.0))));
-        assert_eq!(v.chart.x_metric.as_deref(), Some("lr"));
-        assert_eq!(v.chart.x_range, Some((1.0, 2.0)));
-        let v = reduce(v, ViewAction::XAxis(XAxis::Wall));
-        assert_eq!(
-            (v.chart.x_axis, v.chart.x_metric.clone(), v.chart.x_range),
-            (XAxis::Wall, None, None)
+    fn the_x_axis_replaces_the_x_metric_and_clears_the_zoom() {
+        let v = reduce(
+            ViewState::default(),
+            ViewAction::X(XSource::Metric("lr".into())),
         );
         let v = reduce(v, ViewAction::XRange(Some((1.0, 2.0))));
-        let v = reduce(v, ViewAction::XMetric(Some("acc".into())));
+        assert_eq!(v.chart.x, XSource::Metric("lr".into()));
+        assert_eq!(v.chart.x_range, Some((1.0, 2.0)));
+        let v = reduce(v, ViewAction::X(XSource::Wall));
+        assert_eq!((&v.chart.x, v.chart.x_range), (&XSource::Wall, None));
+        let v = reduce(v, ViewAction::XRange(Some((1.0, 2.0))));
+        let v = reduce(v, ViewAction::X(XSource::Metric("acc".into())));
         assert_eq!(v.chart.x_range, None, "a new x metric shows everything");
     }
 
@@ -504,7 +474,7 @@ mod tests {
         let old = r#"{"smoothing":0.3,"x_axis":"Wall","log_y":true,"tag_filter":"loss"}"#;
         let v: ViewState = serde_json::from_str(old).unwrap();
         assert_eq!(v.chart.smoothing, 0.3);
-        assert_eq!(v.chart.x_axis, XAxis::Wall);
+        assert_eq!(v.chart.x, XSource::Wall);
         assert!(v.chart.log_y);
         assert_eq!(v.tag_filter, "loss");
         assert_eq!(v.chart.smoothing_kind, SmoothingKind::Ema);
@@ -524,7 +494,7 @@ mod tests {
         );
         // Round trip.
         let mut v = ViewState::default();
-        v.chart.x_metric = Some("lr".into());
+        v.chart.x = XSource::Metric("lr".into());
         v.selection.run_filter = "x".into();
         v.tab = Tab::Confusion;
         let text = serde_json::to_string(&v).unwrap();

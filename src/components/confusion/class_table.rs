@@ -10,8 +10,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use runlens_core::confusion::{
-    diff, per_class, sklearn_text, summary, ClassDelta, ClassMetrics, ConfusionMatrix, DiffMode,
-    PerClassReport, Summary,
+    diff, per_class, per_class_csv, sklearn_text, summary, ClassDelta, ClassMetrics,
+    ConfusionMatrix, DiffMode, PerClassReport, PerClassRow, Summary,
 };
 use runlens_core::text::{format_number, natural_cmp};
 
@@ -165,34 +165,6 @@ fn sorted(rows: &[Row], sort: Option<usize>) -> Vec<&Row> {
     out
 }
 
-/// Every row as CSV, in display order.
-fn table_csv(rows: &[&Row], extra: &[String]) -> String {
-    let fmt = |v: Option<f64>| sklearn_text(v, 4);
-    let mut csv = String::from("class,support,precision,recall,f1");
-    for h in extra {
-        csv.push(',');
-        csv.push_str(h);
-    }
-    csv.push_str("\r\n");
-    for r in rows {
-        let m = &r.metrics;
-        csv.push_str(&format!(
-            "{},{},{},{},{}",
-            m.label,
-            format_number(m.support),
-            fmt(m.precision),
-            fmt(m.recall),
-            fmt(m.f1)
-        ));
-        for v in &r.extra {
-            csv.push(',');
-            csv.push_str(&v.map(format_number).unwrap_or_default());
-        }
-        csv.push_str("\r\n");
-    }
-    csv
-}
-
 /// The table itself: sortable headers (class by name, numbers largest first), at most
 /// [`SHOWN`] rows until "Show all", the averages in the footer, a CSV of every row.
 #[function_component(MetricsTable)]
@@ -219,7 +191,14 @@ fn metrics_table(props: &TableProps) -> Html {
             *sort,
         );
         Callback::from(move |_| {
-            let csv = table_csv(&sorted(&all, sort), &extra);
+            let rows: Vec<PerClassRow> = sorted(&all, sort)
+                .into_iter()
+                .map(|r| PerClassRow {
+                    metrics: &r.metrics,
+                    extra: &r.extra,
+                })
+                .collect();
+            let csv = per_class_csv(&rows, &extra);
             download(&format!("{name}.per_class.csv"), "text/csv", &csv);
         })
     };

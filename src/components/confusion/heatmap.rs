@@ -7,9 +7,10 @@ use serde::Serialize;
 use yew::prelude::*;
 
 use runlens_core::confusion::{
-    cluster_order, col_normalized, diff, row_normalized, top_confusions, ConfusionMatrix, DiffMode,
+    col_normalized, diff, matrix_csv, permute, row_normalized, top_confusions, ClassOrder,
+    ConfusionMatrix, DiffMode,
 };
-use runlens_core::text::{format_number, natural_cmp};
+use runlens_core::text::format_number;
 
 use crate::browser::download::download;
 use crate::hooks::matrices::Found;
@@ -27,90 +28,6 @@ pub enum Normalize {
     Rows,
     /// Each column divided by its sum (precision on the diagonal).
     Columns,
-}
-
-/// The order of the classes on both axes.
-#[derive(Clone, Copy, PartialEq)]
-pub enum ClassOrder {
-    AsLogged,
-    ByName,
-    BySupport,
-    ByRecall,
-    /// Mutually confused classes next to each other ([`cluster_order`]).
-    Clustered,
-}
-
-impl ClassOrder {
-    pub const ALL: [ClassOrder; 5] = [
-        ClassOrder::AsLogged,
-        ClassOrder::ByName,
-        ClassOrder::BySupport,
-        ClassOrder::ByRecall,
-        ClassOrder::Clustered,
-    ];
-
-    /// The `<option>` value.
-    pub fn key(self) -> &'static str {
-        match self {
-            ClassOrder::AsLogged => "logged",
-            ClassOrder::ByName => "name",
-            ClassOrder::BySupport => "support",
-            ClassOrder::ByRecall => "recall",
-            ClassOrder::Clustered => "clustered",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ClassOrder::AsLogged => "as logged",
-            ClassOrder::ByName => "by name",
-            ClassOrder::BySupport => "by support",
-            ClassOrder::ByRecall => "by recall (worst first)",
-            ClassOrder::Clustered => "clustered (confused classes together)",
-        }
-    }
-
-    /// The permutation of `0..labels.len()` to show, from the matrix being shown.
-    fn permutation(self, labels: &[String], values: &[Vec<f64>]) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..labels.len()).collect();
-        let row_sum = |i: usize| values.get(i).map_or(0.0, |r| r.iter().sum::<f64>());
-        let recall = |i: usize| {
-            let diag = values.get(i).and_then(|r| r.get(i)).copied().unwrap_or(0.0);
-            let s = row_sum(i);
-            if s > 0.0 {
-                diag / s
-            } else {
-                f64::INFINITY
-            }
-        };
-        let label = |i: usize| labels.get(i).map(String::as_str).unwrap_or_default();
-        match self {
-            ClassOrder::AsLogged => {}
-            ClassOrder::ByName => idx.sort_by(|a, b| natural_cmp(label(*a), label(*b))),
-            ClassOrder::BySupport => idx.sort_by(|a, b| row_sum(*b).total_cmp(&row_sum(*a))),
-            ClassOrder::ByRecall => idx.sort_by(|a, b| recall(*a).total_cmp(&recall(*b))),
-            ClassOrder::Clustered => idx = cluster_order(values),
-        }
-        idx
-    }
-}
-
-/// `labels` and `values` with both axes in `perm` order.
-fn permute(labels: &[String], values: &[Vec<f64>], perm: &[usize]) -> (Vec<String>, Vec<Vec<f64>>) {
-    let labels = perm
-        .iter()
-        .filter_map(|&i| labels.get(i).cloned())
-        .collect();
-    let values = perm
-        .iter()
-        .map(|&r| {
-            let row = values.get(r);
-            perm.iter()
-                .map(|&c| row.and_then(|row| row.get(c)).copied().unwrap_or(0.0))
-                .collect()
-        })
-        .collect();
-    (labels, values)
 }
 
 #[derive(Properties, PartialEq)]
@@ -193,31 +110,6 @@ pub fn heatmap(props: &HeatmapProps) -> Html {
             </ol>
         </div>
     }
-}
-
-fn matrix_csv(labels: &[String], values: &[Vec<f64>]) -> String {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = String::from("actual\\predicted");
-    for l in labels {
-        out.push(',');
-        out.push_str(&quote(l));
-    }
-    out.push_str("\r\n");
-    for (label, row) in labels.iter().zip(values) {
-        out.push_str(&quote(label));
-        for v in row {
-            out.push(',');
-            out.push_str(&format_number(*v));
-        }
-        out.push_str("\r\n");
-    }
-    out
 }
 
 /// A plotly heatmap trace, serialised straight from the matrix (a million cells at 1,000

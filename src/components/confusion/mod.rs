@@ -17,7 +17,8 @@ use yew::prelude::*;
 use crate::hooks::matrices::{use_matrices, Content, Matrices};
 
 use class_table::{MatrixClassTable, PerClassReportView};
-use heatmap::{ClassOrder, Heatmap, Normalize};
+use heatmap::{Heatmap, Normalize};
+use runlens_core::confusion::ClassOrder;
 
 #[function_component(ConfusionView)]
 pub fn confusion_view() -> Html {

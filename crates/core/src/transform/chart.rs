@@ -147,6 +147,13 @@ pub struct FrameLine {
     pub band: Option<(Vec<f64>, Vec<f64>)>,
 }
 
+impl FrameLine {
+    /// Points drawn: the line's, its faded raw copy's and its band's two edges.
+    pub fn drawn_points(&self) -> usize {
+        self.xs.len() * (1 + usize::from(self.raw.is_some()) + 2 * usize::from(self.band.is_some()))
+    }
+}
+
 /// What one chart draws for one x range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartFrame {
