@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the import rules between the code's layers (crates/core/LAYERS.md says why each
+# Checks the import rules between the code's layers (ARCHITECTURE.md says why each
 # holds): no file a rule covers may match the rule's forbidden pattern. Prints every
 # violation as `file:line: why` and exits 1 if there is any.
 #
@@ -25,7 +25,13 @@ RULES=(
   'crates/core/src/transform/* | \bcrate::(formats|import)\b | transforms never import readers or the registry'
   'crates/core/src/source.rs crates/core/src/model.rs crates/core/src/report.rs crates/core/src/summary.rs crates/core/src/json_f64.rs crates/core/src/base64.rs | \bcrate::(formats|import|transform|confusion)\b | the bottom layers (model, report, summary, source, json_f64, base64) import nothing above them'
   'crates/core/src/text.rs | \bcrate:: | text.rs is the bottom of the crate: it imports nothing of it'
-  # The app's rules (src/) go here, one line each.
+  # The app (src/LAYERS.md).
+  'src/state/* | \b(yew|gloo|web_sys|js_sys|wasm_bindgen)\b|\bcrate::(browser|plot|hooks|workspace|components|app)\b | state/ is pure: reducers import only core, serde and std'
+  'src/components/* src/hooks/* | \bstore\.|\brunlens_web::storage\b|\bStore\b | only workspace/ calls the store'
+  'src/components/* | \bcrate::(workspace|app|components)\b|\bcrate::browser::(files|page|url_source|messages|snapshot|importer)\b | components render: they import hooks, state, plot, browser::download and core (children through super::)'
+  'src/* !src/app/* !src/lib.rs | \bcrate::app\b | nothing imports app/'
+  'src/* !src/hooks/contexts.rs | \.expect\( | the app expects nothing but a provided context (hooks/contexts.rs)'
+  'src/plot/* src/browser/* | \bcrate::(components|hooks|workspace|app)\b | plot/ and browser/ sit below hooks, workspace and the views'
 )
 
 if [[ "${1:-}" == "--rules" ]]; then

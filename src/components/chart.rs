@@ -12,12 +12,12 @@ use runlens_core::transform::chart::{
 };
 
 use crate::browser::download::download;
+use crate::hooks::contexts::Services;
 use crate::hooks::visible::use_visible;
 use crate::hooks::{use_services, use_view, use_workspace};
 use crate::plot::webgl::{self, gl_budget};
 use crate::plot::{self, palette, ChartSpec};
 use crate::state::{ChartSettings, ViewAction};
-use crate::workspace::WorkspaceService;
 
 #[derive(Clone, PartialEq)]
 pub struct ChartRun {
@@ -84,12 +84,13 @@ pub fn chart(props: &Props) -> Html {
         );
         let (services, prepared) = (services.clone(), prepared.clone());
         use_effect_with(deps, move |(tag, runs, cv, revision, visible)| {
-            if let (true, Some(service)) = (*visible, services.workspace()) {
+            if *visible {
                 let key = PrepKey::new(tag, runs, cv, *revision);
                 let (tag, cv) = (tag.clone(), cv.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let prep = match prepared_for(&service, &prepared, key).await {
-                        Ok(prep) => prep,
+                    let prep = match prepared_for(&services, &prepared, key).await {
+                        Ok(Some(prep)) => prep,
+                        Ok(None) => return,
                         Err(e) => return error.set(Some(e)),
                     };
                     let frame = prep.frame(cv.x_range, DEFAULT_BUCKETS);
@@ -128,18 +129,16 @@ pub fn chart(props: &Props) -> Html {
         let key = PrepKey::new(&props.tag, &props.runs, &view.chart, revision);
         let (services, tag, error) = (services.clone(), props.tag.clone(), error.clone());
         Callback::from(move |_| {
-            let Some(service) = services.workspace() else {
-                return;
-            };
-            let (key, prepared) = (key.clone(), prepared.clone());
+            let (services, key, prepared) = (services.clone(), key.clone(), prepared.clone());
             let (tag, error) = (tag.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match prepared_for(&service, &prepared, key).await {
-                    Ok(prep) => download(
+                match prepared_for(&services, &prepared, key).await {
+                    Ok(Some(prep)) => download(
                         &format!("{}.csv", tag.replace('/', "_")),
                         "text/csv",
                         &prep.to_csv(),
                     ),
+                    Ok(None) => {}
                     Err(e) => error.set(Some(e)),
                 }
             });
@@ -160,20 +159,24 @@ pub fn chart(props: &Props) -> Html {
 }
 
 /// The prepared value for `key`: the kept one when it was made from the same inputs, else
-/// prepared from the runs' series (read through the service's cache) and kept.
+/// prepared from the runs' series (read through the service's cache) and kept. Nothing
+/// while the workspace has not opened.
 async fn prepared_for(
-    service: &Rc<WorkspaceService>,
+    services: &Services,
     cell: &PreparedCell,
     key: PrepKey,
-) -> Result<Rc<Prepared>, String> {
+) -> Result<Option<Rc<Prepared>>, String> {
     let kept = cell
         .borrow()
         .as_ref()
         .filter(|(k, _)| *k == key)
         .map(|(_, p)| p.clone());
     if let Some(prep) = kept {
-        return Ok(prep);
+        return Ok(Some(prep));
     }
+    let Some(service) = services.workspace() else {
+        return Ok(None);
+    };
     let ids: Vec<&str> = key.runs.iter().map(|r| r.id.as_str()).collect();
     let series = service
         .series(&ids, &key.tag)
@@ -217,7 +220,7 @@ async fn prepared_for(
     };
     let prep = Rc::new(prepare(&request));
     *cell.borrow_mut() = Some((key, prep.clone()));
-    Ok(prep)
+    Ok(Some(prep))
 }
 
 /// A stable small hash for element ids (tags may hold any characters).
