@@ -179,3 +179,45 @@ test("a chart's CSV export holds every point with the smoothing shown, TensorBoa
   }
   await page.locator('#smoothing').fill('0');
 });
+
+test("a chart's CSV holds exactly what it draws: every drawn point is a row with the drawn raw and smoothed values", async () => {
+  await page.locator('#smoothing').fill('0.6');
+  const sel = 'figure.chart[data-tag="accuracy"] .js-plotly-plot';
+  await page.waitForFunction((s) => document.querySelector(s)?.data?.length === 2, sel);
+  const drawn = await page.$eval(sel, (d) => ({
+    raw: { x: Array.from(d.data[0].x), y: Array.from(d.data[0].y) },
+    line: { x: Array.from(d.data[1].x), y: Array.from(d.data[1].y) },
+  }));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('figure.chart[data-tag="accuracy"] button.export-chart'),
+  ]);
+  const { readFile } = await import('node:fs/promises');
+  const rows = (await readFile(await download.path(), 'utf8')).trim().split('\r\n').slice(1)
+    .map((l) => l.split(','));
+  const byStep = new Map(rows.map((r) => [Number(r[1]), { value: Number(r[3]), smoothed: Number(r[4]) }]));
+  assert.ok(drawn.line.x.length > 100 && drawn.line.x.length < rows.length, `${drawn.line.x.length} drawn of ${rows.length}`);
+  assert.deepEqual(drawn.raw.x, drawn.line.x, 'the faded raw line is drawn at the same points');
+  drawn.line.x.forEach((x, i) => {
+    const row = byStep.get(x);
+    assert.ok(row, `drawn step ${x} is a CSV row`);
+    assert.equal(row.smoothed, drawn.line.y[i], `step ${x}: smoothed as drawn`);
+    assert.equal(row.value, drawn.raw.y[i], `step ${x}: raw value as drawn`);
+  });
+
+  // Against another metric too: the CSV's x column is the drawn x, smoothed on that axis.
+  await page.selectOption('#x-axis', 'metric:accuracy');
+  const lossSel = 'figure.chart[data-tag="loss"] .js-plotly-plot';
+  await page.waitForFunction((s) => document.querySelector(s)?.layout?.xaxis?.title?.text === 'accuracy', lossSel);
+  const against = await page.$eval(lossSel, (d) => ({ x: Array.from(d.data[1].x), y: Array.from(d.data[1].y) }));
+  const [metricCsv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('figure.chart[data-tag="loss"] button.export-chart'),
+  ]);
+  const lines = (await readFile(await metricCsv.path(), 'utf8')).trim().split('\r\n');
+  assert.equal(lines[0], 'run,step,wall_time,x,value,smoothed');
+  const byX = new Map(lines.slice(1).map((l) => l.split(',')).map((r) => [Number(r[3]), Number(r[5])]));
+  against.x.forEach((x, i) => assert.equal(byX.get(x), against.y[i], `x ${x}: smoothed as drawn`));
+  await page.selectOption('#x-axis', 'step');
+  await page.locator('#smoothing').fill('0');
+});
