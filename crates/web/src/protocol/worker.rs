@@ -1,15 +1,43 @@
-//! Messages between the page and the import worker. Plain serde types (JSON text on the
-//! wire) so they are testable natively; `File` objects travel beside them as a JS array.
+//! The messages between the page and the import worker: what the page asks
+//! ([`ToWorker`]) and what the worker answers ([`FromWorker`]). Internal to runlens (both
+//! sides ship together), so free to change; [`super::envelope`] carries them, with the
+//! `File` and `Blob` objects beside the JSON.
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeMap;
-
-use runlens_core::formats::tables::TableLayout;
 use runlens_core::report::ImportReport;
 
-/// One file to import: either the `File` at the same index of the message's `files`
-/// array, or a URL the worker fetches (the demo workspace, later `?src=`).
+use super::{default_db, TableLayout, TableLayouts, TablePreview};
+
+/// Everything the page asks the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Read files and store their runs; the envelope's transfer holds the `File` of each
+    /// [`ImportJob::files`] entry at the same index (`null` for one fetched by URL).
+    Import(ImportJob),
+    /// Write the stored workspace as a workspace file.
+    Export(ExportJob),
+    /// Look at plain tables before an import (the preview); the transfer holds the `File`
+    /// of each [`InspectJob::files`] entry at the same index.
+    Inspect(InspectJob),
+}
+
+/// Everything the worker says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker has started and listens: messages sent before this would be lost.
+    Ready,
+    Import(ImportEvent),
+    /// For [`ExportEvent::Done`], the envelope's transfer holds the workspace file (a
+    /// `Blob`, handed to the page without a copy through either wasm memory).
+    Export(ExportEvent),
+    Inspected(Inspected),
+}
+
+/// One file to import: either the `File` at the same index of the envelope's transfer, or
+/// a URL the worker fetches (the demo workspace, `?src=`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobFile {
     /// `/`-separated path relative to the parent of what the user dropped.
@@ -25,19 +53,25 @@ pub struct ImportJob {
     /// Table layouts the user confirmed or corrected in the preview, by path; tables not
     /// listed are read with the sniffed layout.
     #[serde(default)]
-    pub table_layouts: BTreeMap<String, TableLayout>,
+    pub table_layouts: TableLayouts,
     /// The IndexedDB database to store into (each page mode has its own; see the app's
     /// `browser::page`).
     #[serde(default = "default_db")]
     pub db: String,
 }
 
-/// The standalone page's IndexedDB database; an embedded page's and a snapshot's names are
-/// made from it (see the app's `browser::page`).
-pub const DB_NAME: &str = "runlens";
-
-fn default_db() -> String {
-    DB_NAME.to_owned()
+/// How far an import is: the one progress value, as the worker posts it, the page's
+/// import state holds it and the embedding host receives it (`runlens:progress`).
+/// `bytes_total` is 0 when sizes are unknown up front (files fetched by URL).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub job: u32,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub files_done: u32,
+    pub files_total: u32,
+    /// The file being read (or "saving…" once every file was read).
+    pub file: String,
 }
 
 /// Where an import's time went in the worker, in milliseconds. `waiting` is time spent
@@ -50,20 +84,11 @@ pub struct ImportTimings {
     pub saving_ms: f64,
 }
 
+/// What the worker says about an import.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum WorkerEvent {
-    /// The worker has started and listens: messages sent before this would be lost.
-    Ready,
-    /// `bytes_total` is 0 when sizes are unknown up front (files fetched by URL).
-    Progress {
-        job: u32,
-        bytes_done: u64,
-        bytes_total: u64,
-        files_done: u32,
-        files_total: u32,
-        file: String,
-    },
+pub enum ImportEvent {
+    Progress(Progress),
     /// Everything was parsed and stored in one transaction.
     Done {
         job: u32,
@@ -79,15 +104,17 @@ pub enum WorkerEvent {
         #[serde(default)]
         timings: ImportTimings,
     },
-    /// Nothing was stored (the store refused the transaction); the report says what was read.
-    Failed { job: u32, message: String },
+    /// Nothing was stored (the store refused the transaction, or the request did not
+    /// decode: job 0).
+    Failed {
+        job: u32,
+        message: String,
+    },
 }
 
 /// A request to export the stored workspace as a workspace file (core's
 /// `formats::workspace`). The worker reads the store run by run and encodes off the page's
 /// main thread; it answers with [`ExportEvent`]s.
-///
-/// On the wire: `{"export": <this as JSON text>}` (an import is `{"job": …, "files": …}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportJob {
     pub id: u32,
@@ -104,9 +131,7 @@ pub struct ExportJob {
     pub runs: Option<Vec<String>>,
 }
 
-/// What the worker says about an export. On the wire: `{"export": <this as JSON text>}`,
-/// and for [`ExportEvent::Done`] also `"file": Blob` (the workspace file, passed to the page
-/// without copying it through either wasm memory).
+/// What the worker says about an export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ExportEvent {
@@ -115,6 +140,7 @@ pub enum ExportEvent {
         runs_done: u64,
         runs_total: u64,
     },
+    /// The file is the envelope's one transferred object.
     Done {
         job: u32,
         runs: u64,
@@ -136,10 +162,49 @@ impl ExportEvent {
     }
 }
 
-/// The key of export messages in both directions.
-pub const EXPORT_KEY: &str = "export";
-/// The key of the exported file beside an [`ExportEvent::Done`].
-pub const EXPORT_FILE_KEY: &str = "file";
+/// A request for the import preview: which of these files are plain tables, and how do
+/// they read. The worker reads each file's head and decides with the whole registry's
+/// claim order (core's `Registry::inspect_table`), so a CSV another reader takes (an
+/// MLflow artifact, a tracker's export) is never offered a preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectJob {
+    pub id: u32,
+    pub files: Vec<InspectFile>,
+}
+
+/// One file to look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectFile {
+    pub path: String,
+    /// `None`: the first look (is it a table the preview is for, and what layout does it
+    /// sniff as). `Some`: the user changed the delimiter or the header flag of this
+    /// previewed table: the layout with them set, read again (core's
+    /// `formats::tables::reinspect`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<TableLayout>,
+}
+
+/// The answer to an [`InspectJob`]: the tables to preview, in the job's order (files that
+/// are not one are left out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspected {
+    pub job: u32,
+    pub tables: Vec<InspectedTable>,
+}
+
+/// A table's guessed layout and its first rows as that layout reads them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectedTable {
+    pub path: String,
+    pub layout: TableLayout,
+    pub preview: TablePreview,
+}
+
+/// Whether the page asks the worker about this file before importing it: a delimited
+/// table by its extension (no bytes are read; the worker decides with the registry).
+pub fn may_preview(path: &str) -> bool {
+    runlens_core::import::is_delimited_path(path)
+}
 
 #[cfg(test)]
 mod tests {
@@ -147,17 +212,17 @@ mod tests {
 
     #[test]
     fn events_round_trip_as_json() {
-        let e = WorkerEvent::Progress {
+        let e = ImportEvent::Progress(Progress {
             job: 1,
             bytes_done: 5,
             bytes_total: 9,
             files_done: 0,
             files_total: 2,
             file: "a/b".into(),
-        };
+        });
         let text = serde_json::to_string(&e).unwrap();
         assert!(text.contains("\"kind\":\"progress\""));
-        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), e);
+        assert_eq!(serde_json::from_str::<ImportEvent>(&text).unwrap(), e);
     }
 
     #[test]
@@ -198,7 +263,7 @@ mod tests {
 
     #[test]
     fn done_carries_settings_only_when_a_workspace_file_had_them() {
-        let plain = WorkerEvent::Done {
+        let plain = ImportEvent::Done {
             job: 2,
             report: ImportReport::default(),
             run_ids: None,
@@ -207,8 +272,8 @@ mod tests {
         };
         let text = serde_json::to_string(&plain).unwrap();
         assert!(!text.contains("settings"), "{text}");
-        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), plain);
-        let with = WorkerEvent::Done {
+        assert_eq!(serde_json::from_str::<ImportEvent>(&text).unwrap(), plain);
+        let with = ImportEvent::Done {
             job: 3,
             report: ImportReport::default(),
             run_ids: None,
@@ -220,12 +285,12 @@ mod tests {
             },
         };
         let text = serde_json::to_string(&with).unwrap();
-        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), with);
+        assert_eq!(serde_json::from_str::<ImportEvent>(&text).unwrap(), with);
     }
 
     #[test]
     fn done_names_the_stored_runs_and_older_workers_name_none() {
-        let done = WorkerEvent::Done {
+        let done = ImportEvent::Done {
             job: 5,
             report: ImportReport::default(),
             run_ids: Some(vec!["tensorboard:a".into(), "mlflow:1/b".into()]),
@@ -237,11 +302,147 @@ mod tests {
             text.contains(r#""run_ids":["tensorboard:a","mlflow:1/b"]"#),
             "{text}"
         );
-        assert_eq!(serde_json::from_str::<WorkerEvent>(&text).unwrap(), done);
+        assert_eq!(serde_json::from_str::<ImportEvent>(&text).unwrap(), done);
         let old = r#"{"kind":"done","job":5,"report":{"files":[],"runs":0,"points":0}}"#;
-        match serde_json::from_str::<WorkerEvent>(old).unwrap() {
-            WorkerEvent::Done { run_ids, .. } => assert_eq!(run_ids, None),
+        match serde_json::from_str::<ImportEvent>(old).unwrap() {
+            ImportEvent::Done { run_ids, .. } => assert_eq!(run_ids, None),
             other => panic!("not done: {other:?}"),
+        }
+    }
+
+    fn round_trip<T>(value: &T) -> T
+    where
+        T: Serialize + for<'de> Deserialize<'de>,
+    {
+        let text = serde_json::to_string(value).unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn layout() -> TableLayout {
+        TableLayout {
+            delimiter: b';',
+            has_header: true,
+            columns: vec![
+                runlens_core::import::ColumnRole::Step,
+                runlens_core::import::ColumnRole::Metric("loss".into()),
+            ],
+        }
+    }
+
+    #[test]
+    fn every_request_to_the_worker_round_trips() {
+        let requests = [
+            ToWorker::Import(ImportJob {
+                id: 1,
+                files: vec![
+                    JobFile {
+                        path: "logs/a.csv".into(),
+                        size: 10,
+                        url: None,
+                    },
+                    JobFile {
+                        path: "demo/b".into(),
+                        size: 0,
+                        url: Some("https://h/demo/b".into()),
+                    },
+                ],
+                table_layouts: TableLayouts::from([("logs/a.csv".to_owned(), layout())]),
+                db: "runlens-embed".into(),
+            }),
+            ToWorker::Export(ExportJob {
+                id: 2,
+                settings: "{}".into(),
+                exported_at: None,
+                db: crate::protocol::DB_NAME.into(),
+                runs: None,
+            }),
+            ToWorker::Inspect(InspectJob {
+                id: 3,
+                files: vec![
+                    InspectFile {
+                        path: "logs/a.csv".into(),
+                        layout: None,
+                    },
+                    InspectFile {
+                        path: "logs/b.tsv".into(),
+                        layout: Some(layout()),
+                    },
+                ],
+            }),
+        ];
+        for request in requests {
+            assert_eq!(round_trip(&request), request);
+        }
+        // A first look names paths only.
+        let first = ToWorker::Inspect(InspectJob {
+            id: 4,
+            files: vec![InspectFile {
+                path: "m.csv".into(),
+                layout: None,
+            }],
+        });
+        assert_eq!(
+            serde_json::to_string(&first).unwrap(),
+            r#"{"inspect":{"id":4,"files":[{"path":"m.csv"}]}}"#
+        );
+    }
+
+    #[test]
+    fn every_answer_of_the_worker_round_trips() {
+        let answers = [
+            FromWorker::Ready,
+            FromWorker::Import(ImportEvent::Progress(Progress {
+                job: 1,
+                bytes_done: 1,
+                bytes_total: 2,
+                files_done: 0,
+                files_total: 1,
+                file: "a".into(),
+            })),
+            FromWorker::Import(ImportEvent::Done {
+                job: 1,
+                report: ImportReport::default(),
+                run_ids: Some(vec!["csv:a".into()]),
+                settings: None,
+                timings: ImportTimings::default(),
+            }),
+            FromWorker::Import(ImportEvent::Failed {
+                job: 0,
+                message: "malformed request".into(),
+            }),
+            FromWorker::Export(ExportEvent::Done {
+                job: 2,
+                runs: 1,
+                bytes: 5,
+            }),
+            FromWorker::Inspected(Inspected {
+                job: 3,
+                tables: vec![InspectedTable {
+                    path: "logs/a.csv".into(),
+                    layout: layout(),
+                    preview: TablePreview {
+                        headers: vec!["step".into(), "loss".into()],
+                        rows: vec![vec!["0".into(), "1,5".into()]],
+                    },
+                }],
+            }),
+        ];
+        for answer in answers {
+            assert_eq!(round_trip(&answer), answer);
+        }
+        assert_eq!(
+            serde_json::to_string(&FromWorker::Ready).unwrap(),
+            r#""ready""#
+        );
+    }
+
+    #[test]
+    fn the_page_asks_about_delimited_tables_only() {
+        for path in ["logs/m.csv", "a/B.TSV", "notes.txt"] {
+            assert!(may_preview(path), "{path}");
+        }
+        for path in ["h.jsonl", "events.out.tfevents.1.h", "mlflow.db", "csv"] {
+            assert!(!may_preview(path), "{path}");
         }
     }
 }
