@@ -144,8 +144,9 @@ fn posted_file<V: PostedValue>(
         .ok_or(PostedFileError::NoPath(index))?;
     let content = match entry.field("bytes").filter(PostedValue::is_binary) {
         Some(bytes) => {
+            let at = binary.len();
             binary.push(bytes);
-            PostedContent::Bytes(binary.len() - 1)
+            PostedContent::Bytes(at)
         }
         None => match (string("base64"), string("text")) {
             (Some(b64), _) => PostedContent::Base64(b64),
