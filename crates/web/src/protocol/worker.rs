@@ -133,7 +133,7 @@ pub struct ExportJob {
 
 /// What the worker says about an export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ExportEvent {
     Progress {
         job: u32,
