@@ -1,6 +1,8 @@
 //! The import worker: reads files off the main thread, builds runs with core's readers,
 //! and stores them in one IndexedDB transaction. The page only hears progress and the
-//! final report, so it stays responsive however large the logdir is.
+//! final report, so it stays responsive however large the logdir is. The same worker
+//! answers the page's exports ([`crate::export`]) and the import preview's questions
+//! ([`crate::inspect`]).
 
 use std::io::{Cursor, Read};
 
