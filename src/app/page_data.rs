@@ -2,9 +2,9 @@
 //! files posted by the embedding page (`browser::messages`). Rendered once the store is
 //! open and the stored runs are loaded.
 
-use std::collections::BTreeMap;
-
 use yew::prelude::*;
+
+use runlens_web::protocol::{HostReply, TableLayouts};
 
 use crate::browser::messages::{self, Request};
 use crate::browser::page::mode;
@@ -32,7 +32,7 @@ pub fn page_data() -> Html {
         if let Some(payload) = mode().payload.clone() {
             if runs == 0 && !payload.files.is_empty() {
                 match payload_files(&payload) {
-                    Ok(files) => start.emit(ImportRequest::Files(files, BTreeMap::new())),
+                    Ok(files) => start.emit(ImportRequest::Files(files, TableLayouts::new())),
                     Err(e) => import.dispatch(ImportAction::Failed(e.into())),
                 }
             }
@@ -49,13 +49,7 @@ pub fn page_data() -> Html {
                     state,
                 } => {
                     if import.active.is_some() {
-                        return messages::reply(
-                            "runlens:error",
-                            &[(
-                                "message",
-                                "an import is running: wait for runlens:done".into(),
-                            )],
-                        );
+                        return messages::reply(&HostReply::busy());
                     }
                     if let Some(state) = state {
                         apply_hash(&reducers, &state);
@@ -63,22 +57,19 @@ pub fn page_data() -> Html {
                     wasm_bindgen_futures::spawn_local(async move {
                         if replace {
                             if let Err(e) = service.clear().await {
-                                return messages::reply(
-                                    "runlens:error",
-                                    &[("message", e.to_string().into())],
-                                );
+                                return messages::reply(&HostReply::error(e.to_string()));
                             }
                         }
-                        start.emit(ImportRequest::Files(files, BTreeMap::new()));
+                        start.emit(ImportRequest::Files(files, TableLayouts::new()));
                     });
                 }
-                Request::State(state) => apply_hash(&reducers, &state),
+                Request::State { state } => apply_hash(&reducers, &state),
                 Request::Clear => {
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Err(e) = service.clear().await {
-                            messages::reply("runlens:error", &[("message", e.to_string().into())]);
+                            messages::reply(&HostReply::error(e.to_string()));
                         }
-                        messages::reply("runlens:done", &[("runs", 0.into())]);
+                        messages::reply(&HostReply::cleared());
                     });
                 }
             }

@@ -112,14 +112,3 @@ async fn callback_promise(call: impl FnOnce(&Function, &Function)) -> Result<JsV
     });
     JsFuture::from(promise).await.map_err(|e| js_message(&e))
 }
-
-/// The first `len` bytes of a file (fewer if it is shorter; none if the browser refuses).
-pub async fn read_head(file: &File, len: usize) -> Vec<u8> {
-    let Ok(slice) = file.slice_with_f64_and_f64(0.0, len as f64) else {
-        return Vec::new();
-    };
-    match JsFuture::from(slice.array_buffer()).await {
-        Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-        Err(_) => Vec::new(),
-    }
-}

@@ -1,19 +1,22 @@
-//! The page's side of the import worker: starts it on first use, sends jobs, hands events back.
+//! The page's side of the import worker: starts it on first use, sends it requests (imports,
+//! exports, the table preview's inspections) and routes its answers: import events to the
+//! one callback the service gave, export and inspection answers to whoever asked, by job id.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 use yew::Callback;
 
-use runlens_core::formats::tables::TableLayout;
 use runlens_web::js_message;
+use runlens_web::protocol::envelope::{Envelope, EnvelopeError};
 use runlens_web::protocol::{
-    ExportEvent, ExportJob, ImportJob, JobFile, WorkerEvent, EXPORT_FILE_KEY, EXPORT_KEY,
+    ExportEvent, ExportJob, FromWorker, ImportEvent, ImportJob, InspectFile, InspectJob, Inspected,
+    InspectedTable, JobFile, TableLayout, TableLayouts, ToWorker,
 };
 
 use super::files::PickedFile;
@@ -38,7 +41,7 @@ pub enum WorkerError {
     #[error("could not reach the import worker: {0}")]
     Unreachable(String),
     #[error("{0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(#[from] EnvelopeError),
     /// The worker's own message (e.g. "nothing was saved: …").
     #[error("{0}")]
     Failed(String),
@@ -57,57 +60,67 @@ pub enum ExportUpdate {
     Failed(WorkerError),
 }
 
-/// Starts the worker on the first import (so a page that only shows stored runs never
+/// The tables to preview, or why the worker could not be asked.
+pub type Inspection = Result<Vec<InspectedTable>, WorkerError>;
+
+/// Starts the worker on the first request (so a page that only shows stored runs never
 /// downloads the worker's wasm, which carries every reader and SQLite).
 pub struct Importer {
     /// The IndexedDB database jobs read and write (this page mode's).
     db: String,
-    on_event: Callback<WorkerEvent>,
+    on_event: Callback<ImportEvent>,
     link: RefCell<Option<Rc<Link>>>,
-    next_job: RefCell<u32>,
+    next_job: Cell<u32>,
 }
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
-/// The worker and the jobs sent before it said [`WorkerEvent::Ready`] (a worker drops
+/// Who waits for a request's answer.
+enum Waiting {
+    Export(Callback<ExportUpdate>),
+    Inspect(Callback<Inspection>),
+}
+
+/// The worker and the requests sent before it said [`FromWorker::Ready`] (a worker drops
 /// messages that arrive while its wasm is still loading).
 struct Link {
     worker: Worker,
     ready: Cell<bool>,
-    queued: RefCell<Vec<Object>>,
+    queued: RefCell<Vec<JsValue>>,
     onmessage: RefCell<Option<MessageHandler>>,
-    /// Exports in progress, by job id.
-    exports: RefCell<BTreeMap<u32, Callback<ExportUpdate>>>,
+    /// Exports and inspections in progress, by job id.
+    waiting: RefCell<BTreeMap<u32, Waiting>>,
 }
 
 impl Link {
-    fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Self>, WorkerError> {
+    fn start(on_event: Callback<ImportEvent>) -> Result<Rc<Self>, WorkerError> {
         let worker = Worker::new(&worker_url()).map_err(|e| WorkerError::Start(js_message(&e)))?;
         let link = Rc::new(Link {
             worker,
             ready: Cell::new(false),
             queued: RefCell::default(),
             onmessage: RefCell::default(),
-            exports: RefCell::default(),
+            waiting: RefCell::default(),
         });
         // A weak reference: the closure lives in the link, and must not keep it alive.
         let weak = Rc::downgrade(&link);
         let onmessage = MessageHandler::new(move |event: MessageEvent| {
-            let Some(text) = event.data().as_string() else {
-                // Not an import event: an export's `{"export": …, "file"?: Blob}`.
-                if let Some(link) = weak.upgrade() {
-                    link.on_export_message(&event.data());
+            let decoded = Envelope::from_js(&event.data())
+                .and_then(|envelope| Ok((envelope.decode::<FromWorker>()?, envelope.transfer)));
+            let (message, transfer) = match decoded {
+                Ok(decoded) => decoded,
+                Err(e) => {
+                    return web_sys::console::error_1(&format!("bad worker message: {e}").into())
                 }
+            };
+            let Some(link) = weak.upgrade() else {
                 return;
             };
-            match serde_json::from_str::<WorkerEvent>(&text) {
-                Ok(WorkerEvent::Ready) => {
-                    if let Some(link) = weak.upgrade() {
-                        link.set_ready();
-                    }
-                }
-                Ok(e) => on_event.emit(e),
-                Err(e) => web_sys::console::error_1(&format!("bad worker message: {e}").into()),
+            match message {
+                FromWorker::Ready => link.set_ready(),
+                FromWorker::Import(event) => on_event.emit(event),
+                FromWorker::Export(event) => link.on_export(event, &transfer),
+                FromWorker::Inspected(answer) => link.on_inspected(answer),
             }
         });
         link.worker
@@ -116,25 +129,34 @@ impl Link {
         Ok(link)
     }
 
-    fn send(&self, msg: Object) -> Result<(), WorkerError> {
+    fn send(&self, message: &ToWorker, transfer: Array) -> Result<(), WorkerError> {
+        let value = Envelope::encode(message, transfer)?.to_js();
         if !self.ready.get() {
-            self.queued.borrow_mut().push(msg);
+            self.queued.borrow_mut().push(value);
             return Ok(());
         }
         self.worker
-            .post_message(&msg)
+            .post_message(&value)
             .map_err(|e| WorkerError::Unreachable(js_message(&e)))
     }
 
-    /// Hands an export message to the export's starter (and forgets a finished export).
-    fn on_export_message(&self, data: &JsValue) {
-        let text = Reflect::get(data, &EXPORT_KEY.into())
-            .ok()
-            .and_then(|v| v.as_string());
-        let event = match text.as_deref().map(serde_json::from_str::<ExportEvent>) {
-            Some(Ok(event)) => event,
-            _ => return web_sys::console::error_1(&"bad worker message".into()),
-        };
+    /// Sends a request whose answer goes to `waiting` (forgotten if it cannot be sent).
+    fn ask(
+        &self,
+        job: u32,
+        message: &ToWorker,
+        transfer: Array,
+        waiting: Waiting,
+    ) -> Result<(), WorkerError> {
+        self.waiting.borrow_mut().insert(job, waiting);
+        self.send(message, transfer).inspect_err(|_| {
+            self.waiting.borrow_mut().remove(&job);
+        })
+    }
+
+    /// Hands an export event to the export's starter (and forgets a finished export).
+    /// A finished export's file is the one object beside the event.
+    fn on_export(&self, event: ExportEvent, transfer: &Array) {
         let job = event.job();
         let update = match event {
             ExportEvent::Progress {
@@ -145,30 +167,40 @@ impl Link {
                 done: runs_done,
                 total: runs_total,
             },
-            ExportEvent::Done { .. } => match Reflect::get(data, &EXPORT_FILE_KEY.into())
-                .ok()
-                .and_then(|v| v.dyn_into::<web_sys::Blob>().ok())
-            {
-                Some(file) => ExportUpdate::Done(file),
-                None => ExportUpdate::Failed(WorkerError::NoFile),
+            ExportEvent::Done { .. } => match transfer.get(0).dyn_into::<web_sys::Blob>() {
+                Ok(file) => ExportUpdate::Done(file),
+                Err(_) => ExportUpdate::Failed(WorkerError::NoFile),
             },
             ExportEvent::Failed { message, .. } => {
                 ExportUpdate::Failed(WorkerError::Failed(message))
             }
         };
-        let callback = match update {
-            ExportUpdate::Progress { .. } => self.exports.borrow().get(&job).cloned(),
-            _ => self.exports.borrow_mut().remove(&job),
+        let waiting = match update {
+            ExportUpdate::Progress { .. } => match self.waiting.borrow().get(&job) {
+                Some(Waiting::Export(callback)) => Some(callback.clone()),
+                _ => None,
+            },
+            _ => match self.waiting.borrow_mut().remove(&job) {
+                Some(Waiting::Export(callback)) => Some(callback),
+                _ => None,
+            },
         };
-        if let Some(callback) = callback {
+        if let Some(callback) = waiting {
             callback.emit(update);
+        }
+    }
+
+    fn on_inspected(&self, answer: Inspected) {
+        let waiting = self.waiting.borrow_mut().remove(&answer.job);
+        if let Some(Waiting::Inspect(callback)) = waiting {
+            callback.emit(Ok(answer.tables));
         }
     }
 
     fn set_ready(&self) {
         self.ready.set(true);
-        for msg in self.queued.take() {
-            if let Err(e) = self.worker.post_message(&msg) {
+        for value in self.queued.take() {
+            if let Err(e) = self.worker.post_message(&value) {
                 web_sys::console::error_1(&e);
             }
         }
@@ -182,12 +214,12 @@ impl Drop for Link {
 }
 
 impl Importer {
-    pub fn new(db: String, on_event: Callback<WorkerEvent>) -> Rc<Self> {
+    pub fn new(db: String, on_event: Callback<ImportEvent>) -> Rc<Self> {
         Rc::new(Importer {
             db,
             on_event,
             link: RefCell::default(),
-            next_job: RefCell::new(1),
+            next_job: Cell::new(1),
         })
     }
 
@@ -201,9 +233,8 @@ impl Importer {
     }
 
     fn job_id(&self) -> u32 {
-        let mut n = self.next_job.borrow_mut();
-        let id = *n;
-        *n += 1;
+        let id = self.next_job.get();
+        self.next_job.set(id + 1);
         id
     }
 
@@ -212,7 +243,7 @@ impl Importer {
     pub fn import_files(
         &self,
         picked: Vec<PickedFile>,
-        table_layouts: BTreeMap<String, TableLayout>,
+        table_layouts: TableLayouts,
     ) -> Result<(u32, u64), WorkerError> {
         let files = Array::new();
         let mut job_files = Vec::with_capacity(picked.len());
@@ -224,7 +255,7 @@ impl Importer {
             });
             files.push(&p.file);
         }
-        self.send(job_files, files, table_layouts)
+        self.import(job_files, files, table_layouts)
     }
 
     /// Starts importing files the worker fetches by URL (the demo workspace).
@@ -241,7 +272,7 @@ impl Importer {
                 }
             })
             .collect();
-        self.send(job_files, files, BTreeMap::new())
+        self.import(job_files, files, TableLayouts::new())
     }
 
     /// Starts exporting the stored workspace in the worker (a workspace file, core's
@@ -260,21 +291,50 @@ impl Importer {
             db: self.db.clone(),
             runs,
         };
-        let text = serde_json::to_string(&job)?;
-        let msg = Object::new();
-        Reflect::set(&msg, &EXPORT_KEY.into(), &text.into()).ok();
-        let link = self.link()?;
-        link.exports.borrow_mut().insert(job.id, on_update);
-        link.send(msg).inspect_err(|_| {
-            link.exports.borrow_mut().remove(&job.id);
-        })
+        let id = job.id;
+        self.link()?.ask(
+            id,
+            &ToWorker::Export(job),
+            Array::new(),
+            Waiting::Export(on_update),
+        )
     }
 
-    fn send(
+    /// Asks the worker which of these files the table preview is for and how they read
+    /// (with a layout: read that previewed table again with its delimiter and header).
+    /// `on_done` hears the tables to preview, in order, or why the worker could not be
+    /// asked.
+    pub fn inspect(
+        &self,
+        files: Vec<(&PickedFile, Option<TableLayout>)>,
+        on_done: Callback<Inspection>,
+    ) {
+        let transfer = Array::new();
+        let files = files
+            .into_iter()
+            .map(|(picked, layout)| {
+                transfer.push(&picked.file);
+                InspectFile {
+                    path: picked.path.clone(),
+                    layout,
+                }
+            })
+            .collect();
+        let id = self.job_id();
+        let request = ToWorker::Inspect(InspectJob { id, files });
+        let asked = self
+            .link()
+            .and_then(|link| link.ask(id, &request, transfer, Waiting::Inspect(on_done.clone())));
+        if let Err(e) = asked {
+            on_done.emit(Err(e));
+        }
+    }
+
+    fn import(
         &self,
         job_files: Vec<JobFile>,
         files: Array,
-        table_layouts: BTreeMap<String, TableLayout>,
+        table_layouts: TableLayouts,
     ) -> Result<(u32, u64), WorkerError> {
         let total = job_files.iter().map(|f| f.size).sum();
         let job = ImportJob {
@@ -283,11 +343,8 @@ impl Importer {
             table_layouts,
             db: self.db.clone(),
         };
-        let text = serde_json::to_string(&job)?;
-        let msg = Object::new();
-        Reflect::set(&msg, &"job".into(), &text.into()).ok();
-        Reflect::set(&msg, &"files".into(), &files).ok();
-        self.link()?.send(msg)?;
-        Ok((job.id, total))
+        let id = job.id;
+        self.link()?.send(&ToWorker::Import(job), files)?;
+        Ok((id, total))
     }
 }

@@ -7,9 +7,9 @@
 //! snapshot exports snapshots too: its loader kept its own template in
 //! `window.__runlensTemplate`.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use runlens_web::fetch::{fetch_text, FetchError};
 use runlens_web::js_message;
 
 use super::files::PickedFile;
@@ -50,18 +50,13 @@ async fn template() -> Result<String, SnapshotError> {
     {
         return Ok(kept);
     }
-    let fail = |e: wasm_bindgen::JsValue| SnapshotError::Template(js_message(&e));
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("snapshot.html"))
-        .await
-        .map_err(fail)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(SnapshotError::TemplateHttp(response.status()));
-    }
-    let text = JsFuture::from(response.text().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    Ok(text.as_string().unwrap_or_default())
+    fetch_text("snapshot.html").await.map_err(|e| match e {
+        FetchError::Http { status, .. } => SnapshotError::TemplateHttp(status),
+        FetchError::Network { message, .. } | FetchError::Body { message, .. } => {
+            SnapshotError::Template(message)
+        }
+        FetchError::NoScope { .. } => SnapshotError::NoWindow,
+    })
 }
 
 /// JSON that cannot end the `<script>` element it sits in.

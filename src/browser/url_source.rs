@@ -7,10 +7,8 @@
 //! been dropped.
 
 use serde::Deserialize;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use runlens_web::js_message;
+use runlens_web::fetch::{fetch_text, FetchError};
 
 /// The demo workspace's manifest, relative to the page (works under any sub-path).
 pub const DEMO_MANIFEST: &str = "demo/manifest.json";
@@ -18,18 +16,10 @@ pub const DEMO_MANIFEST: &str = "demo/manifest.json";
 /// Why the URLs to import could not be listed.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("no window")]
-    NoWindow,
     #[error("not a valid URL: {0}")]
     InvalidUrl(String),
-    #[error("could not fetch {url}: {message}")]
-    Fetch { url: String, message: String },
-    #[error("could not fetch {url}: HTTP {status} {status_text}")]
-    Http {
-        url: String,
-        status: u16,
-        status_text: String,
-    },
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
 }
 
 #[derive(Deserialize)]
@@ -126,24 +116,6 @@ fn reader_path(url: &str) -> String {
 /// `Ok(None)` when the JSON is not a manifest (e.g. a TensorBoard JSON download): the
 /// caller imports it as a file.
 async fn fetch_manifest(url: &str) -> Result<Option<Manifest>, SourceError> {
-    let window = web_sys::window().ok_or(SourceError::NoWindow)?;
-    let fail = |e: wasm_bindgen::JsValue| SourceError::Fetch {
-        url: url.to_owned(),
-        message: js_message(&e),
-    };
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(fail)?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(SourceError::Http {
-            url: url.to_owned(),
-            status: response.status(),
-            status_text: response.status_text(),
-        });
-    }
-    let text = JsFuture::from(response.text().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    Ok(serde_json::from_str::<Manifest>(&text.as_string().unwrap_or_default()).ok())
+    let text = fetch_text(url).await?;
+    Ok(serde_json::from_str::<Manifest>(&text).ok())
 }

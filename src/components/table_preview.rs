@@ -2,16 +2,12 @@
 //! with the role runlens guessed for every column (step, wall time, run, metric name,
 //! value, metric, param, ignored) and can correct them, the delimiter and the header.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use runlens_core::formats::tables::{preview, sniff_as, ColumnRole, TableLayout, PREVIEW_ROWS};
+use runlens_core::import::{ColumnRole, TableLayouts};
 
 use crate::hooks::prepare_import::use_pending_tables;
-use crate::state::pending::TableChoice;
 
 const DELIMITERS: [(u8, &str); 4] = [
     (b',', "comma"),
@@ -37,24 +33,10 @@ fn role_options(name: &str) -> [ColumnRole; 8] {
 #[function_component(TablePreviewDialog)]
 pub fn table_preview_dialog() -> Html {
     let tables = use_pending_tables();
-    let choices = use_state(Vec::<TableChoice>::new);
-    {
-        let (choices, pending) = (choices.clone(), tables.pending.clone());
-        use_effect_with(
-            pending.as_ref().map(|p| Rc::as_ptr(p) as usize),
-            move |_| {
-                choices.set(
-                    pending
-                        .as_ref()
-                        .map(|p| p.tables.clone())
-                        .unwrap_or_default(),
-                );
-            },
-        );
-    }
     let Some(current) = tables.pending.clone() else {
         return html! {};
     };
+    let choices = &tables.choices.tables;
     if choices.is_empty() {
         return html! {};
     }
@@ -67,14 +49,11 @@ pub fn table_preview_dialog() -> Html {
 
     let on_cancel = tables.cancel.reform(|_: MouseEvent| ());
     let on_import = {
-        let (choices, confirm) = (choices.clone(), tables.confirm.clone());
-        Callback::from(move |_: MouseEvent| {
-            let layouts: BTreeMap<String, TableLayout> = choices
-                .iter()
-                .map(|c| (c.path.clone(), c.layout.clone()))
-                .collect();
-            confirm.emit(layouts);
-        })
+        let layouts: TableLayouts = choices
+            .iter()
+            .map(|c| (c.path.clone(), c.layout.clone()))
+            .collect();
+        tables.confirm.reform(move |_: MouseEvent| layouts.clone())
     };
 
     html! {
@@ -83,24 +62,19 @@ pub fn table_preview_dialog() -> Html {
                 <h2 id="preview-title">{ "Check how these tables are read" }</h2>
                 <p class="hint">{ "runlens guessed each column's role from its name and values. Correct any that are wrong, then import." }</p>
                 { for choices.iter().enumerate().map(|(index, choice)| {
-                    let head = choice.head.clone();
                     let on_delimiter = {
-                        let head = head.clone();
                         let has_header = choice.layout.has_header;
-                        let choices = choices.clone();
-                        Callback::from(move |e: Event| {
+                        tables.reread.reform(move |e: Event| {
                             let select: HtmlSelectElement = e.target_unchecked_into();
                             let delimiter = select.value().parse::<u8>().unwrap_or(b',');
-                            resniff(&choices, index, &head, delimiter, has_header);
+                            (index, delimiter, has_header)
                         })
                     };
                     let on_header = {
-                        let head = head.clone();
                         let delimiter = choice.layout.delimiter;
-                        let choices = choices.clone();
-                        Callback::from(move |e: Event| {
+                        tables.reread.reform(move |e: Event| {
                             let input: HtmlInputElement = e.target_unchecked_into();
-                            resniff(&choices, index, &head, delimiter, input.checked());
+                            (index, delimiter, input.checked())
                         })
                     };
                     html! {
@@ -128,16 +102,12 @@ pub fn table_preview_dialog() -> Html {
                                             let name = name.clone();
                                             let onchange = {
                                                 let name = name.clone();
-                                                let choices = choices.clone();
+                                                let set_role = tables.set_role.clone();
                                                 Callback::from(move |e: Event| {
                                                     let select: HtmlSelectElement = e.target_unchecked_into();
                                                     let Ok(k) = select.value().parse::<usize>() else { return };
                                                     let Some(role) = role_options(&name).get(k).cloned() else { return };
-                                                    let mut next = (*choices).clone();
-                                                    if let Some(slot) = next.get_mut(index).and_then(|c| c.layout.columns.get_mut(col)) {
-                                                        *slot = role;
-                                                    }
-                                                    choices.set(next);
+                                                    set_role.emit((index, col, role));
                                                 })
                                             };
                                             html! {
@@ -171,29 +141,4 @@ pub fn table_preview_dialog() -> Html {
             </section>
         </div>
     }
-}
-
-/// Re-guesses a table's roles after the user changed its delimiter or header setting.
-fn resniff(
-    choices: &UseStateHandle<Vec<TableChoice>>,
-    index: usize,
-    head: &[u8],
-    delimiter: u8,
-    has_header: bool,
-) {
-    let mut next = (**choices).clone();
-    if let Some(c) = next.get_mut(index) {
-        match sniff_as(head, delimiter, Some(has_header)) {
-            Ok(layout) => {
-                c.preview = preview(head, &layout, PREVIEW_ROWS);
-                c.layout = layout;
-            }
-            Err(_) => {
-                c.layout.delimiter = delimiter;
-                c.layout.has_header = has_header;
-                c.preview = preview(head, &c.layout, PREVIEW_ROWS);
-            }
-        }
-    }
-    choices.set(next);
 }

@@ -1,23 +1,25 @@
 //! Files the user picked or dropped, on their way to an import: plain tables (CSV / TSV)
 //! are held for the preview dialog first; everything else imports at once.
 //!
-//! The page reads the head of every `.csv/.tsv/.txt` and asks core's table reader whether
-//! it claims it (a later protocol step moves this into the worker).
+//! The page reads no file here: it asks the import worker which of the delimited tables
+//! (by extension) the registry gives to the table reader, and how they read; the dialog's
+//! delimiter and header changes are read again there too.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{DataTransfer, FileList};
 use yew::prelude::*;
 
-use runlens_core::formats::tables::{claims, inspect, TableLayout, SNIFF_BYTES};
+use runlens_web::protocol::worker::may_preview;
+use runlens_web::protocol::{ColumnRole, TableLayout, TableLayouts};
 
 use crate::browser::files::{self, PickedFile, Unreadable};
-use crate::state::pending::{Pending, TableChoice};
+use crate::browser::importer::Inspection;
+use crate::state::pending::{ChoiceAction, Pending, TableChoices};
 use crate::state::ImportAction;
 use crate::workspace::ImportRequest;
 
-use super::contexts::{use_import, use_pending, PendingImport};
+use super::contexts::{use_import, use_pending, use_services, PendingImport};
 use super::start_import::use_start_import;
 
 /// Returns a callback for files the user picked or dropped.
@@ -25,37 +27,28 @@ use super::start_import::use_start_import;
 pub fn use_prepare_import() -> Callback<Vec<PickedFile>> {
     let start = use_start_import();
     let pending = use_pending();
+    let services = use_services();
     Callback::from(move |files: Vec<PickedFile>| {
-        let (start, pending) = (start.clone(), pending.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            let mut tables = Vec::new();
-            for f in &files {
-                let lower = f.path.to_lowercase();
-                if ![".csv", ".tsv", ".txt"]
-                    .iter()
-                    .any(|ext| lower.ends_with(ext))
-                {
-                    continue;
-                }
-                let head = files::read_head(&f.file, SNIFF_BYTES).await;
-                if !claims(&f.path, &head) {
-                    continue;
-                }
-                if let Ok(found) = inspect(&f.path, &head) {
-                    tables.push(TableChoice {
-                        path: f.path.clone(),
-                        head: Rc::new(head),
-                        layout: found.layout,
-                        preview: found.preview,
-                    });
-                }
-            }
-            if tables.is_empty() {
-                start.emit(ImportRequest::Files(files, BTreeMap::new()));
-            } else {
-                pending.set(Some(Rc::new(Pending { files, tables })));
-            }
+        let candidates: Vec<_> = files
+            .iter()
+            .filter(|f| may_preview(&f.path))
+            .map(|f| (f, None))
+            .collect();
+        let service = services.workspace().filter(|_| !candidates.is_empty());
+        let Some(service) = service else {
+            return start.emit(ImportRequest::Files(files, TableLayouts::new()));
+        };
+        let (start, pending, held) = (start.clone(), pending.clone(), files.clone());
+        let on_answer = Callback::from(move |answer: Inspection| match answer {
+            Ok(tables) if !tables.is_empty() => pending.set(Some(Rc::new(Pending {
+                files: held.clone(),
+                tables,
+            }))),
+            // No table to preview, or the worker could not look: import as they are (the
+            // import then names a worker that cannot start).
+            _ => start.emit(ImportRequest::Files(held.clone(), TableLayouts::new())),
         });
+        service.inspect_tables(candidates, on_answer);
     })
 }
 
@@ -93,11 +86,17 @@ pub fn use_import_drop() -> Callback<DataTransfer> {
     })
 }
 
-/// The table preview's import: what waits, and its two ways out.
+/// The table preview's import: what waits, the user's corrections, and its two ways out.
 pub struct PendingTables {
     pub pending: Option<Rc<PendingImport>>,
+    /// The held tables as the user edits them (reset for each new pending import).
+    pub choices: UseReducerHandle<TableChoices>,
+    /// Gives column `.1` of table `.0` the role `.2`.
+    pub set_role: Callback<(usize, usize, ColumnRole)>,
+    /// Reads table `.0` again (in the worker) with delimiter `.1` and header flag `.2`.
+    pub reread: Callback<(usize, u8, bool)>,
     /// Imports the held files with these layouts (by path).
-    pub confirm: Callback<BTreeMap<String, TableLayout>>,
+    pub confirm: Callback<TableLayouts>,
     pub cancel: Callback<()>,
 }
 
@@ -105,9 +104,55 @@ pub struct PendingTables {
 pub fn use_pending_tables() -> PendingTables {
     let pending = use_pending();
     let start = use_start_import();
+    let services = use_services();
+    let choices = use_reducer(TableChoices::default);
+    {
+        let (choices, held) = (choices.dispatcher(), (*pending).clone());
+        use_effect_with(held.as_ref().map(|p| Rc::as_ptr(p) as usize), move |_| {
+            let tables = held.as_ref().map(|p| p.tables.clone()).unwrap_or_default();
+            choices.dispatch(ChoiceAction::Reset(tables));
+        });
+    }
+    let set_role = {
+        let choices = choices.dispatcher();
+        Callback::from(move |(table, column, role): (usize, usize, ColumnRole)| {
+            choices.dispatch(ChoiceAction::SetRole {
+                table,
+                column,
+                role,
+            })
+        })
+    };
+    let reread = {
+        let (pending, choices) = (pending.clone(), choices.clone());
+        Callback::from(move |(index, delimiter, has_header): (usize, u8, bool)| {
+            let (Some(held), Some(service)) = ((*pending).clone(), services.workspace()) else {
+                return;
+            };
+            let Some(choice) = choices.tables.get(index) else {
+                return;
+            };
+            let Some(file) = held.files.iter().find(|f| f.path == choice.path) else {
+                return;
+            };
+            let layout = TableLayout {
+                delimiter,
+                has_header,
+                ..choice.layout.clone()
+            };
+            let dispatcher = choices.dispatcher();
+            // A worker that cannot answer leaves the table as it was.
+            let on_answer = Callback::from(move |answer: Inspection| {
+                for table in answer.unwrap_or_default() {
+                    dispatcher.dispatch(ChoiceAction::Reread(table));
+                }
+            });
+            service.inspect_tables(vec![(file, Some(layout))], on_answer);
+        })
+    };
     let confirm = {
         let pending = pending.clone();
-        Callback::from(move |layouts: BTreeMap<String, TableLayout>| {
+        Callback::from(move |layouts: TableLayouts| {
             let Some(current) = (*pending).clone() else {
                 return;
             };
@@ -121,6 +166,9 @@ pub fn use_pending_tables() -> PendingTables {
     };
     PendingTables {
         pending: (*pending).clone(),
+        choices,
+        set_role,
+        reread,
         confirm,
         cancel,
     }

@@ -7,25 +7,9 @@ use runlens_core::report::ImportReport;
 use super::failure::Failure;
 use super::reducer::Reducer;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    pub job: u32,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    pub files_done: u32,
-    pub files_total: u32,
-    pub file: String,
-}
-
-/// Where an import's time went in the worker, in milliseconds: the worker's
-/// `runlens_web::protocol::ImportTimings`, which state does not name (it depends on core
-/// only). `waiting` is time spent waiting for the browser to hand over file bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct ImportTimings {
-    pub waiting_ms: f64,
-    pub parsing_ms: f64,
-    pub saving_ms: f64,
-}
+/// The import's progress and the worker's timings are the protocol's own values, as the
+/// worker posts them (and the host hears the progress).
+pub use runlens_web::protocol::{ImportTimings, Progress};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

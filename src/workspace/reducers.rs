@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::{Reducible, UseReducerDispatcher};
 
+use crate::state::pending::TableChoices;
 use crate::state::{Apply, ImportState, PrefsState, Reducer, Settings, ViewState, WorkspaceState};
 
 macro_rules! reducible {
@@ -19,7 +20,13 @@ macro_rules! reducible {
     )*};
 }
 
-reducible!(WorkspaceState, ImportState, ViewState, PrefsState);
+reducible!(
+    WorkspaceState,
+    ImportState,
+    ViewState,
+    PrefsState,
+    TableChoices
+);
 
 /// Where actions go, for code that is not a component (the service, the settings inputs).
 #[derive(Clone, PartialEq)]

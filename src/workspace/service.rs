@@ -4,22 +4,19 @@
 //! progress and outcome, a workspace file's settings) and keeps the series cache true, so
 //! no component reloads by hand.
 
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use yew::Callback;
 
-use runlens_core::formats::tables::TableLayout;
 use runlens_core::model::Series;
-use runlens_web::protocol::{self, WorkerEvent};
+use runlens_web::protocol::{ImportEvent, TableLayout, TableLayouts};
 use runlens_web::storage::{StorageError, Store};
 
 use crate::browser::files::PickedFile;
-use crate::browser::importer::{ExportUpdate, Importer, WorkerError};
+use crate::browser::importer::{ExportUpdate, Importer, Inspection, WorkerError};
 use crate::browser::messages;
 use crate::browser::snapshot::SnapshotError;
 use crate::browser::url_source::{self, DEMO_MANIFEST};
-use crate::state::import::{ImportTimings, Progress};
 use crate::state::settings::{note_ignored, SettingsError};
 use crate::state::{Apply, ImportAction, PrefsAction, Settings, WorkspaceAction};
 
@@ -29,7 +26,7 @@ use super::series_cache::SeriesCache;
 /// What the user asked to import.
 pub enum ImportRequest {
     /// Picked or dropped files, with the table layouts the user confirmed by path.
-    Files(Vec<PickedFile>, BTreeMap<String, TableLayout>),
+    Files(Vec<PickedFile>, TableLayouts),
     /// URLs of files or of JSON manifests listing files (`?src=`).
     Urls(Vec<String>),
     /// The demo workspace.
@@ -146,6 +143,16 @@ impl WorkspaceService {
         });
     }
 
+    /// Asks the worker which of these files the table preview is for, and how they read
+    /// (with a layout: a previewed table read again with its delimiter and header).
+    pub fn inspect_tables(
+        &self,
+        files: Vec<(&PickedFile, Option<TableLayout>)>,
+        on_done: Callback<Inspection>,
+    ) {
+        self.importer.inspect(files, on_done);
+    }
+
     /// Starts exporting a workspace file with `settings` (of `runs` only, or every run) in
     /// the worker; `on_update` hears the progress and, last, the file or the failure.
     pub fn export(
@@ -179,26 +186,12 @@ impl WorkspaceService {
     /// Routes a worker event: to the embedding host, then to the reducers. A finished
     /// import applies a workspace file's settings before its runs load, drops the cached
     /// series of the runs it stored, and reloads.
-    fn on_worker_event(self: &Rc<Self>, event: WorkerEvent) {
+    fn on_worker_event(self: &Rc<Self>, event: ImportEvent) {
         messages::forward(&event);
         let import = &self.reducers.import;
         match event {
-            WorkerEvent::Progress {
-                job,
-                bytes_done,
-                bytes_total,
-                files_done,
-                files_total,
-                file,
-            } => import.dispatch(ImportAction::Progress(Progress {
-                job,
-                bytes_done,
-                bytes_total,
-                files_done,
-                files_total,
-                file,
-            })),
-            WorkerEvent::Done {
+            ImportEvent::Progress(progress) => import.dispatch(ImportAction::Progress(progress)),
+            ImportEvent::Done {
                 mut report,
                 run_ids,
                 settings,
@@ -210,26 +203,16 @@ impl WorkspaceService {
                     self.reducers.apply(settings, Apply::Merge);
                     note_ignored(&mut report, ignored);
                 }
-                import.dispatch(ImportAction::Done(report, timings_of(timings)));
+                import.dispatch(ImportAction::Done(report, timings));
                 match run_ids {
                     Some(ids) => self.series.evict_runs(&ids),
                     None => self.series.clear(),
                 }
                 self.reload();
             }
-            // Handled by the importer itself.
-            WorkerEvent::Ready => {}
-            WorkerEvent::Failed { message, .. } => {
+            ImportEvent::Failed { message, .. } => {
                 import.dispatch(ImportAction::Failed(WorkerError::Failed(message).into()))
             }
         }
-    }
-}
-
-fn timings_of(t: protocol::ImportTimings) -> ImportTimings {
-    ImportTimings {
-        waiting_ms: t.waiting_ms,
-        parsing_ms: t.parsing_ms,
-        saving_ms: t.saving_ms,
     }
 }

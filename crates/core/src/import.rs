@@ -13,13 +13,23 @@ use std::io::Read;
 
 use crate::formats::dvc::DvcReader;
 use crate::formats::mlflow;
-use crate::formats::tables::{TableLayout, TableReader};
+use crate::formats::tables::{self, TableReader};
 use crate::formats::tensorboard::{TensorBoardDownloadReader, TensorBoardReader};
 use crate::formats::wandb::WandbReader;
 use crate::formats::workspace::WorkspaceReader;
 use crate::formats::MatrixFilesReader;
 use crate::report::FileReport;
-use crate::source::{FileInfo, ImportOutput, SourceReader, HEAD_LEN};
+use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader, HEAD_LEN};
+
+/// The generic table reader's layout types, for the import preview and the page ⇄ worker
+/// protocol: named here, the driver, so that neither depends on one reader's module.
+pub use crate::formats::tables::{
+    is_delimited_path, ColumnRole, TableInspection, TableLayout, TablePreview, SNIFF_BYTES,
+};
+
+/// Table layouts the user confirmed or corrected in the import preview, by dropped path;
+/// the tables not listed are read with the layout sniffed from their head.
+pub type TableLayouts = BTreeMap<String, TableLayout>;
 
 /// The readers of every supported source, most specific first.
 pub struct Registry {
@@ -40,7 +50,7 @@ impl Registry {
     /// store comes last: its artifact-only runs (an `mlartifacts/` folder dropped with an
     /// `mlflow.db`) fill in runs the database already built.
     pub fn standard() -> Self {
-        Self::standard_with_table_layouts(BTreeMap::new())
+        Self::standard_with_table_layouts(TableLayouts::new())
     }
 
     /// [`Registry::standard`], with user-corrected layouts (by dropped path) for the
@@ -50,7 +60,7 @@ impl Registry {
     /// tracker-specific readers; then confusion-matrix files dropped on their own; the
     /// generic table reader last, as the fallback for CSV / TSV / JSON Lines nobody else
     /// claimed.
-    pub fn standard_with_table_layouts(layouts: BTreeMap<String, TableLayout>) -> Self {
+    pub fn standard_with_table_layouts(layouts: TableLayouts) -> Self {
         let mut readers: Vec<Box<dyn SourceReader>> = vec![
             Box::new(WorkspaceReader::default()),
             Box::new(mlflow::CsvExportReader::default()),
@@ -81,6 +91,22 @@ impl Registry {
     pub fn claim(&self, path: &str, head: &[u8]) -> Option<usize> {
         let head = head.get(..HEAD_LEN).unwrap_or(head);
         self.readers.iter().position(|r| r.claims(path, head))
+    }
+
+    /// The import preview of a file: its guessed layout and first rows, when the generic
+    /// table reader is the one that takes it in this claim order, it is a delimited table
+    /// ([`is_delimited_path`]) and its head sniffs. `None` for a CSV another reader claims
+    /// first (an MLflow run's artifact, a tracker's export, a confusion matrix), which
+    /// imports as that reader reads it whatever a preview would say.
+    ///
+    /// `head`: the file's first [`SNIFF_BYTES`] (or the whole file when shorter); the claim
+    /// looks at its first [`HEAD_LEN`], as the import does.
+    pub fn inspect_table(&self, path: &str, head: &[u8]) -> Option<TableInspection> {
+        let reader = self.claim(path, head).and_then(|i| self.readers.get(i))?;
+        if reader.kind() != ReaderKind::Table || !is_delimited_path(path) {
+            return None;
+        }
+        tables::inspect(path, head).ok()
     }
 
     /// Imports one file: the first reader that claims it (by path and `head`) reads it

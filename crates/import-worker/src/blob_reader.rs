@@ -85,6 +85,18 @@ impl Read for BlobReader {
     }
 }
 
+/// The first `len` bytes of a blob (all of it when shorter), read at once.
+pub fn read_head(blob: &Blob, len: usize) -> io::Result<Vec<u8>> {
+    let end = (len as f64).min(blob.size());
+    let slice = blob
+        .slice_with_f64_and_f64(0.0, end)
+        .map_err(|e| js_io_error("could not slice the file", &e))?;
+    let buffer = FileReaderSync::new()
+        .and_then(|reader| reader.read_as_array_buffer(&slice))
+        .map_err(|e| js_io_error("the browser could not read the file", &e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
 fn js_io_error(context: &str, e: &wasm_bindgen::JsValue) -> io::Error {
     io::Error::other(format!("{context}: {}", runlens_web::js_message(e)))
 }

@@ -3,31 +3,32 @@
 //! run is encoded and its bytes moved into a JS blob part before the next is read, so the
 //! worker holds one run's points at a time. The finished file goes to the page as a `Blob`.
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope};
+use js_sys::{Array, Uint8Array};
+use web_sys::{Blob, BlobPropertyBag};
 
 use runlens_core::formats::workspace::WorkspaceWriter;
-use runlens_web::protocol::{ExportEvent, ExportJob, EXPORT_FILE_KEY, EXPORT_KEY};
+use runlens_web::protocol::{ExportEvent, ExportJob, FromWorker};
 use runlens_web::storage::Store;
 
 pub async fn run_export(job: ExportJob) {
     let id = job.id;
     match export(job).await {
         Ok((blob, runs)) => post(
-            &ExportEvent::Done {
+            ExportEvent::Done {
                 job: id,
                 runs,
                 bytes: blob.size() as u64,
             },
             Some(&blob),
         ),
-        Err(message) => post_failed(id, format!("could not export the workspace: {message}")),
+        Err(message) => post(
+            ExportEvent::Failed {
+                job: id,
+                message: format!("could not export the workspace: {message}"),
+            },
+            None,
+        ),
     }
-}
-
-pub fn post_failed(job: u32, message: String) {
-    post(&ExportEvent::Failed { job, message }, None);
 }
 
 async fn export(job: ExportJob) -> Result<(Blob, u64), String> {
@@ -80,7 +81,7 @@ async fn write(
 
 fn progress(job: u32, runs_done: u64, runs_total: u64) {
     post(
-        &ExportEvent::Progress {
+        ExportEvent::Progress {
             job,
             runs_done,
             runs_total,
@@ -89,18 +90,11 @@ fn progress(job: u32, runs_done: u64, runs_total: u64) {
     );
 }
 
-/// Posts `{"export": <event JSON>, "file"?: Blob}`.
-fn post(event: &ExportEvent, file: Option<&Blob>) {
-    let Ok(text) = serde_json::to_string(event) else {
-        return;
-    };
-    let msg = Object::new();
-    // Reflect::set on a fresh plain object cannot fail.
-    let _ = Reflect::set(&msg, &EXPORT_KEY.into(), &JsValue::from_str(&text));
+/// Posts an export event; the finished file travels beside it, not through wasm memory.
+fn post(event: ExportEvent, file: Option<&Blob>) {
+    let transfer = Array::new();
     if let Some(file) = file {
-        let _ = Reflect::set(&msg, &EXPORT_FILE_KEY.into(), file);
+        transfer.push(file);
     }
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    // A Blob and a string always clone.
-    let _ = scope.post_message(&msg);
+    crate::worker::post(&FromWorker::Export(event), transfer);
 }

@@ -1,14 +1,16 @@
 //! The import worker: reads files off the main thread, builds runs with core's readers,
 //! and stores them in one IndexedDB transaction. The page only hears progress and the
-//! final report, so it stays responsive however large the logdir is.
+//! final report, so it stays responsive however large the logdir is. The same worker
+//! answers the page's exports ([`crate::export`]) and the import preview's questions
+//! ([`crate::inspect`]).
 
 use std::io::{Cursor, Read};
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, Response};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use runlens_core::import::Registry;
 use runlens_core::report::{FileReport, ImportReport};
@@ -16,8 +18,9 @@ use runlens_core::source::{FileInfo, HEAD_LEN};
 
 use crate::blob_reader::BlobReader;
 use runlens_web::js_message;
+use runlens_web::protocol::envelope::{Envelope, EnvelopeError};
 use runlens_web::protocol::{
-    ExportJob, ImportJob, ImportTimings, JobFile, WorkerEvent, EXPORT_KEY,
+    FromWorker, ImportEvent, ImportJob, ImportTimings, JobFile, Progress, ToWorker,
 };
 use runlens_web::storage::Store;
 
@@ -31,50 +34,49 @@ const PROGRESS_EVERY: u64 = 1 << 20;
 /// by [`AHEAD_BYTES`] plus one file and one slice.
 const WHOLE_FILE_MAX: u64 = 32 << 20;
 
-/// Entry point of the worker binary.
+/// Entry point of the worker binary: every request is one [`ToWorker`] in an envelope,
+/// with the `File` objects it names beside it.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data();
-        if let Some(export) = Reflect::get(&data, &EXPORT_KEY.into())
-            .ok()
-            .and_then(|j| j.as_string())
-        {
-            return start_export(&export);
-        }
-        let job = Reflect::get(&data, &"job".into())
-            .ok()
-            .and_then(|j| j.as_string());
-        let files: Array = Reflect::get(&data, &"files".into())
-            .map(|v| Array::from(&v))
-            .unwrap_or_default();
-        match job.as_deref().map(serde_json::from_str::<ImportJob>) {
-            Some(Ok(job)) => wasm_bindgen_futures::spawn_local(run_job(job, files)),
-            _ => post(&WorkerEvent::Failed {
-                job: 0,
-                message: "malformed import request".into(),
-            }),
-        }
-    });
+    let onmessage =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            match decode(&event.data()) {
+                Ok((ToWorker::Import(job), files)) => {
+                    wasm_bindgen_futures::spawn_local(run_job(job, files))
+                }
+                Ok((ToWorker::Export(job), _)) => {
+                    wasm_bindgen_futures::spawn_local(crate::export::run_export(job))
+                }
+                Ok((ToWorker::Inspect(job), files)) => crate::inspect::run(&job, &files),
+                Err(e) => post_import(ImportEvent::Failed {
+                    job: 0,
+                    message: e.to_string(),
+                }),
+            }
+        });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post(&WorkerEvent::Ready);
+    post(&FromWorker::Ready, Array::new());
 }
 
-/// `{"export": <ExportJob JSON>}`: runs the export (see [`crate::export`]).
-fn start_export(request: &str) {
-    match serde_json::from_str::<ExportJob>(request) {
-        Ok(job) => wasm_bindgen_futures::spawn_local(crate::export::run_export(job)),
-        Err(e) => crate::export::post_failed(0, format!("malformed export request: {e}")),
-    }
+/// A page request and the objects beside it.
+fn decode(data: &JsValue) -> Result<(ToWorker, Array), EnvelopeError> {
+    let envelope = Envelope::from_js(data)?;
+    Ok((envelope.decode()?, envelope.transfer))
 }
 
-fn post(event: &WorkerEvent) {
+/// Posts a message to the page, with the objects it refers to.
+pub fn post(message: &FromWorker, transfer: Array) {
+    let Ok(envelope) = Envelope::encode(message, transfer) else {
+        return;
+    };
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    if let Ok(text) = serde_json::to_string(event) {
-        // postMessage of a string cannot fail to clone.
-        scope.post_message(&JsValue::from_str(&text)).ok();
-    }
+    // A string and `File` / `Blob` objects always clone.
+    scope.post_message(&envelope.to_js()).ok();
+}
+
+fn post_import(event: ImportEvent) {
+    post(&FromWorker::Import(event), Array::new());
 }
 
 async fn run_job(job: ImportJob, files: Array) {
@@ -155,14 +157,14 @@ async fn run_job(job: ImportJob, files: Array) {
     };
     timings.saving_ms = js_sys::Date::now() - saving;
     match saved {
-        Ok(()) => post(&WorkerEvent::Done {
+        Ok(()) => post_import(ImportEvent::Done {
             job: job.id,
             run_ids: Some(output.runs.iter().map(|r| r.id.clone()).collect()),
             report,
             settings: output.settings,
             timings,
         }),
-        Err(e) => post(&WorkerEvent::Failed {
+        Err(e) => post_import(ImportEvent::Failed {
             job: job.id,
             message: format!("nothing was saved: {e}"),
         }),
@@ -191,14 +193,14 @@ impl Position {
     }
 
     fn post(&self, bytes_in_file: u64, file: &str) {
-        post(&WorkerEvent::Progress {
+        post_import(ImportEvent::Progress(Progress {
             job: self.job,
             bytes_done: self.done_before + bytes_in_file,
             bytes_total: self.total,
             files_done: self.files_done,
             files_total: self.files_total,
             file: file.to_owned(),
-        });
+        }));
     }
 }
 
@@ -273,11 +275,11 @@ async fn read_one(
 ) -> FileReport {
     if let Some(url) = &file.url {
         let asked = js_sys::Date::now();
-        let fetched = fetch_bytes(url).await;
+        let fetched = runlens_web::fetch::fetch_bytes(url).await;
         crate::blob_reader::count_wait(asked);
         return match fetched {
             Ok(bytes) => read_bytes(registry, at, file, &bytes),
-            Err(message) => failed(file, message),
+            Err(e) => failed(file, e.to_string()),
         };
     }
     let Ok(blob) = blob.dyn_into::<Blob>() else {
@@ -308,27 +310,4 @@ fn failed(file: &JobFile, message: String) -> FileReport {
     r.bytes = file.size;
     r.error = Some(message);
     r
-}
-
-/// Fetches a URL's bytes; errors name the URL and the HTTP status.
-async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let response: Response = JsFuture::from(scope.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("could not fetch {url}: {}", js_message(&e)))?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!(
-            "could not fetch {url}: HTTP {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let buffer = response
-        .array_buffer()
-        .map_err(|e| format!("could not read {url}: {}", js_message(&e)))?;
-    let buffer = JsFuture::from(buffer)
-        .await
-        .map_err(|e| format!("could not read {url}: {}", js_message(&e)))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
 }

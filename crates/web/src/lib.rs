@@ -1,7 +1,9 @@
 //! The web plumbing the page and the import worker share: the IndexedDB storage adapter
-//! ([`storage`], browser only) and the messages between page and worker ([`protocol`],
-//! plain serde types tested natively).
+//! ([`storage`], browser only), fetching URLs ([`fetch`]) and every message runlens
+//! sends or hears ([`protocol`]: page ⇄ worker and the host's postMessage API, plain serde
+//! types tested natively).
 
+pub mod fetch;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -123,3 +123,42 @@ fn specific_readers_claim_before_the_generic_tables() {
         );
     }
 }
+
+#[test]
+fn a_preview_is_offered_only_for_the_tables_the_table_reader_takes() {
+    let registry = Registry::standard();
+    let head = b"step,loss,lr\n0,1.5,0.1\n1,1.25,0.1\n";
+    let preview = registry
+        .inspect_table("logs/exp1/metrics.csv", head)
+        .expect("a plain CSV gets a preview");
+    assert_eq!(
+        preview.layout,
+        tables::sniff_path("x.csv", head).expect("sniff")
+    );
+    assert_eq!(preview.preview.headers, vec!["step", "loss", "lr"]);
+    // The same bytes as an MLflow run's artifact: the file store claims them first, so they
+    // import as an artifact and no preview is offered (though the table reader alone
+    // would take them).
+    let artifact = "mlruns/1/0123456789abcdef0123456789abcdef/artifacts/metrics.csv";
+    assert!(tables::claims(artifact, head));
+    assert_eq!(
+        registry
+            .claim(artifact, head)
+            .and_then(|i| registry.readers.get(i))
+            .map(|r| r.kind()),
+        Some(ReaderKind::MlflowFileStore)
+    );
+    assert_eq!(registry.inspect_table(artifact, head), None);
+    // Tracker exports, confusion matrices and JSON Lines get none either.
+    for (path, head) in [
+        (
+            "logs/runs.csv",
+            &b"run_id,experiment_id,status,metrics.loss\n1,0,FINISHED,1\n"[..],
+        ),
+        ("logs/confusion_matrix.csv", b",cat,dog\ncat,5,1\ndog,2,7\n"),
+        ("logs/h.jsonl", b"{\"step\": 0, \"loss\": 1}\n"),
+        ("logs/empty.csv", b""),
+    ] {
+        assert_eq!(registry.inspect_table(path, head), None, "{path}");
+    }
+}

@@ -27,6 +27,12 @@ pub(super) fn is_jsonl_path(path: &str) -> bool {
     JSONL_EXTENSIONS.contains(&paths::extension(path).as_str())
 }
 
+/// A delimited table's extension (`.csv`, `.tsv`, `.txt`, any case): the files the import
+/// preview may be offered for (JSON Lines have no layout to correct).
+pub fn is_delimited_path(path: &str) -> bool {
+    TABLE_EXTENSIONS.contains(&paths::extension(path).as_str())
+}
+
 /// A path inside a dvclive folder's metric plots (`<dir>/plots/metrics/**`).
 fn is_dvclive_metrics_path(path: &str) -> bool {
     paths::components(path)
@@ -47,8 +53,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
     if is_jsonl_path(path) {
         return !is_binary(head);
     }
-    let ext = paths::extension(path);
-    if !TABLE_EXTENSIONS.contains(&ext.as_str()) || is_dvclive_metrics_path(path) {
+    if !is_delimited_path(path) || is_dvclive_metrics_path(path) {
         return false;
     }
     if crate::formats::matrix_files::claims(path, head) {
@@ -57,6 +62,7 @@ pub fn claims(path: &str, head: &[u8]) -> bool {
     if is_binary(head) || tracker_export(&header_cells(head)).is_some() {
         return false;
     }
+    let ext = paths::extension(path);
     match sniff_path(path, head) {
         Ok(layout) if ext == "txt" => layout.columns.len() >= 2 && has_numbers(head, &layout),
         Ok(_) => true,

@@ -8,7 +8,7 @@
 //!
 //! For the app's import preview: [`inspect`] (= [`sniff_path`] + [`preview`]) gives the
 //! guessed [`TableLayout`] and the first rows as text → the user corrects the roles (or picks
-//! another delimiter / header flag: [`sniff_as`] guesses the roles again for that) → the
+//! another delimiter / header flag: [`reinspect`] guesses the roles again for that) → the
 //! layout goes to [`TableReader::with_layouts`] through
 //! [`Registry::standard_with_table_layouts`](crate::import::Registry::standard_with_table_layouts)
 //! (or straight to [`read_table`] / [`read_with_layout`]).
@@ -26,13 +26,13 @@ mod reader;
 mod sniff;
 mod stream;
 
-pub use claim::claims;
+pub use claim::{claims, is_delimited_path};
 pub use delimited::{param_value, read_table, read_with_layout, run_id, TableImport};
 pub use jsonl::{read_jsonl, read_jsonl_from};
 pub use layout::{ColumnRole, TableLayout, TablePreview};
 pub use reader::TableReader;
 pub use sniff::{
-    inspect, preview, sniff, sniff_as, sniff_path, TableInspection, METRIC_NAME_NAMES,
+    inspect, preview, reinspect, sniff, sniff_as, sniff_path, TableInspection, METRIC_NAME_NAMES,
     PREVIEW_ROWS, RUN_NAMES, SNIFF_BYTES, STEP_NAMES, VALUE_NAME, WALL_TIME_NAMES,
 };
 

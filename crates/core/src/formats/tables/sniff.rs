@@ -85,6 +85,17 @@ pub fn inspect(path: &str, head: &[u8]) -> Result<TableInspection, TableError> {
     Ok(TableInspection { layout, preview })
 }
 
+/// The preview again after the user picked another delimiter or header flag: `layout` is
+/// the current one with them set. The roles are guessed again for that reading
+/// ([`sniff_as`]); when it does not sniff, the current roles stay and only the rows are
+/// read again with the new delimiter and header.
+pub fn reinspect(head: &[u8], layout: &TableLayout) -> TableInspection {
+    let layout = sniff_as(head, layout.delimiter, Some(layout.has_header))
+        .unwrap_or_else(|_| layout.clone());
+    let preview = preview(head, &layout, PREVIEW_ROWS);
+    TableInspection { layout, preview }
+}
+
 fn sniff_with_hint(head: &[u8], hint: Option<u8>) -> Result<TableLayout, TableError> {
     sniff_inner(head, hint, None, None)
 }
@@ -496,6 +507,37 @@ mod tests {
     fn single_column() {
         let layout = sniff(b"loss\n0.5\n0.4\n").expect("sniff");
         assert_eq!(layout.columns, vec![m("loss")]);
+    }
+
+    #[test]
+    fn reinspect_guesses_again_for_the_users_delimiter_and_header() {
+        let head = b"step;loss\n0;1,5\n1;1,25\n";
+        let comma = TableLayout {
+            delimiter: b',',
+            ..sniff(head).expect("sniff")
+        };
+        let again = reinspect(head, &comma);
+        assert_eq!(
+            again.layout,
+            sniff_as(head, b',', Some(true)).expect("sniff")
+        );
+        assert_eq!(again.preview, preview(head, &again.layout, PREVIEW_ROWS));
+        let semicolon = TableLayout {
+            delimiter: b';',
+            ..again.layout
+        };
+        let back = reinspect(head, &semicolon);
+        assert_eq!(back.layout.columns, vec![Step, m("loss")]);
+        assert_eq!(back.preview.rows, vec![vec!["0", "1,5"], vec!["1", "1,25"]]);
+        // A head that does not sniff keeps the roles it had, read with the new settings.
+        let kept = TableLayout {
+            delimiter: b'\t',
+            has_header: false,
+            columns: vec![Step, m("loss")],
+        };
+        let empty = reinspect(b"", &kept);
+        assert_eq!(empty.layout, kept);
+        assert!(empty.preview.rows.is_empty());
     }
 
     #[test]
