@@ -16,7 +16,7 @@ pub fn params_diff() -> Html {
     let prefs = use_prefs();
     let drawn: Vec<(usize, &RunMeta)> = visible
         .iter()
-        .filter(|(_, r)| workspace.is_drawn(&r.id))
+        .filter(|(_, r)| workspace.is_drawn(&r.info.id))
         .collect();
     let runs: Vec<&RunMeta> = drawn.iter().map(|(_, r)| *r).collect();
     if runs.len() < 2 {
@@ -28,9 +28,9 @@ pub fn params_diff() -> Html {
         <tr>
             <th>{ "Key" }</th>
             { for drawn.iter().map(|(index, r)| {
-                let color = prefs.color(&r.id, run_color(*index));
+                let color = prefs.color(&r.info.id, run_color(*index));
                 html! {
-                    <th><span class="swatch" style={format!("background:{color}")}></span>{ " " }{ &r.name }</th>
+                    <th><span class="swatch" style={format!("background:{color}")}></span>{ " " }{ &r.info.name }</th>
                 }
             }) }
         </tr>

@@ -19,7 +19,7 @@ pub fn group_controls() -> Html {
     let visible = use_visible_runs();
     let params: BTreeSet<String> = visible
         .runs()
-        .flat_map(|r| r.hparams.keys().cloned())
+        .flat_map(|r| r.info.hparams.keys().cloned())
         .collect();
     let encode = |by: &GroupBy| match by {
         GroupBy::Param(k) => format!("param:{k}"),

@@ -24,7 +24,7 @@ pub fn importance_view() -> Html {
                 r.series
                     .iter()
                     .map(|s| s.tag.clone())
-                    .chain(r.summary.keys().cloned())
+                    .chain(r.info.summary.keys().cloned())
             })
             .collect();
         set.into_iter().collect()

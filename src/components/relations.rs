@@ -29,7 +29,7 @@ enum AxisValue {
 /// `params.<k>` or `metrics.<k>`.
 fn value(run: &RunMeta, key: &str) -> Option<AxisValue> {
     if let Some(k) = key.strip_prefix("params.") {
-        return run.hparams.get(k).map(|v| match v {
+        return run.info.hparams.get(k).map(|v| match v {
             HParamValue::Number(n) => AxisValue::Number(*n),
             HParamValue::Bool(b) => AxisValue::Category(b.to_string()),
             HParamValue::Text(t) => match t.trim().parse::<f64>() {
@@ -48,7 +48,7 @@ fn value(run: &RunMeta, key: &str) -> Option<AxisValue> {
 fn keys(runs: &Selection) -> (Vec<String>, Vec<String>) {
     let params: BTreeSet<String> = runs
         .runs()
-        .flat_map(|r| r.hparams.keys().map(|k| format!("params.{k}")))
+        .flat_map(|r| r.info.hparams.keys().map(|k| format!("params.{k}")))
         .collect();
     let metrics: BTreeSet<String> = runs
         .runs()
@@ -56,7 +56,7 @@ fn keys(runs: &Selection) -> (Vec<String>, Vec<String>) {
             r.series
                 .iter()
                 .map(|s| s.tag.clone())
-                .chain(r.summary.keys().cloned())
+                .chain(r.info.summary.keys().cloned())
         })
         .map(|k| format!("metrics.{k}"))
         .collect();
@@ -164,7 +164,7 @@ pub fn parallel_coordinates() -> Html {
             let key = p.strip_prefix("params.").unwrap_or(p);
             let distinct: BTreeSet<String> = runs
                 .runs()
-                .filter_map(|r| r.hparams.get(key).map(|v| v.to_string()))
+                .filter_map(|r| r.info.hparams.get(key).map(|v| v.to_string()))
                 .collect();
             distinct.len() > 1
         })
@@ -185,7 +185,7 @@ pub fn parallel_coordinates() -> Html {
                 let target = dimension(&shown, &metric_key);
                 let color = target.values.clone();
                 dimensions.push(target);
-                let ids: Vec<String> = shown.iter().map(|r| r.id.clone()).collect();
+                let ids: Vec<String> = shown.iter().map(|r| r.info.id.clone()).collect();
                 let trace = ParCoords {
                     r#type: "parcoords",
                     dimensions,
@@ -364,9 +364,12 @@ pub fn scatter_view() -> Html {
             let mut plot = plotly::Plot::new();
             let colors: Vec<String> = runs
                 .iter()
-                .map(|(index, r)| prefs.color(&r.id, run_color(index)))
+                .map(|(index, r)| prefs.color(&r.info.id, run_color(index)))
                 .collect();
-            let names: Vec<String> = shown.iter().map(|r| crate::plot::inert(&r.name)).collect();
+            let names: Vec<String> = shown
+                .iter()
+                .map(|r| crate::plot::inert(&r.info.name))
+                .collect();
             plot.add_trace(
                 plotly::Scatter::new(xd.values.clone(), yd.values.clone())
                     .mode(plotly::common::Mode::Markers)

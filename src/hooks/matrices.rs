@@ -93,7 +93,8 @@ pub fn use_matrices() -> Matrices {
                         .find(|p| p.to_lowercase().ends_with("confusion_matrix.png"))
                         .cloned();
                     for artifact in run.artifacts.iter().filter(|a| a.has_text) {
-                        let Ok(Some(text)) = service.artifact_text(&run.id, &artifact.path).await
+                        let Ok(Some(text)) =
+                            service.artifact_text(&run.info.id, &artifact.path).await
                         else {
                             continue;
                         };
@@ -103,14 +104,14 @@ pub fn use_matrices() -> Matrices {
                                 Content::PerClass(Rc::new(r))
                             }
                             Some(Err(e)) => {
-                                errors.push(format!("{} / {}: {e}", run.name, artifact.path));
+                                errors.push(format!("{} / {}: {e}", run.info.name, artifact.path));
                                 continue;
                             }
                             None => continue,
                         };
                         out.push(Found {
-                            run_id: run.id.clone(),
-                            run: run.name.clone(),
+                            run_id: run.info.id.clone(),
+                            run: run.info.name.clone(),
                             path: artifact.path.clone(),
                             content,
                             image: image.clone(),

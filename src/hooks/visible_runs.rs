@@ -63,7 +63,7 @@ impl Selection {
     }
 
     pub fn ids(&self) -> Vec<String> {
-        self.runs().map(|r| r.id.clone()).collect()
+        self.runs().map(|r| r.info.id.clone()).collect()
     }
 
     /// A copy of the runs, for core functions that take a slice.
@@ -121,7 +121,7 @@ impl ShownRuns {
                     let by_id: std::collections::HashMap<&str, usize> = self
                         .visible
                         .iter()
-                        .map(|(i, run)| (run.id.as_str(), i))
+                        .map(|(i, run)| (run.info.id.as_str(), i))
                         .collect();
                     table
                         .rows
@@ -163,7 +163,7 @@ pub fn use_shown_runs_state(
             runs: runs.clone(),
             shown: view
                 .selection
-                .shown(runs, |r| prefs.lists(&r.id), brush)
+                .shown(runs, |r| prefs.lists(&r.info.id), brush)
                 .into(),
         }
     };

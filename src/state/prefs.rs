@@ -35,16 +35,17 @@ impl PrefsState {
     /// The runs with the names the user gave them, in the same order: `runs` itself when
     /// none of them is renamed (no copy).
     pub fn present(&self, runs: &Rc<Vec<RunMeta>>) -> Rc<Vec<RunMeta>> {
-        if !runs.iter().any(|r| self.renamed.contains_key(&r.id)) {
+        if !runs.iter().any(|r| self.renamed.contains_key(&r.info.id)) {
             return runs.clone();
         }
         Rc::new(
             runs.iter()
-                .map(|r| match self.renamed.get(&r.id) {
-                    Some(name) => RunMeta {
-                        name: name.clone(),
-                        ..r.clone()
-                    },
+                .map(|r| match self.renamed.get(&r.info.id) {
+                    Some(name) => {
+                        let mut renamed = r.clone();
+                        renamed.info.name.clone_from(name);
+                        renamed
+                    }
                     None => r.clone(),
                 })
                 .collect(),
@@ -367,9 +368,9 @@ mod tests {
         assert!(Rc::ptr_eq(&p.present(&runs), &runs));
         p.renamed.insert("b".into(), "Bee".into());
         let shown = p.present(&runs);
-        let names: Vec<&str> = shown.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = shown.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, ["a", "Bee"]);
-        assert_eq!(shown[1].id, "b");
+        assert_eq!(shown[1].info.id, "b");
     }
 
     #[test]

@@ -163,9 +163,9 @@ impl RunSelection {
             .enumerate()
             .filter(|(_, r)| listed(r))
             .filter(|(_, r)| {
-                self.shows_source(r.source) && filter.as_ref().is_none_or(|f| f.matches(r))
+                self.shows_source(r.info.source) && filter.as_ref().is_none_or(|f| f.matches(r))
             })
-            .filter(|(_, r)| !brush || self.brushed.as_ref().is_none_or(|b| b.contains(&r.id)))
+            .filter(|(_, r)| !brush || self.brushed.as_ref().is_none_or(|b| b.contains(&r.info.id)))
             .map(|(i, _)| i)
             .collect()
     }
@@ -540,14 +540,15 @@ mod tests {
             ("c", Source::TensorBoard, 0.3),
         ] {
             let mut run = Run::new(id, id, source);
-            run.hparams
+            run.info
+                .hparams
                 .insert("lr".into(), runlens_core::model::HParamValue::Number(lr));
             runs.push(RunMeta::of(&run));
         }
         let all = |_: &RunMeta| true;
         let mut s = RunSelection::default();
         assert_eq!(s.shown(&runs, all, true), [0, 1, 2]);
-        assert_eq!(s.shown(&runs, |r| r.id != "b", true), [0, 2]);
+        assert_eq!(s.shown(&runs, |r| r.info.id != "b", true), [0, 2]);
         s.hidden_sources.insert(Source::MLflow);
         assert_eq!(s.shown(&runs, all, true), [0, 2]);
         s.hidden_sources.clear();

@@ -67,7 +67,7 @@ impl Reducer for WorkspaceState {
         };
         match action {
             WorkspaceAction::Loaded(runs) => {
-                let ids: BTreeSet<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+                let ids: BTreeSet<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
                 next.undrawn = Rc::new(
                     self.undrawn
                         .iter()

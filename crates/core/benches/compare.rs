@@ -103,9 +103,11 @@ fn main() {
                 ),
                 ("out_dir", HParamValue::Text(format!("/runs/{i}"))),
             ] {
-                r.hparams.insert(k.into(), v);
+                r.info.hparams.insert(k.into(), v);
             }
-            r.summary.insert("val_loss".into(), 1.0 + 0.3 * lr.log10());
+            r.info
+                .summary
+                .insert("val_loss".into(), 1.0 + 0.3 * lr.log10());
             RunMeta::of(&r)
         })
         .collect();

@@ -88,6 +88,7 @@ fn main() {
         let mut runs = serde_json::Map::new();
         for run in &out.runs {
             let hparams: BTreeMap<&str, serde_json::Value> = run
+                .info
                 .hparams
                 .iter()
                 .map(|(k, v)| {
@@ -114,7 +115,7 @@ fn main() {
                 })
                 .collect();
             runs.insert(
-                run.name.clone(),
+                run.info.name.clone(),
                 serde_json::json!({"hparams": hparams, "series": series}),
             );
         }

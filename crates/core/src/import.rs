@@ -135,8 +135,12 @@ impl Registry {
         for run in &mut out.runs {
             run.normalize();
         }
-        out.runs
-            .sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        out.runs.sort_by(|a, b| {
+            a.info
+                .name
+                .cmp(&b.info.name)
+                .then_with(|| a.info.id.cmp(&b.info.id))
+        });
         out
     }
 }

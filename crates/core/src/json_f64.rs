@@ -141,19 +141,24 @@ mod tests {
             r#"{"id":"a","name":"a","source":"csv","hparams":{},"tags":{},"series":[]}"#,
         )
         .unwrap();
-        meta.summary.insert("loss".into(), f64::NAN);
-        meta.summary.insert("grad".into(), f64::INFINITY);
-        meta.hparams
+        meta.info.summary.insert("loss".into(), f64::NAN);
+        meta.info.summary.insert("grad".into(), f64::INFINITY);
+        meta.info
+            .hparams
             .insert("lr".into(), HParamValue::Number(f64::NEG_INFINITY));
-        meta.hparams
+        meta.info
+            .hparams
             .insert("text".into(), HParamValue::Text("NaN".into()));
-        meta.start_time = Some(f64::NAN);
+        meta.info.start_time = Some(f64::NAN);
         let back: RunMeta = serde_json::from_str(&serde_json::to_string(&meta).unwrap()).unwrap();
-        assert!(back.summary["loss"].is_nan());
-        assert_eq!(back.summary["grad"], f64::INFINITY);
-        assert_eq!(back.hparams["lr"], HParamValue::Number(f64::NEG_INFINITY));
-        assert_eq!(back.hparams["text"], HParamValue::Text("NaN".into()));
-        assert!(back.start_time.is_some_and(f64::is_nan));
+        assert!(back.info.summary["loss"].is_nan());
+        assert_eq!(back.info.summary["grad"], f64::INFINITY);
+        assert_eq!(
+            back.info.hparams["lr"],
+            HParamValue::Number(f64::NEG_INFINITY)
+        );
+        assert_eq!(back.info.hparams["text"], HParamValue::Text("NaN".into()));
+        assert!(back.info.start_time.is_some_and(f64::is_nan));
     }
 
     #[test]
@@ -162,7 +167,7 @@ mod tests {
             "series":[{"tag":"x","len":1,"last":null,"last_step":0,"min":null,"max":null}],
             "summary":{"loss":null}}"#;
         let meta: RunMeta = serde_json::from_str(old).unwrap();
-        assert!(meta.summary["loss"].is_nan());
-        assert!(matches!(meta.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
+        assert!(meta.info.summary["loss"].is_nan());
+        assert!(matches!(meta.info.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
     }
 }

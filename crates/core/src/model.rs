@@ -193,64 +193,74 @@ impl Series {
     }
 }
 
-/// A run: one line per tag in the charts, one row in the runs table.
+/// What a run is, without its points or its files' contents: the one header that [`Run`],
+/// [`RunMeta`](crate::summary::RunMeta) (storage) and the workspace file's
+/// [`RunEntry`](crate::formats::workspace::document::RunEntry) share, flattened into each
+/// one's JSON object. A field added here is stored, exported and read back by all three.
 ///
-/// Fields after `series` are optional metadata a source may not have; they default when
-/// absent (and when reading runs stored before they existed).
+/// On the wire: the keys as they were when each of those types listed them itself; floats
+/// JSON cannot write as numbers (a NaN summary, an infinite start time) as
+/// [`crate::json_f64`] spells them; absent options left out. Everything but the identity
+/// defaults when absent, so JSON written before a field existed still reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Run {
+pub struct RunInfo {
     /// Stable identity, `<source>:<the source's own run id or path>`: the same source run
     /// imported again gets the same id, so a re-import replaces it instead of duplicating it.
     pub id: String,
     pub name: String,
     pub source: Source,
     /// Hyperparameters / params / config.
+    #[serde(default)]
     pub hparams: BTreeMap<String, HParamValue>,
     /// Free-form string metadata (MLflow tags, `hparams.group_name`, W&B tags as `tag.<t>`).
-    pub tags: BTreeMap<String, String>,
-    /// Sorted by tag; every series normalized.
-    pub series: Vec<Series>,
-    /// MLflow experiment name, W&B project, DVC repository.
     #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// MLflow experiment name, W&B project, DVC repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
     /// W&B group (or another source's notion of one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RunStatus>,
     /// Seconds since the Unix epoch.
-    #[serde(default)]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::json_f64::option"
+    )]
     pub start_time: Option<f64>,
-    #[serde(default)]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::json_f64::option"
+    )]
     pub end_time: Option<f64>,
-    /// The parent run's [`Run::id`] (MLflow nested runs).
-    #[serde(default)]
+    /// The parent run's [`RunInfo::id`] (MLflow nested runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Final metric values known without a history (CSV exports, W&B summary keys that
     /// have no history). Keys never duplicate a series tag's meaning: a reader that has
     /// both keeps the series.
-    #[serde(default)]
+    #[serde(default, with = "crate::json_f64::map")]
     pub summary: BTreeMap<String, f64>,
-    #[serde(default)]
-    pub artifacts: Vec<Artifact>,
     #[serde(default)]
     pub datasets: Vec<DatasetRef>,
 }
 
-impl Run {
-    /// A run with nothing but its identity; readers fill in the rest.
+impl RunInfo {
+    /// A run's identity and nothing else; readers fill in the rest.
     pub fn new(id: impl Into<String>, name: impl Into<String>, source: Source) -> Self {
-        Run {
+        RunInfo {
             id: id.into(),
             name: name.into(),
             source,
             hparams: BTreeMap::new(),
             tags: BTreeMap::new(),
-            series: Vec::new(),
             experiment: None,
             group: None,
             status: None,
@@ -260,8 +270,27 @@ impl Run {
             notes: None,
             user: None,
             summary: BTreeMap::new(),
-            artifacts: Vec::new(),
             datasets: Vec::new(),
+        }
+    }
+}
+
+/// A run: one line per tag in the charts, one row in the runs table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub info: RunInfo,
+    /// Sorted by tag; every series normalized.
+    pub series: Vec<Series>,
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Run {
+    /// A run with nothing but its identity; readers fill in the rest.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, source: Source) -> Self {
+        Run {
+            info: RunInfo::new(id, name, source),
+            series: Vec::new(),
+            artifacts: Vec::new(),
         }
     }
 
@@ -297,7 +326,7 @@ pub struct RegisteredModel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelVersion {
     pub version: i64,
-    /// The producing run's [`Run::id`] (`mlflow:<run_uuid>`), when the version came from a run.
+    /// The producing run's [`RunInfo::id`] (`mlflow:<run_uuid>`), when the version came from a run.
     #[serde(default)]
     pub run_id: Option<String>,
     /// Where the model's files are (`runs:/<run>/model`, `models:/m-<id>`, a path).

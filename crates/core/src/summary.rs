@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, Run, RunInfo, Series};
 
 /// What is known about one series without its points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,58 +52,23 @@ pub struct ArtifactMeta {
     pub has_text: bool,
 }
 
-/// A run without its points or artifact contents. Series metas sorted by tag, like
-/// [`Run::series`]. Fields after `series` default when reading metas stored before them.
+/// A run without its points or artifact contents: its [`RunInfo`], its series' metas
+/// (sorted by tag, like [`Run::series`]) and its artifacts' (the JSON object storage keeps:
+/// the header's keys, then `series` and `artifacts`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunMeta {
-    pub id: String,
-    pub name: String,
-    pub source: Source,
-    pub hparams: BTreeMap<String, HParamValue>,
-    pub tags: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub info: RunInfo,
     pub series: Vec<SeriesMeta>,
     #[serde(default)]
-    pub experiment: Option<String>,
-    #[serde(default)]
-    pub group: Option<String>,
-    #[serde(default)]
-    pub status: Option<RunStatus>,
-    #[serde(default, with = "crate::json_f64::option")]
-    pub start_time: Option<f64>,
-    #[serde(default, with = "crate::json_f64::option")]
-    pub end_time: Option<f64>,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default, with = "crate::json_f64::map")]
-    pub summary: BTreeMap<String, f64>,
-    #[serde(default)]
     pub artifacts: Vec<ArtifactMeta>,
-    #[serde(default)]
-    pub datasets: Vec<DatasetRef>,
 }
 
 impl RunMeta {
     pub fn of(run: &Run) -> Self {
         RunMeta {
-            id: run.id.clone(),
-            name: run.name.clone(),
-            source: run.source,
-            hparams: run.hparams.clone(),
-            tags: run.tags.clone(),
+            info: run.info.clone(),
             series: run.series.iter().map(SeriesMeta::of).collect(),
-            experiment: run.experiment.clone(),
-            group: run.group.clone(),
-            status: run.status,
-            start_time: run.start_time,
-            end_time: run.end_time,
-            parent_id: run.parent_id.clone(),
-            notes: run.notes.clone(),
-            user: run.user.clone(),
-            summary: run.summary.clone(),
             artifacts: run
                 .artifacts
                 .iter()
@@ -113,7 +78,6 @@ impl RunMeta {
                     has_text: a.text.is_some(),
                 })
                 .collect(),
-            datasets: run.datasets.clone(),
         }
     }
 
@@ -123,23 +87,9 @@ impl RunMeta {
     /// The inverse of [`RunMeta::of`]: `RunMeta::of(run).into_run(run.series, texts) == run`.
     pub fn into_run(self, series: Vec<Series>, mut texts: BTreeMap<String, String>) -> Run {
         let RunMeta {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series: metas,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         } = self;
         let mut by_tag: BTreeMap<String, Series> =
             series.into_iter().map(|s| (s.tag.clone(), s)).collect();
@@ -160,23 +110,9 @@ impl RunMeta {
             })
             .collect();
         Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         }
     }
 
@@ -184,7 +120,7 @@ impl RunMeta {
     pub fn last_value(&self, key: &str) -> Option<f64> {
         match self.series(key) {
             Some(s) => s.last,
-            None => self.summary.get(key).copied(),
+            None => self.info.summary.get(key).copied(),
         }
     }
 

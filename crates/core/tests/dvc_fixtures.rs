@@ -49,13 +49,17 @@ fn check_experiments(runs: &[Run], from_csv: bool) {
         let id = format!("dvc:{}", &rev[..7]);
         let run = runs
             .iter()
-            .find(|r| r.id == id)
+            .find(|r| r.info.id == id)
             .unwrap_or_else(|| panic!("no run {id}"));
         let what = format!("{} ({})", id, if from_csv { "csv" } else { "json" });
-        assert_eq!(run.name, want["name"].as_str().expect("name"), "{what}");
-        assert_eq!(run.source, Source::Dvc);
         assert_eq!(
-            run.experiment.as_deref(),
+            run.info.name,
+            want["name"].as_str().expect("name"),
+            "{what}"
+        );
+        assert_eq!(run.info.source, Source::Dvc);
+        assert_eq!(
+            run.info.experiment.as_deref(),
             want["experiment"].as_str(),
             "{what}"
         );
@@ -65,36 +69,41 @@ fn check_experiments(runs: &[Run], from_csv: bool) {
         } else {
             format!("dvc:{}", &baseline[..7])
         };
-        assert_eq!(run.parent_id.as_deref(), Some(parent.as_str()), "{what}");
         assert_eq!(
-            run.start_time,
+            run.info.parent_id.as_deref(),
+            Some(parent.as_str()),
+            "{what}"
+        );
+        assert_eq!(
+            run.info.start_time,
             want["start_time_text"].as_str().and_then(parse_datetime),
             "{what}"
         );
         for (key, value) in want["params"].as_object().expect("params") {
             assert!(
-                hparam_matches(lookup(&run.hparams, key), value),
+                hparam_matches(lookup(&run.info.hparams, key), value),
                 "{what}: param {key} = {value}, got {:?}",
-                run.hparams
+                run.info.hparams
             );
         }
         // DVC flattens nested metrics with `.` in both outputs.
         for (key, value) in want["summary"].as_object().expect("summary") {
-            let got = lookup(&run.summary, key).copied();
+            let got = lookup(&run.info.summary, key).copied();
             assert_eq!(
                 got,
                 Some(number(value)),
                 "{what}: metric {key} in {:?}",
-                run.summary
+                run.info.summary
             );
         }
         assert_eq!(
-            run.summary.len(),
+            run.info.summary.len(),
             want["summary"].as_object().map_or(0, |m| m.len()),
             "{what}"
         );
         for (path, hash) in want["deps"].as_object().expect("deps") {
             let dep = run
+                .info
                 .datasets
                 .iter()
                 .find(|d| d.name == *path && d.context.as_deref() == Some("dvc dep"))
@@ -116,9 +125,13 @@ fn exp_show_json() {
     // Params come from two files; the shared ones carry their file, like DVC's table.
     let ws = runs
         .iter()
-        .find(|r| r.id == "dvc:workspace")
+        .find(|r| r.info.id == "dvc:workspace")
         .expect("workspace");
-    assert!(ws.hparams.contains_key("train.lr"), "{:?}", ws.hparams);
+    assert!(
+        ws.info.hparams.contains_key("train.lr"),
+        "{:?}",
+        ws.info.hparams
+    );
 }
 
 #[test]
@@ -141,15 +154,15 @@ fn exp_show_csv() {
     // The same experiments read from the JSON get the same keys.
     let (json, _) = read_one("exp_show.json");
     for run in &runs {
-        let twin = json.iter().find(|r| r.id == run.id);
+        let twin = json.iter().find(|r| r.info.id == run.info.id);
         if let Some(twin) = twin {
             assert_eq!(
-                run.hparams.keys().collect::<Vec<_>>(),
-                twin.hparams.keys().collect::<Vec<_>>(),
+                run.info.hparams.keys().collect::<Vec<_>>(),
+                twin.info.hparams.keys().collect::<Vec<_>>(),
                 "{}",
-                run.id
+                run.info.id
             );
-            assert_eq!(run.summary, twin.summary, "{}", run.id);
+            assert_eq!(run.info.summary, twin.info.summary, "{}", run.info.id);
         }
     }
     assert!(dir.join("exp_show.csv").is_file());
@@ -184,15 +197,15 @@ fn repository_drop() {
     let live = out
         .runs
         .iter()
-        .find(|r| r.id == "dvclive:dvclive")
+        .find(|r| r.info.id == "dvclive:dvclive")
         .unwrap_or_else(|| {
             panic!(
                 "no dvclive run in {:?}",
-                out.runs.iter().map(|r| &r.id).collect::<Vec<_>>()
+                out.runs.iter().map(|r| &r.info.id).collect::<Vec<_>>()
             )
         });
-    assert_eq!(live.name, "dvc");
-    assert_eq!(live.experiment.as_deref(), Some("dvc"));
+    assert_eq!(live.info.name, "dvc");
+    assert_eq!(live.info.experiment.as_deref(), Some("dvc"));
     let metrics = live_want["metrics"].as_object().expect("metrics");
     assert_eq!(
         live.series
@@ -206,22 +219,22 @@ fn repository_drop() {
     }
     // metrics.json values with a series stay series; the rest is the summary.
     assert_eq!(
-        live.summary,
+        live.info.summary,
         BTreeMap::from([(
             "test_acc".to_string(),
             number(&live_want["summary"]["test_acc"])
         )])
     );
     assert_eq!(
-        live.hparams.get("model.hidden"),
+        live.info.hparams.get("model.hidden"),
         Some(&HParamValue::Number(16.0))
     );
     assert_eq!(
-        live.hparams.get("model.act"),
+        live.info.hparams.get("model.act"),
         Some(&HParamValue::Text("relu".into()))
     );
     assert_eq!(
-        live.hparams.get("note"),
+        live.info.hparams.get("note"),
         Some(&HParamValue::Text("fixture".into()))
     );
     let cm_want = &live_want["confusion_matrix"];

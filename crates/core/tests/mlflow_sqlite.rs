@@ -84,11 +84,11 @@ fn runs_metrics_params_tags_and_models() {
     let [run] = out.runs.as_slice() else {
         panic!("deleted runs and experiments are skipped: {:?}", out.runs)
     };
-    assert_eq!(run.id, format!("mlflow:{RUN_A}"));
-    assert_eq!(run.experiment.as_deref(), Some("clf"));
-    assert_eq!(run.status, Some(RunStatus::Finished));
-    assert_eq!(run.user.as_deref(), Some("alice"));
-    assert_eq!(run.notes.as_deref(), Some("notes"));
+    assert_eq!(run.info.id, format!("mlflow:{RUN_A}"));
+    assert_eq!(run.info.experiment.as_deref(), Some("clf"));
+    assert_eq!(run.info.status, Some(RunStatus::Finished));
+    assert_eq!(run.info.user.as_deref(), Some("alice"));
+    assert_eq!(run.info.notes.as_deref(), Some("notes"));
     let loss = run.series("loss").expect("loss");
     assert_eq!(loss.steps, vec![0, 1, 2, 3]);
     assert_eq!(loss.values[0], 1.0);
@@ -99,7 +99,7 @@ fn runs_metrics_params_tags_and_models() {
         "±f64::MAX → ±inf"
     );
     assert!(run.series("train/acc").is_some());
-    assert_eq!(run.hparams.len(), 2);
+    assert_eq!(run.info.hparams.len(), 2);
 
     assert!(
         r.warnings
@@ -208,7 +208,7 @@ fn the_same_run_in_a_db_and_its_artifact_folder_merge() {
     let [run] = out.runs.as_slice() else {
         panic!("{:?}", out.runs)
     };
-    assert_eq!(run.name, "run-a");
+    assert_eq!(run.info.name, "run-a");
     assert_eq!(run.artifacts.len(), 1);
     assert_eq!(run.artifacts[0].text.as_deref(), Some("{\"matrix\":[[1]]}"));
 }

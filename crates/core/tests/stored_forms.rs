@@ -27,7 +27,7 @@ fn exact<T: std::fmt::Debug>(value: &T) -> String {
 }
 
 fn number(meta: &RunMeta, key: &str) -> f64 {
-    match meta.hparams.get(key) {
+    match meta.info.hparams.get(key) {
         Some(HParamValue::Number(n)) => *n,
         other => panic!("{key}: {other:?}"),
     }
@@ -45,7 +45,7 @@ fn bits(series: &Series) -> Vec<u64> {
 #[test]
 fn metas_stored_by_an_earlier_build_read() {
     let metas = stored_metas();
-    let ids: Vec<&str> = metas.iter().map(|m| m.id.as_str()).collect();
+    let ids: Vec<&str> = metas.iter().map(|m| m.info.id.as_str()).collect();
     assert_eq!(
         ids,
         [
@@ -59,7 +59,10 @@ fn metas_stored_by_an_earlier_build_read() {
         ]
     );
     let full = &metas[0];
-    assert_eq!((full.name.as_str(), full.source), ("baseline", Source::MLflow));
+    assert_eq!(
+        (full.info.name.as_str(), full.info.source),
+        ("baseline", Source::MLflow)
+    );
     assert!(number(full, "nan").is_nan());
     assert_eq!(number(full, "inf"), f64::INFINITY);
     assert_eq!(number(full, "ninf"), f64::NEG_INFINITY);
@@ -69,20 +72,29 @@ fn metas_stored_by_an_earlier_build_read() {
     assert_eq!(number(full, "third"), 0.1 + 0.2);
     assert_eq!(number(full, "int"), 3.0);
     assert_eq!(
-        full.hparams.get("text_nan"),
+        full.info.hparams.get("text_nan"),
         Some(&HParamValue::Text("NaN".into()))
     );
-    assert_eq!(full.hparams.get("f1 score"), Some(&HParamValue::Bool(false)));
-    assert_eq!(full.tags.get("team").map(String::as_str), Some("vision \"A\""));
-    assert_eq!(full.experiment.as_deref(), Some("sweep"));
-    assert_eq!(full.group.as_deref(), Some("g1"));
-    assert_eq!(full.status, Some(RunStatus::Failed));
-    assert_eq!(full.start_time, Some(1_700_000_000.123_456_7));
-    assert_eq!(full.end_time, Some(f64::INFINITY));
-    assert_eq!(full.parent_id.as_deref(), Some("mlflow:parent"));
-    assert_eq!(full.notes.as_deref(), Some("line 1\nline \"2\" — ünïcödé"));
-    assert_eq!(full.user.as_deref(), Some("ana"));
-    let summary = |k: &str| full.summary.get(k).copied().unwrap_or(0.5);
+    assert_eq!(
+        full.info.hparams.get("f1 score"),
+        Some(&HParamValue::Bool(false))
+    );
+    assert_eq!(
+        full.info.tags.get("team").map(String::as_str),
+        Some("vision \"A\"")
+    );
+    assert_eq!(full.info.experiment.as_deref(), Some("sweep"));
+    assert_eq!(full.info.group.as_deref(), Some("g1"));
+    assert_eq!(full.info.status, Some(RunStatus::Failed));
+    assert_eq!(full.info.start_time, Some(1_700_000_000.123_456_7));
+    assert_eq!(full.info.end_time, Some(f64::INFINITY));
+    assert_eq!(full.info.parent_id.as_deref(), Some("mlflow:parent"));
+    assert_eq!(
+        full.info.notes.as_deref(),
+        Some("line 1\nline \"2\" — ünïcödé")
+    );
+    assert_eq!(full.info.user.as_deref(), Some("ana"));
+    let summary = |k: &str| full.info.summary.get(k).copied().unwrap_or(0.5);
     assert!(summary("nan").is_nan());
     assert_eq!(summary("inf"), f64::INFINITY);
     assert_eq!(summary("diverged"), f64::NEG_INFINITY);
@@ -94,7 +106,10 @@ fn metas_stored_by_an_earlier_build_read() {
     assert_eq!(full.series[0].last, None);
     assert!(full.series[1].last.is_some_and(f64::is_nan));
     assert_eq!(full.series[1].last_step, Some(i64::MAX));
-    assert_eq!(full.series[2].min.map(f64::to_bits), Some((-0.0f64).to_bits()));
+    assert_eq!(
+        full.series[2].min.map(f64::to_bits),
+        Some((-0.0f64).to_bits())
+    );
     assert_eq!(full.series[2].len, 12);
     let artifacts: Vec<(&str, bool)> = full
         .artifacts
@@ -105,18 +120,24 @@ fn metas_stored_by_an_earlier_build_read() {
         artifacts,
         [("confusion_matrix.json", true), ("model/model.pkl", false)]
     );
-    assert_eq!(full.datasets.len(), 2);
-    assert_eq!(full.datasets[0].context.as_deref(), Some("training"));
+    assert_eq!(full.info.datasets.len(), 2);
+    assert_eq!(full.info.datasets[0].context.as_deref(), Some("training"));
 
     let times = &metas[1];
-    assert!(times.start_time.is_some_and(f64::is_nan));
-    assert_eq!(times.end_time.map(f64::to_bits), Some((-0.0f64).to_bits()));
-    assert_eq!(times.status, Some(RunStatus::Running));
+    assert!(times.info.start_time.is_some_and(f64::is_nan));
+    assert_eq!(
+        times.info.end_time.map(f64::to_bits),
+        Some((-0.0f64).to_bits())
+    );
+    assert_eq!(times.info.status, Some(RunStatus::Running));
 
     let bare = &metas[2];
-    assert!(bare.hparams.is_empty() && bare.series.is_empty() && bare.summary.is_empty());
-    assert_eq!((bare.status, bare.start_time, bare.end_time), (None, None, None));
-    let statuses: Vec<Option<RunStatus>> = metas[4..].iter().map(|m| m.status).collect();
+    assert!(bare.info.hparams.is_empty() && bare.series.is_empty() && bare.info.summary.is_empty());
+    assert_eq!(
+        (bare.info.status, bare.info.start_time, bare.info.end_time),
+        (None, None, None)
+    );
+    let statuses: Vec<Option<RunStatus>> = metas[4..].iter().map(|m| m.info.status).collect();
     assert_eq!(
         statuses,
         [
@@ -133,8 +154,10 @@ fn metas_of_the_first_versions_read() {
     let first = r#"{"id":"a","name":"a","source":"csv","hparams":{"lr":null},"tags":{},
         "series":[{"tag":"x","len":1,"last":null,"last_step":0,"min":null,"max":null}]}"#;
     let meta: RunMeta = serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(meta.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
-    assert!(meta.summary.is_empty() && meta.artifacts.is_empty() && meta.datasets.is_empty());
+    assert!(matches!(meta.info.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
+    assert!(
+        meta.info.summary.is_empty() && meta.artifacts.is_empty() && meta.info.datasets.is_empty()
+    );
     assert_eq!(meta.series[0].last, None);
 }
 
@@ -158,9 +181,16 @@ fn workspace_files_written_by_an_earlier_build_read() {
     assert_eq!(ws.exported_at.as_deref(), Some("2025-01-02T03:04:05.678Z"));
     assert!(ws.repeated_ids.is_empty());
     assert_eq!(ws.models.len(), 1);
-    assert_eq!(ws.models[0].versions[0].run_id.as_deref(), Some("mlflow:0123abcd"));
+    assert_eq!(
+        ws.models[0].versions[0].run_id.as_deref(),
+        Some("mlflow:0123abcd")
+    );
     assert_eq!(ws.data_versions[0].id, "dvc:dvc.lock#train");
-    let settings = ws.settings.as_ref().map(ToString::to_string).unwrap_or_default();
+    let settings = ws
+        .settings
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(settings.contains(r#""undrawn_runs":["csv:bare.csv","dvclive:dvclive"]"#));
 
     // The same runs as the stored metas, field for field.
@@ -197,7 +227,7 @@ fn a_workspace_file_written_now_reads_back_bit_exact() {
     for (got, want) in back.runs.iter().zip(&ws.runs) {
         assert_eq!(exact(got), exact(want));
         for (g, w) in got.series.iter().zip(&want.series) {
-            assert_eq!(bits(g), bits(w), "{} {}", want.id, w.tag);
+            assert_eq!(bits(g), bits(w), "{} {}", want.info.id, w.tag);
         }
     }
     assert_eq!(back.models, ws.models);

@@ -32,7 +32,7 @@ fn tables_match_expected() {
         let runs: Vec<_> = out
             .runs
             .iter()
-            .filter(|r| r.id == id || r.id.starts_with(&format!("{id}#")))
+            .filter(|r| r.info.id == id || r.info.id.starts_with(&format!("{id}#")))
             .collect();
         let want_runs = want["runs"].as_array().expect("runs");
         assert_eq!(runs.len(), want_runs.len(), "{file}: runs {runs:#?}");
@@ -40,9 +40,9 @@ fn tables_match_expected() {
             let name = want_run["name"].as_str().expect("name");
             let run = runs
                 .iter()
-                .find(|r| r.name == name)
+                .find(|r| r.info.name == name)
                 .unwrap_or_else(|| panic!("{file}: no run {name}"));
-            assert_eq!(run.source, Source::Csv);
+            assert_eq!(run.info.source, Source::Csv);
             let metrics = want_run["metrics"].as_object().expect("metrics");
             let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
             let want_tags: Vec<&str> = metrics.keys().map(String::as_str).collect();

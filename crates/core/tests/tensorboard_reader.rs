@@ -221,10 +221,10 @@ fn runs_sorted_named_and_empty_dropped() {
         &mut |_| {},
     );
     let runs = reader.finish();
-    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(names, ["a/x", "b", "logs"]);
-    assert_eq!(runs[0].id, "tensorboard:a/x");
-    assert!(runs.iter().all(|r| r.source == Source::TensorBoard));
+    assert_eq!(runs[0].info.id, "tensorboard:a/x");
+    assert!(runs.iter().all(|r| r.info.source == Source::TensorBoard));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -651,9 +651,9 @@ fn hparams_from_session_start_info() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(run.hparams, want);
+    assert_eq!(run.info.hparams, want);
     assert_eq!(
-        run.tags.get(GROUP_NAME_TAG).map(String::as_str),
+        run.info.tags.get(GROUP_NAME_TAG).map(String::as_str),
         Some("grp")
     );
     assert_eq!(
@@ -717,7 +717,7 @@ fn add_hparams_child_merges_into_parent() {
         &mut |_| {},
     );
     let runs = reader.finish();
-    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -729,12 +729,12 @@ fn add_hparams_child_merges_into_parent() {
         ]
     );
     let a = &runs[1];
-    assert_eq!(a.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+    assert_eq!(a.info.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
     assert_eq!(points(a, "hparam/accuracy"), vec![(0, f64::from(0.9f32))]);
     assert_eq!(points(a, "loss").len(), 3);
     let b = &runs[3];
-    assert_eq!(b.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
-    assert_eq!(b.id, "tensorboard:run_b");
+    assert_eq!(b.info.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+    assert_eq!(b.info.id, "tensorboard:run_b");
 }
 
 #[test]

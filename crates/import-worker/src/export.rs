@@ -47,7 +47,7 @@ async fn write(
     let mut metas = store.load_runs().await.map_err(|e| e.to_string())?;
     if let Some(only) = &job.runs {
         let only: std::collections::BTreeSet<&String> = only.iter().collect();
-        metas.retain(|m| only.contains(&m.id));
+        metas.retain(|m| only.contains(&m.info.id));
     }
     let models = store.load_models().await.map_err(|e| e.to_string())?;
     let versions = store

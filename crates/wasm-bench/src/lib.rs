@@ -69,40 +69,66 @@ pub mod metas {
         let name = format!("sweep/run_{i:04}");
         let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
         let f = f64::from(i);
-        run.hparams = BTreeMap::from([
+        run.info.hparams = BTreeMap::from([
             ("lr".to_owned(), HParamValue::Number(1e-4 * (1.0 + f))),
-            ("batch_size".to_owned(), HParamValue::Number(f64::from(32 << (i % 4)))),
-            ("dropout".to_owned(), HParamValue::Number(0.1 + f / 10_000.0)),
-            ("layers".to_owned(), HParamValue::Number(f64::from(2 + i % 5))),
-            ("optimizer".to_owned(), HParamValue::Text(["adam", "sgd", "adamw"][i as usize % 3].into())),
-            ("weight_decay".to_owned(), HParamValue::Text(format!("{:e}", 1e-5 * f))),
-            ("augment".to_owned(), HParamValue::Bool(i % 2 == 0)),
+            (
+                "batch_size".to_owned(),
+                HParamValue::Number(f64::from(32 << (i % 4))),
+            ),
+            (
+                "dropout".to_owned(),
+                HParamValue::Number(0.1 + f / 10_000.0),
+            ),
+            (
+                "layers".to_owned(),
+                HParamValue::Number(f64::from(2 + i % 5)),
+            ),
+            (
+                "optimizer".to_owned(),
+                HParamValue::Text(["adam", "sgd", "adamw"][i as usize % 3].into()),
+            ),
+            (
+                "weight_decay".to_owned(),
+                HParamValue::Text(format!("{:e}", 1e-5 * f)),
+            ),
+            ("augment".to_owned(), HParamValue::Bool(i.is_multiple_of(2))),
             ("seed".to_owned(), HParamValue::Number(f)),
         ]);
-        run.tags = BTreeMap::from([
+        run.info.tags = BTreeMap::from([
             ("team".to_owned(), "vision".to_owned()),
             ("hparams.group_name".to_owned(), format!("group_{}", i % 10)),
         ]);
-        run.series = ["accuracy", "loss/train", "loss/val", "lr", "grad_norm", "throughput"]
-            .iter()
-            .enumerate()
-            .map(|(k, tag)| {
-                let mut s = Series::new(*tag);
-                for step in 0..3 {
-                    let v = (f + 1.0) / (f64::from(step) + 1.0) / (k as f64 + 1.0);
-                    s.push(Step(i64::from(step) * 500), WallTime(1.7e9 + f64::from(step)), v);
-                }
-                s
-            })
-            .collect();
-        run.summary = BTreeMap::from([
+        run.series = [
+            "accuracy",
+            "loss/train",
+            "loss/val",
+            "lr",
+            "grad_norm",
+            "throughput",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(k, tag)| {
+            let mut s = Series::new(*tag);
+            for step in 0..3 {
+                let v = (f + 1.0) / (f64::from(step) + 1.0) / (k as f64 + 1.0);
+                s.push(
+                    Step(i64::from(step) * 500),
+                    WallTime(1.7e9 + f64::from(step)),
+                    v,
+                );
+            }
+            s
+        })
+        .collect();
+        run.info.summary = BTreeMap::from([
             ("best_accuracy".to_owned(), 0.9 - f / 1e5),
             ("epochs".to_owned(), 30.0),
             ("params_m".to_owned(), 11.7),
         ]);
-        run.status = Some(RunStatus::Finished);
-        run.start_time = Some(1.7e9 + f * 61.25);
-        run.end_time = Some(1.7e9 + f * 61.25 + 3600.5);
+        run.info.status = Some(RunStatus::Finished);
+        run.info.start_time = Some(1.7e9 + f * 61.25);
+        run.info.end_time = Some(1.7e9 + f * 61.25 + 3600.5);
         run
     }
 

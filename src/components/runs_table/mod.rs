@@ -129,7 +129,7 @@ pub fn runs_table() -> Html {
             html! {
                 <RunRow key={row.run_id.clone()} row={Rc::new(row.clone())} columns={columns.clone()}
                     color={prefs.color(&row.run_id, run_color(index))}
-                    name={meta.map(|m| m.name.clone()).unwrap_or_default()}
+                    name={meta.map(|m| m.info.name.clone()).unwrap_or_default()}
                     has_matrix={meta.is_some_and(may_hold_matrix)}
                     drawn={workspace.is_drawn(&row.run_id)}
                     hidden={prefs.hidden.contains(&row.run_id)}

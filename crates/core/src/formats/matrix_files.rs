@@ -340,7 +340,7 @@ mod tests {
         assert!(reports.iter().all(FileReport::is_clean), "{reports:?}");
         let names: Vec<(&str, &str)> = runs
             .iter()
-            .map(|r| (r.id.as_str(), r.name.as_str()))
+            .map(|r| (r.info.id.as_str(), r.info.name.as_str()))
             .collect();
         assert_eq!(
             names,
@@ -363,7 +363,7 @@ mod tests {
             ),
             Some(Ok(ConfusionArtifact::PerClass(_)))
         ));
-        assert_eq!(runs[1].source, Source::Csv);
+        assert_eq!(runs[1].info.source, Source::Csv);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct DiffRow {
 pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
     let params: BTreeSet<&str> = runs
         .iter()
-        .flat_map(|r| r.hparams.keys().map(String::as_str))
+        .flat_map(|r| r.info.hparams.keys().map(String::as_str))
         .collect();
     let metrics: BTreeSet<&str> = runs
         .iter()
@@ -51,7 +51,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
             r.series
                 .iter()
                 .map(|s| s.tag.as_str())
-                .chain(r.summary.keys().map(String::as_str))
+                .chain(r.info.summary.keys().map(String::as_str))
         })
         .collect();
 
@@ -59,7 +59,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
     let finals: Vec<BTreeMap<&str, Option<f64>>> = runs
         .iter()
         .map(|r| {
-            let summary = r.summary.iter().map(|(k, &v)| (k.as_str(), Some(v)));
+            let summary = r.info.summary.iter().map(|(k, &v)| (k.as_str(), Some(v)));
             // Series after summary: a series wins over a summary key of the same name.
             let series = r.series.iter().map(|s| (s.tag.as_str(), s.last));
             summary.chain(series).collect()
@@ -80,7 +80,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
         .into_iter()
         .map(|k| {
             row(k, DiffKind::Param, &|i| {
-                runs.get(i)?.hparams.get(k).map(HParamValue::to_string)
+                runs.get(i)?.info.hparams.get(k).map(HParamValue::to_string)
             })
         })
         .chain(metrics.into_iter().map(|k| {
@@ -106,7 +106,7 @@ mod tests {
     fn run(name: &str, params: &[(&str, HParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
         let mut r = Run::new(format!("t:{name}"), name, Source::MLflow);
         for (k, v) in params {
-            r.hparams.insert((*k).to_owned(), v.clone());
+            r.info.hparams.insert((*k).to_owned(), v.clone());
         }
         for (tag, last) in metrics {
             let mut s = Series::new(*tag);
@@ -115,7 +115,7 @@ mod tests {
             r.series.push(s);
         }
         // A summary key shadowed by a series of the same name: the series wins.
-        r.summary.insert("loss".into(), -1.0);
+        r.info.summary.insert("loss".into(), -1.0);
         r.normalize();
         RunMeta::of(&r)
     }
@@ -147,7 +147,7 @@ mod tests {
             ],
             &[("loss", 0.5), ("acc", 0.9)],
         );
-        b.summary.insert("f1".into(), 0.7);
+        b.info.summary.insert("f1".into(), 0.7);
         let rows = diff(&[&a, &b]);
         let keys: Vec<(&str, DiffKind, bool)> = rows
             .iter()

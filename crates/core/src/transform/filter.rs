@@ -147,10 +147,10 @@ pub fn keys(runs: &[RunMeta]) -> Vec<String> {
     let mut metrics = BTreeSet::new();
     let mut tags = BTreeSet::new();
     for r in runs {
-        params.extend(r.hparams.keys().map(|k| quote("params", k)));
+        params.extend(r.info.hparams.keys().map(|k| quote("params", k)));
         metrics.extend(r.series.iter().map(|s| quote("metrics", &s.tag)));
-        metrics.extend(r.summary.keys().map(|k| quote("metrics", k)));
-        tags.extend(r.tags.keys().map(|k| quote("tags", k)));
+        metrics.extend(r.info.summary.keys().map(|k| quote("metrics", k)));
+        tags.extend(r.info.tags.keys().map(|k| quote("tags", k)));
     }
     let fixed = ["name", "source", "status", "experiment", "group", "user"].map(String::from);
     fixed
@@ -181,19 +181,19 @@ impl Value {
 fn value_of(run: &RunMeta, key: &Key) -> Option<Value> {
     let text = |s: &Option<String>| s.clone().map(Value::Text);
     match key {
-        Key::Param(k) => run.hparams.get(k).map(|v| match v {
+        Key::Param(k) => run.info.hparams.get(k).map(|v| match v {
             HParamValue::Number(n) => Value::Number(*n),
             HParamValue::Bool(b) => Value::Bool(*b),
             HParamValue::Text(s) => Value::Text(s.clone()),
         }),
         Key::Metric(k) => run.last_value(k).map(Value::Number),
-        Key::Tag(k) => run.tags.get(k).cloned().map(Value::Text),
-        Key::Name => Some(Value::Text(run.name.clone())),
-        Key::Source => Some(Value::Text(run.source.label().to_owned())),
-        Key::Status => run.status.map(|s| Value::Text(s.label().to_owned())),
-        Key::Experiment => text(&run.experiment),
-        Key::Group => text(&run.group),
-        Key::User => text(&run.user),
+        Key::Tag(k) => run.info.tags.get(k).cloned().map(Value::Text),
+        Key::Name => Some(Value::Text(run.info.name.clone())),
+        Key::Source => Some(Value::Text(run.info.source.label().to_owned())),
+        Key::Status => run.info.status.map(|s| Value::Text(s.label().to_owned())),
+        Key::Experiment => text(&run.info.experiment),
+        Key::Group => text(&run.info.group),
+        Key::User => text(&run.info.user),
     }
 }
 
@@ -702,16 +702,17 @@ mod tests {
 
     fn run(name: &str, alpha: HParamValue, rmse: f64, source: Source) -> RunMeta {
         let mut r = Run::new(format!("x:{name}"), name, source);
-        r.hparams.insert("alpha".into(), alpha);
-        r.hparams
+        r.info.hparams.insert("alpha".into(), alpha);
+        r.info
+            .hparams
             .insert("optimizer".into(), HParamValue::Text("adam".into()));
-        r.tags.insert("team".into(), "vision".into());
-        r.status = Some(RunStatus::Finished);
+        r.info.tags.insert("team".into(), "vision".into());
+        r.info.status = Some(RunStatus::Finished);
         let mut s = Series::new("rmse");
         s.push(Step(0), WallTime(0.0), 9.0);
         s.push(Step(1), WallTime(1.0), rmse);
         r.series.push(s);
-        r.summary.insert("f1 score".into(), 0.8);
+        r.info.summary.insert("f1 score".into(), 0.8);
         RunMeta::of(&r)
     }
 
@@ -733,7 +734,7 @@ mod tests {
         runs()
             .into_iter()
             .filter(|r| f.as_ref().is_none_or(|f| f.matches(r)))
-            .map(|r| r.name)
+            .map(|r| r.info.name)
             .collect()
     }
 

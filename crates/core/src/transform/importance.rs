@@ -70,7 +70,7 @@ pub fn importance(runs: &[RunMeta], metric: &str) -> Result<Vec<Importance>, Imp
     }
     let keys: BTreeSet<&str> = used
         .iter()
-        .flat_map(|r| r.hparams.keys().map(String::as_str))
+        .flat_map(|r| r.info.hparams.keys().map(String::as_str))
         .collect();
     let params: Vec<Param<'_>> = keys
         .into_iter()
@@ -137,7 +137,7 @@ enum Values {
 
 impl<'a> Param<'a> {
     fn read(key: &'a str, runs: &[&RunMeta]) -> Param<'a> {
-        let raw: Vec<Option<&HParamValue>> = runs.iter().map(|r| r.hparams.get(key)).collect();
+        let raw: Vec<Option<&HParamValue>> = runs.iter().map(|r| r.info.hparams.get(key)).collect();
         let numeric = raw.iter().flatten().all(|v| as_number(v).is_some());
         let values = if numeric {
             Values::Numeric(

@@ -192,7 +192,7 @@ impl RunsTable {
     pub fn all_columns(runs: &[RunMeta], options: &TableOptions) -> Vec<Column> {
         let params: BTreeSet<&str> = runs
             .iter()
-            .flat_map(|r| r.hparams.keys().map(String::as_str))
+            .flat_map(|r| r.info.hparams.keys().map(String::as_str))
             .collect();
         let metrics: BTreeSet<&str> = runs
             .iter()
@@ -200,14 +200,14 @@ impl RunsTable {
                 r.series
                     .iter()
                     .map(|s| s.tag.as_str())
-                    .chain(r.summary.keys().map(String::as_str))
+                    .chain(r.info.summary.keys().map(String::as_str))
             })
             .collect();
         let mut columns = vec![Column::Name, Column::Source];
-        if runs.iter().any(|r| r.experiment.is_some()) {
+        if runs.iter().any(|r| r.info.experiment.is_some()) {
             columns.push(Column::Experiment);
         }
-        if runs.iter().any(|r| r.status.is_some()) {
+        if runs.iter().any(|r| r.info.status.is_some()) {
             columns.push(Column::Status);
         }
         columns.push(Column::Points);
@@ -253,7 +253,7 @@ impl RunsTable {
                     let label = format!("{key} ({})", members.len());
                     members
                         .into_iter()
-                        .map(move |r| (r.id.as_str(), (rank, label.clone())))
+                        .map(move |r| (r.info.id.as_str(), (rank, label.clone())))
                 })
                 .collect(),
             None => BTreeMap::new(),
@@ -267,16 +267,16 @@ impl RunsTable {
                     .iter()
                     .map(|c| match c {
                         Column::Group => groups
-                            .get(run.id.as_str())
+                            .get(run.info.id.as_str())
                             .map_or(Cell::Empty, |(_, label)| Cell::Text(label.clone())),
                         c => cell(run, c),
                     })
                     .collect();
-                let pinned = options.pinned.contains(&run.id);
+                let pinned = options.pinned.contains(&run.info.id);
                 (
-                    run.parent_id.as_deref(),
+                    run.info.parent_id.as_deref(),
                     Row {
-                        run_id: run.id.clone(),
+                        run_id: run.info.id.clone(),
                         pinned,
                         depth: 0,
                         cells,
@@ -381,16 +381,17 @@ fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
 
 fn cell(run: &RunMeta, column: &Column) -> Cell {
     match column {
-        Column::Name => Cell::Text(run.name.clone()),
-        Column::Source => Cell::Text(run.source.label().to_owned()),
-        Column::Experiment => run.experiment.clone().map_or(Cell::Empty, Cell::Text),
+        Column::Name => Cell::Text(run.info.name.clone()),
+        Column::Source => Cell::Text(run.info.source.label().to_owned()),
+        Column::Experiment => run.info.experiment.clone().map_or(Cell::Empty, Cell::Text),
         // Filled in by `build`, which knows the groups.
         Column::Group => Cell::Empty,
         Column::Status => run
+            .info
             .status
             .map_or(Cell::Empty, |s| Cell::Text(s.label().to_owned())),
         Column::Points => Cell::Number(run.point_count() as f64),
-        Column::Param(k) => match run.hparams.get(k) {
+        Column::Param(k) => match run.info.hparams.get(k) {
             None => Cell::Empty,
             Some(HParamValue::Number(n)) => Cell::Number(*n),
             Some(HParamValue::Text(t)) => match t.trim().parse::<f64>() {
@@ -440,7 +441,7 @@ mod tests {
         hparams.insert("lr".to_owned(), HParamValue::Number(lr));
         hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
         let mut run = Run::new(format!("tb:{name}"), name, Source::TensorBoard);
-        run.hparams = hparams;
+        run.info.hparams = hparams;
         run.series = vec![s];
         RunMeta::of(&run)
     }
@@ -482,7 +483,7 @@ mod tests {
     #[test]
     fn missing_values_sort_last_both_ways() {
         let mut a = run("a", 1.0, &[1.0]);
-        a.hparams.clear();
+        a.info.hparams.clear();
         let b = run("b", 2.0, &[1.0]);
         for descending in [false, true] {
             let t = RunsTable::build(&[a.clone(), b.clone()], &sorted("params.lr", descending));
@@ -493,11 +494,11 @@ mod tests {
     #[test]
     fn children_follow_their_parent_whatever_the_sort() {
         let mut parent = run("parent", 0.5, &[9.0]);
-        parent.id = "p".into();
+        parent.info.id = "p".into();
         let mut kid_a = run("kid_a", 0.1, &[1.0]);
-        kid_a.parent_id = Some("p".into());
+        kid_a.info.parent_id = Some("p".into());
         let mut kid_b = run("kid_b", 0.2, &[2.0]);
-        kid_b.parent_id = Some("p".into());
+        kid_b.info.parent_id = Some("p".into());
         let lone = run("lone", 0.3, &[5.0]);
         let runs = [kid_b.clone(), lone.clone(), parent.clone(), kid_a.clone()];
         let t = RunsTable::build(&runs, &TableOptions::default());
@@ -512,8 +513,8 @@ mod tests {
         );
         // A cycle still lists every run once.
         let (mut x, mut y) = (run("x", 1.0, &[1.0]), run("y", 1.0, &[1.0]));
-        x.parent_id = Some(y.id.clone());
-        y.parent_id = Some(x.id.clone());
+        x.info.parent_id = Some(y.info.id.clone());
+        y.info.parent_id = Some(x.info.id.clone());
         assert_eq!(
             RunsTable::build(&[x, y], &TableOptions::default())
                 .rows
@@ -525,7 +526,7 @@ mod tests {
     #[test]
     fn summary_metrics_are_columns_too() {
         let mut r = run("a", 1.0, &[1.0]);
-        r.summary.insert("final_auc".into(), 0.93);
+        r.info.summary.insert("final_auc".into(), 0.93);
         let t = RunsTable::build(&[r], &TableOptions::default());
         assert!(t.to_csv().contains("metrics.final_auc"));
         assert!(t.to_csv().contains(",0.93"));
@@ -536,7 +537,9 @@ mod tests {
         let mut runs = Vec::new();
         for (name, lr) in [("a", "1e-05"), ("b", "0.001"), ("c", "1.0"), ("d", "adam")] {
             let mut r = run(name, 0.0, &[1.0]);
-            r.hparams.insert("lr".into(), HParamValue::Text(lr.into()));
+            r.info
+                .hparams
+                .insert("lr".into(), HParamValue::Text(lr.into()));
             runs.push(r);
         }
         let t = RunsTable::build(&runs, &sorted("params.lr", false));
@@ -583,7 +586,8 @@ mod tests {
         let mut runs = Vec::new();
         for (name, opt) in [("a", "sgd"), ("b", "adam"), ("c", "sgd")] {
             let mut r = run(name, 0.1, &[1.0]);
-            r.hparams
+            r.info
+                .hparams
                 .insert("opt".into(), HParamValue::Text(opt.into()));
             runs.push(r);
         }
@@ -611,7 +615,7 @@ mod tests {
     #[test]
     fn csv_quotes_special_text() {
         let mut r = run("a,\"b\"", 1.0, &[f64::NAN]);
-        r.hparams.clear();
+        r.info.hparams.clear();
         let csv = RunsTable::build(&[r], &TableOptions::default()).to_csv();
         assert!(csv.contains("\"a,\"\"b\"\"\""), "{csv}");
     }

@@ -241,14 +241,14 @@ impl LiveRun {
         }
         let mut run = Run::new(run_id(dir), run_name(dir), Source::Dvc);
         // The dropped folder is the repository, as for experiments.
-        run.experiment = paths::dropped_folder(dir).map(str::to_string);
-        run.summary = self
+        run.info.experiment = paths::dropped_folder(dir).map(str::to_string);
+        run.info.summary = self
             .summary
             .into_iter()
             .filter(|(k, _)| !series.contains(k))
             .collect();
         run.series = series.into_series();
-        run.hparams = self.hparams;
+        run.info.hparams = self.hparams;
         run.artifacts = self.artifacts;
         run.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Some(run)
@@ -360,9 +360,9 @@ mod tests {
         );
         assert!(r.is_clean(), "{r:?}");
         let run = live.finish("p/dvclive").expect("run");
-        assert_eq!(run.name, "p");
-        assert_eq!(run.id, "dvclive:dvclive");
-        assert_eq!(run.source, Source::Dvc);
+        assert_eq!(run.info.name, "p");
+        assert_eq!(run.info.id, "dvclive:dvclive");
+        assert_eq!(run.info.source, Source::Dvc);
         let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
         assert_eq!(tags, vec!["acc", "train/loss"]);
         assert_eq!(
@@ -370,12 +370,12 @@ mod tests {
             vec![1_700_000_000.0]
         );
         assert_eq!(
-            run.summary,
+            run.info.summary,
             BTreeMap::from([("test/f1".to_string(), 0.25)]),
             "series keep their values"
         );
         assert_eq!(
-            run.hparams.get("train.epochs"),
+            run.info.hparams.get("train.epochs"),
             Some(&HParamValue::Number(2.0))
         );
         assert_eq!(run.artifacts[0].path, "plots/sklearn/confusion_matrix.json");

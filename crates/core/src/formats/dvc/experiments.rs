@@ -101,18 +101,18 @@ pub fn into_runs(records: Vec<ExpRecord>) -> Vec<Run> {
         .map(|r| {
             let mut run = Run::new(r.id, r.name, Source::Dvc);
             for (file, name, v) in &r.metrics {
-                run.summary.insert(key(file, name), *v);
+                run.info.summary.insert(key(file, name), *v);
             }
             for (file, name, v) in r.params {
-                run.hparams.insert(key(&file, &name), v);
+                run.info.hparams.insert(key(&file, &name), v);
             }
-            run.tags.insert("dvc.rev".to_string(), r.rev);
-            run.parent_id = r.baseline;
-            run.group = r.group;
-            run.start_time = r.start_time;
-            run.status = r.status;
-            run.notes = r.notes;
-            run.datasets = r.datasets;
+            run.info.tags.insert("dvc.rev".to_string(), r.rev);
+            run.info.parent_id = r.baseline;
+            run.info.group = r.group;
+            run.info.start_time = r.start_time;
+            run.info.status = r.status;
+            run.info.notes = r.notes;
+            run.info.datasets = r.datasets;
             run
         })
         .collect()
@@ -160,13 +160,13 @@ mod tests {
         let runs = into_runs(vec![rec]);
         let run = &runs[0];
         assert_eq!(
-            run.summary.keys().collect::<Vec<_>>(),
+            run.info.summary.keys().collect::<Vec<_>>(),
             vec!["acc", "metrics.json:rev"]
         );
         assert_eq!(
-            run.hparams.keys().collect::<Vec<_>>(),
+            run.info.hparams.keys().collect::<Vec<_>>(),
             vec!["dvclive/params.yaml:lr", "params.yaml:lr", "seed"]
         );
-        assert_eq!(run.source, Source::Dvc);
+        assert_eq!(run.info.source, Source::Dvc);
     }
 }

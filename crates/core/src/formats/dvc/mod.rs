@@ -160,15 +160,15 @@ impl DvcReader {
         }
         for mut run in runs {
             // The dropped folder is the repository the experiments came from.
-            run.experiment = paths::dropped_folder(path).map(str::to_string);
-            if let Some((other, _)) = self.experiments.get(&run.id) {
+            run.info.experiment = paths::dropped_folder(path).map(str::to_string);
+            if let Some((other, _)) = self.experiments.get(&run.info.id) {
                 report.warnings.push(format!(
                     "experiment {} was also in {other}: this file's copy is kept",
-                    run.id
+                    run.info.id
                 ));
             }
             self.experiments
-                .insert(run.id.clone(), (path.to_string(), run));
+                .insert(run.info.id.clone(), (path.to_string(), run));
         }
     }
 
@@ -288,7 +288,7 @@ mod tests {
         let r = reader.read_bytes("p/x.dvc", b"\xFF\xFE\x00");
         assert!(r.error.is_some());
         let (runs, versions, _) = reader.finish();
-        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
         assert_eq!(ids, vec!["dvc:main", "dvclive:dvclive"]);
         assert_eq!(versions.len(), 1);
         assert_eq!(versions[0].entries[0].path, "data/raw.txt");

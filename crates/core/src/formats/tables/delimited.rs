@@ -341,7 +341,7 @@ impl<'l> Builder<'l> {
             let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
             let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
             run.series = acc.series.into_series();
-            run.hparams = hparams;
+            run.info.hparams = hparams;
             out.push(run);
         }
         for w in varying.into_values() {
@@ -438,9 +438,9 @@ mod tests {
         let [run] = out.runs.as_slice() else {
             panic!("{:?}", out.runs)
         };
-        assert_eq!(run.name, "exp1/metrics");
-        assert_eq!(run.id, "csv:exp1/metrics.csv");
-        assert_eq!(run.source, Source::Csv);
+        assert_eq!(run.info.name, "exp1/metrics");
+        assert_eq!(run.info.id, "csv:exp1/metrics.csv");
+        assert_eq!(run.info.source, Source::Csv);
         let loss = run.series("loss").expect("loss");
         assert_eq!(loss.steps, vec![0, 1, 2]);
         assert!(loss.values[2].is_nan());
@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(acc.steps, vec![1, 2], "the empty cell is missing, not 0");
         assert_eq!(acc.values, vec![0.7, f64::INFINITY]);
         assert_eq!(
-            run.hparams.get("model"),
+            run.info.hparams.get("model"),
             Some(&HParamValue::Text("resnet".into()))
         );
         assert_eq!(out.report.points, 5);
@@ -460,14 +460,14 @@ mod tests {
     fn without_a_step_column_the_row_index_is_the_step() {
         let out = read("m.csv", b"loss,acc\n3,4\n5,6\n");
         let run = &out.runs[0];
-        assert_eq!(run.name, "m");
+        assert_eq!(run.info.name, "m");
         assert_eq!(run.series("loss").expect("loss").steps, vec![0, 1]);
     }
 
     #[test]
     fn varying_text_column_is_skipped_with_a_warning_naming_it() {
         let out = read("m.csv", b"step,loss,note\n0,1,a\n1,2,b\n");
-        assert!(out.runs[0].hparams.is_empty());
+        assert!(out.runs[0].info.hparams.is_empty());
         assert!(
             out.report
                 .warnings
@@ -484,9 +484,9 @@ mod tests {
             "logs/all.csv",
             b"run,step,loss,lr\na,0,1,0.1\nb,0,2,0.2\na,1,0.5,0.1\n",
         );
-        let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, vec!["a", "b"]);
-        assert_eq!(out.runs[0].id, "csv:all.csv#a");
+        assert_eq!(out.runs[0].info.id, "csv:all.csv#a");
         assert_eq!(
             out.runs[0].series("loss").expect("loss").values,
             vec![1.0, 0.5]
@@ -506,7 +506,7 @@ mod tests {
         assert!(out.report.is_clean(), "{:?}", out.report);
         assert_eq!(out.runs.len(), 2);
         let a = &out.runs[0];
-        assert_eq!(a.name, "a");
+        assert_eq!(a.info.name, "a");
         assert_eq!(a.series("loss").expect("loss").values, vec![1.0, 0.5]);
         assert_eq!(
             a.series("acc").expect("acc").wall_times,

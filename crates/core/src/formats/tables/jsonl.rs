@@ -133,7 +133,7 @@ fn read_into(
         let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
         let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
         run.series = acc.series.into_series();
-        run.hparams = hparams;
+        run.info.hparams = hparams;
         out.push(run);
     }
     if report.ignored_values > 0 {
@@ -319,8 +319,8 @@ mod tests {
         let [run] = out.runs.as_slice() else {
             panic!("{:?}", out.runs)
         };
-        assert_eq!(run.name, "exp/history");
-        assert_eq!(run.id, "csv:exp/history.jsonl");
+        assert_eq!(run.info.name, "exp/history");
+        assert_eq!(run.info.id, "csv:exp/history.jsonl");
         let loss = run.series("train/loss").expect("loss");
         assert_eq!(loss.steps, vec![0, 1, 2]);
         assert!(loss.values[1].is_nan());
@@ -331,7 +331,7 @@ mod tests {
         );
         assert_eq!(loss.wall_times[1], 1_700_000_001.5);
         assert_eq!(
-            run.hparams.get("model"),
+            run.info.hparams.get("model"),
             Some(&HParamValue::Text("resnet".into()))
         );
         assert!(run.series("step").is_none());
@@ -368,9 +368,9 @@ mod tests {
             "all.jsonl",
             b"{\"run\": \"a\", \"x\": 1}\n{\"run\": \"b\", \"x\": 2}\n",
         );
-        let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, vec!["a", "b"]);
-        assert_eq!(out.runs[1].id, "csv:all.jsonl#b");
+        assert_eq!(out.runs[1].info.id, "csv:all.jsonl#b");
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl TensorBoardDownloadReader {
                     Source::TensorBoard,
                 );
                 run.series = all.into_series();
-                run.tags
+                run.info
+                    .tags
                     .insert(DOWNLOAD_TAG.to_string(), "true".to_string());
                 run
             })
@@ -302,10 +303,10 @@ mod tests {
         let runs = reader.finish();
         assert_eq!(runs.len(), 2);
         let train = &runs[0];
-        assert_eq!(train.id, "tensorboard-download:train");
-        assert_eq!(train.source, Source::TensorBoard);
+        assert_eq!(train.info.id, "tensorboard-download:train");
+        assert_eq!(train.info.source, Source::TensorBoard);
         assert_eq!(
-            train.tags.get(DOWNLOAD_TAG).map(String::as_str),
+            train.info.tags.get(DOWNLOAD_TAG).map(String::as_str),
             Some("true")
         );
         let loss = train.series("epoch_loss").expect("loss");
@@ -326,7 +327,7 @@ mod tests {
             b"Wall time,Step,Value\r\n1,0,2\r\n",
         );
         let runs = reader.finish();
-        assert_eq!(runs[0].name, "exp1");
+        assert_eq!(runs[0].info.name, "exp1");
         assert!(runs[0].series("loss").is_some());
     }
 

@@ -301,8 +301,8 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
         })
         .collect();
     let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
-    run.hparams = hparams;
-    run.tags = tags;
+    run.info.hparams = hparams;
+    run.info.tags = tags;
     run.series = series;
     run.artifacts = matrices.into_values().collect();
     Some(run)

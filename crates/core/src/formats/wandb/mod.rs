@@ -322,9 +322,9 @@ impl WandbReader {
         let runs = exports::read_export(kind, file.path, input, &mut report, progress);
         progress(report.bytes);
         if report.error.is_none()
-            && runs
-                .iter()
-                .all(|r| r.series.is_empty() && r.summary.is_empty() && r.hparams.is_empty())
+            && runs.iter().all(|r| {
+                r.series.is_empty() && r.info.summary.is_empty() && r.info.hparams.is_empty()
+            })
         {
             report
                 .warnings
@@ -396,19 +396,19 @@ impl SourceReader for WandbReader {
             let Some(run) = build_folder(&key, folder, reports) else {
                 continue;
             };
-            match by_id.get_mut(&run.id) {
+            match by_id.get_mut(&run.info.id) {
                 Some(existing) => merge_runs(existing, run),
                 None => {
-                    by_id.insert(run.id.clone(), run);
+                    by_id.insert(run.info.id.clone(), run);
                 }
             }
         }
         let mut exported: BTreeMap<String, Run> = BTreeMap::new();
         for run in exports {
-            match exported.get_mut(&run.id) {
+            match exported.get_mut(&run.info.id) {
                 Some(existing) => merge_runs(existing, run),
                 None => {
-                    exported.insert(run.id.clone(), run);
+                    exported.insert(run.info.id.clone(), run);
                 }
             }
         }

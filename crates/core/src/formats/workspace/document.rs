@@ -1,52 +1,26 @@
 //! The workspace file's JSON shapes and their conversion from and to [`Run`].
 //!
-//! A run is written field by field through [`RunEntry`], not with `Run`'s own serde:
-//! its series become compact columns ([`SeriesEntry`]) and its metadata floats become
-//! [`JsonF64`] (JSON has no NaN or ∞). Both conversions destructure `Run` without `..`,
-//! so a field added to `Run` does not compile until the workspace file carries it.
+//! A run is written through [`RunEntry`]: its [`RunInfo`] as storage writes it (metadata
+//! floats JSON cannot write as numbers as [`JsonF64`] spells them), its artifacts with their
+//! text, and its series as compact columns ([`SeriesEntry`]). A field added to the header
+//! travels without a change here.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::columns::{self, ColumnError};
 pub use crate::json_f64::JsonF64;
-use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, Run, RunInfo, Series};
 
-/// One run: [`Run`]'s fields, with its series last.
+/// One run: its [`RunInfo`] (the same keys as a stored run meta), its artifacts with
+/// their kept text (confusion matrices, tables, configs), and its series last.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RunEntry<'a> {
-    pub id: String,
-    pub name: String,
-    pub source: Source,
-    #[serde(default)]
-    pub hparams: BTreeMap<String, HParamValue>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experiment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<RunStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<JsonF64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<JsonF64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub summary: BTreeMap<String, JsonF64>,
-    /// With their kept text (confusion matrices, tables, configs).
+    #[serde(flatten)]
+    pub info: RunInfo,
     #[serde(default)]
     pub artifacts: Vec<Artifact>,
-    #[serde(default)]
-    pub datasets: Vec<DatasetRef>,
     #[serde(borrow)]
     pub series: Vec<SeriesEntry<'a>>,
 }
@@ -129,44 +103,13 @@ impl SeriesEntry<'_> {
 impl RunEntry<'static> {
     pub fn of(run: &Run) -> Self {
         let Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         } = run;
         RunEntry {
-            id: id.clone(),
-            name: name.clone(),
-            source: *source,
-            hparams: hparams.clone(),
-            tags: tags.clone(),
-            experiment: experiment.clone(),
-            group: group.clone(),
-            status: *status,
-            start_time: start_time.map(JsonF64),
-            end_time: end_time.map(JsonF64),
-            parent_id: parent_id.clone(),
-            notes: notes.clone(),
-            user: user.clone(),
-            summary: summary
-                .iter()
-                .map(|(k, v)| (k.clone(), JsonF64(*v)))
-                .collect(),
+            info: info.clone(),
             artifacts: artifacts.clone(),
-            datasets: datasets.clone(),
             series: series.iter().map(SeriesEntry::of).collect(),
         }
     }
@@ -176,22 +119,8 @@ impl RunEntry<'_> {
     /// The run, or the first series that does not decode (by tag).
     pub fn decode(self) -> Result<Run, (String, SeriesError)> {
         let RunEntry {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
+            info,
             artifacts,
-            datasets,
             series,
         } = self;
         let series = series
@@ -199,30 +128,19 @@ impl RunEntry<'_> {
             .map(|s| s.decode().map_err(|e| (s.tag.clone(), e)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time: start_time.map(|t| t.0),
-            end_time: end_time.map(|t| t.0),
-            parent_id,
-            notes,
-            user,
-            summary: summary.into_iter().map(|(k, v)| (k, v.0)).collect(),
             artifacts,
-            datasets,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::model::HParamValue;
 
     #[test]
     fn non_finite_floats_and_look_alike_text_stay_apart() {

@@ -63,7 +63,7 @@ pub fn parse(bytes: &[u8]) -> Result<Workspace, WorkspaceError> {
     let mut position: BTreeMap<String, usize> = BTreeMap::new();
     let mut repeated_ids = Vec::new();
     for entry in doc.runs {
-        let run_id = entry.id.clone();
+        let run_id = entry.info.id.clone();
         let run = entry
             .decode()
             .map_err(|(tag, error)| WorkspaceError::Series {

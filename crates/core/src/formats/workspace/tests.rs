@@ -11,14 +11,14 @@ use crate::model::{
 /// Every field of a run set, with values JSON cannot write as numbers.
 pub(crate) fn full_run() -> Run {
     let mut run = Run::new("mlflow:0123abcd", "baseline", Source::MLflow);
-    run.hparams = BTreeMap::from([
+    run.info.hparams = BTreeMap::from([
         ("lr".to_owned(), HParamValue::Number(0.001)),
         ("optimizer".to_owned(), HParamValue::Text("adam".into())),
         ("text_nan".to_owned(), HParamValue::Text("NaN".into())),
         ("bad".to_owned(), HParamValue::Number(f64::NAN)),
         ("bn".to_owned(), HParamValue::Bool(true)),
     ]);
-    run.tags = BTreeMap::from([("mlflow.user".to_owned(), "ana".to_owned())]);
+    run.info.tags = BTreeMap::from([("mlflow.user".to_owned(), "ana".to_owned())]);
     let mut loss = Series::new("loss/train");
     for i in 0..100 {
         let v = match i {
@@ -34,15 +34,15 @@ pub(crate) fn full_run() -> Run {
         );
     }
     run.series = vec![Series::new("empty"), loss];
-    run.experiment = Some("sweep".into());
-    run.group = Some("g1".into());
-    run.status = Some(RunStatus::Failed);
-    run.start_time = Some(1.7e9);
-    run.end_time = Some(f64::NAN);
-    run.parent_id = Some("mlflow:parent".into());
-    run.notes = Some("line 1\nline \"2\" — ünïcödé".into());
-    run.user = Some("ana".into());
-    run.summary = BTreeMap::from([
+    run.info.experiment = Some("sweep".into());
+    run.info.group = Some("g1".into());
+    run.info.status = Some(RunStatus::Failed);
+    run.info.start_time = Some(1.7e9);
+    run.info.end_time = Some(f64::NAN);
+    run.info.parent_id = Some("mlflow:parent".into());
+    run.info.notes = Some("line 1\nline \"2\" — ünïcödé".into());
+    run.info.user = Some("ana".into());
+    run.info.summary = BTreeMap::from([
         ("best".to_owned(), 0.25),
         ("diverged".to_owned(), f64::NEG_INFINITY),
     ]);
@@ -58,7 +58,7 @@ pub(crate) fn full_run() -> Run {
             text: None,
         },
     ];
-    run.datasets = vec![DatasetRef {
+    run.info.datasets = vec![DatasetRef {
         name: "mnist".into(),
         digest: Some("abc".into()),
         source: None,
@@ -109,7 +109,7 @@ pub(crate) fn assert_same_runs(got: &[Run], want: &[Run]) {
     for (g, w) in got.iter().zip(want) {
         for (gs, ws) in g.series.iter().zip(&w.series) {
             let bits = |s: &Series| s.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(gs), bits(ws), "{} {}", g.id, gs.tag);
+            assert_eq!(bits(gs), bits(ws), "{} {}", g.info.id, gs.tag);
         }
     }
 }
@@ -187,7 +187,7 @@ fn a_repeated_run_id_keeps_the_last_copy() {
     let b = Run::new("csv:b", "b", Source::Csv);
     let bytes = write(&[first, b, second], &[], &[], &json!(null)).unwrap_or_default();
     let back = parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
-    let names: Vec<&str> = back.runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = back.runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(names, ["second", "b"]);
     assert_eq!(back.repeated_ids, ["csv:a"]);
 }
@@ -326,12 +326,12 @@ mod properties {
                     artifacts,
                 )| {
                     let mut run = Run::new(id, name, source);
-                    run.hparams = hparams;
-                    run.tags = tags;
+                    run.info.hparams = hparams;
+                    run.info.tags = tags;
                     run.series = series;
-                    run.start_time = start;
-                    run.notes = notes;
-                    run.summary = summary;
+                    run.info.start_time = start;
+                    run.info.notes = notes;
+                    run.info.summary = summary;
                     run.artifacts = artifacts
                         .into_iter()
                         .map(|(path, size, text)| Artifact { path, size, text })
@@ -346,7 +346,7 @@ mod properties {
         fn arbitrary_runs_round_trip(runs in prop::collection::vec(any_run(), 0..4)) {
             // Distinct ids: a repeated id keeps only its last copy, by design.
             let mut seen = std::collections::BTreeSet::new();
-            let runs: Vec<Run> = runs.into_iter().filter(|r| seen.insert(r.id.clone())).collect();
+            let runs: Vec<Run> = runs.into_iter().filter(|r| seen.insert(r.info.id.clone())).collect();
             let bytes = write(&runs, &[], &[], &json!({"x": [1, "two"]}));
             prop_assert!(bytes.is_ok());
             let bytes = bytes.unwrap_or_default();

@@ -165,12 +165,12 @@ fn grid_is_thinned_evenly() {
 fn meta(name: &str, lr: Option<HParamValue>, tag: Option<&str>) -> RunMeta {
     let mut r = Run::new(format!("t:{name}"), name, Source::WandB);
     if let Some(lr) = lr {
-        r.hparams.insert("lr".into(), lr);
+        r.info.hparams.insert("lr".into(), lr);
     }
     if let Some(t) = tag {
-        r.tags.insert("team".into(), t.into());
+        r.info.tags.insert("team".into(), t.into());
     }
-    r.group = Some(format!("g{}", name.len()));
+    r.info.group = Some(format!("g{}", name.len()));
     RunMeta::of(&r)
 }
 
@@ -192,7 +192,7 @@ fn keys_and_groups() {
     let names = |groups: Vec<(String, Vec<&RunMeta>)>| -> Vec<(String, Vec<String>)> {
         groups
             .into_iter()
-            .map(|(k, rs)| (k, rs.iter().map(|r| r.name.clone()).collect()))
+            .map(|(k, rs)| (k, rs.iter().map(|r| r.info.name.clone()).collect()))
             .collect()
     };
     // Number 2 and Text "2" show the same, so they group together; 2 before 10.
