@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::header;
 use crate::model::{Artifact, Run, RunInfo, Series};
 
 /// What is known about one series without its points.
@@ -55,13 +57,46 @@ pub struct ArtifactMeta {
 /// A run without its points or artifact contents: its [`RunInfo`], its series' metas
 /// (sorted by tag, like [`Run::series`]) and its artifacts' (the JSON object storage keeps:
 /// the header's keys, then `series` and `artifacts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Read through [`crate::header`] (one pass), written with `flatten`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunMeta {
     #[serde(flatten)]
     pub info: RunInfo,
     pub series: Vec<SeriesMeta>,
-    #[serde(default)]
+    /// Absent in metas stored before artifacts were kept.
     pub artifacts: Vec<ArtifactMeta>,
+}
+
+impl<'de> Deserialize<'de> for RunMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Body {
+            series: Option<Vec<SeriesMeta>>,
+            artifacts: Option<Vec<ArtifactMeta>>,
+        }
+
+        impl<'de> header::Body<'de> for Body {
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "series" => header::field(&mut self.series, "series", map),
+                    "artifacts" => header::field(&mut self.artifacts, "artifacts", map),
+                    _ => Ok(false),
+                }
+            }
+        }
+
+        let (info, body): (RunInfo, Body) = header::read(deserializer)?;
+        Ok(RunMeta {
+            info,
+            series: header::required(body.series, "series")?,
+            artifacts: body.artifacts.unwrap_or_default(),
+        })
+    }
 }
 
 impl RunMeta {

@@ -38,7 +38,7 @@ use crate::report::FileReport;
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
 
-/// The [`Run::id`](crate::model::Run::id) of an MLflow run.
+/// The [`RunInfo::id`](crate::model::RunInfo::id) of an MLflow run.
 pub fn run_id(run_uuid: &str) -> String {
     format!("mlflow:{run_uuid}")
 }

@@ -36,7 +36,7 @@ use crate::source::{
 };
 use crate::text;
 
-/// Key in [`Run::tags`] marking a run built from UI downloads (value: `true`).
+/// Key in [`RunInfo::tags`](crate::model::RunInfo::tags) marking a run built from UI downloads (value: `true`).
 pub const DOWNLOAD_TAG: &str = "tensorboard.download";
 /// The CSV header TensorBoard writes.
 pub const CSV_HEADER: [&str; 3] = ["Wall time", "Step", "Value"];

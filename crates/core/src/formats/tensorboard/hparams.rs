@@ -8,7 +8,7 @@ use super::proto::{proto_value::Kind, HParamsPluginData};
 use crate::model::HParamValue;
 use crate::report::FileReport;
 
-/// Key in [`Run::tags`](crate::model::Run::tags) for the hparams session's group name.
+/// Key in [`RunInfo::tags`](crate::model::RunInfo::tags) for the hparams session's group name.
 pub const GROUP_NAME_TAG: &str = "hparams.group_name";
 
 /// What one `session_start_info` says.

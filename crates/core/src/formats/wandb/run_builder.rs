@@ -8,7 +8,7 @@
 //!   previous row), `_timestamp` the wall time; `_runtime`, `_step` and `_timestamp` are not
 //!   series. Every other key is a series; values follow [`values`](super::values).
 //! - Summary: updates and removes in order; keys starting with `_` are W&B's own; metric
-//!   leaves whose key has no series go to [`Run::summary`] (so `{"acc": {"max": 0.9}}`
+//!   leaves whose key has no series go to [`RunInfo::summary`](crate::model::RunInfo::summary) (so `{"acc": {"max": 0.9}}`
 //!   beside an `acc` series gives `acc.max`).
 //! - Exit record: exit code 0 → finished, other → failed; end = start + runtime (the larger
 //!   of the exit record's whole seconds and the summary's fractional `_runtime`). No exit
@@ -332,7 +332,7 @@ pub fn hparams_from_config(config: &Map<String, Value>, run: &mut Run) {
     }
 }
 
-/// Summary tree → [`Run::summary`]: metric leaves of keys not starting with `_`, unless a
+/// Summary tree → [`RunInfo::summary`](crate::model::RunInfo::summary): metric leaves of keys not starting with `_`, unless a
 /// series has that tag (existing keys kept).
 pub fn summary_into(summary: &Map<String, Value>, run: &mut Run) {
     let mut leaves = Vec::new();

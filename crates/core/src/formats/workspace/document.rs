@@ -7,22 +7,63 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::columns::{self, ColumnError};
+use crate::header;
 pub use crate::json_f64::JsonF64;
 use crate::model::{Artifact, Run, RunInfo, Series};
 
 /// One run: its [`RunInfo`] (the same keys as a stored run meta), its artifacts with
 /// their kept text (confusion matrices, tables, configs), and its series last.
-#[derive(Debug, Serialize, Deserialize)]
+///
+/// Read through [`crate::header`] (one pass, the columns borrowed), written with `flatten`.
+#[derive(Debug, Serialize)]
 pub struct RunEntry<'a> {
     #[serde(flatten)]
     pub info: RunInfo,
-    #[serde(default)]
     pub artifacts: Vec<Artifact>,
-    #[serde(borrow)]
     pub series: Vec<SeriesEntry<'a>>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RunEntry<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Body<'a> {
+            artifacts: Option<Vec<Artifact>>,
+            series: Option<Vec<SeriesEntry<'a>>>,
+        }
+
+        impl Default for Body<'_> {
+            fn default() -> Self {
+                Body {
+                    artifacts: None,
+                    series: None,
+                }
+            }
+        }
+
+        impl<'de: 'a, 'a> header::Body<'de> for Body<'a> {
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "artifacts" => header::field(&mut self.artifacts, "artifacts", map),
+                    "series" => header::field(&mut self.series, "series", map),
+                    _ => Ok(false),
+                }
+            }
+        }
+
+        let (info, body): (RunInfo, Body<'a>) = header::read(deserializer)?;
+        Ok(RunEntry {
+            info,
+            artifacts: body.artifacts.unwrap_or_default(),
+            series: header::required(body.series, "series")?,
+        })
+    }
 }
 
 /// One series: its tag, its point count and its three columns (see [`columns`]).
