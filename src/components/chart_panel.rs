@@ -83,7 +83,7 @@ pub fn chart_panel() -> Html {
                         let entry = by_tag.entry(s.tag.clone()).or_default();
                         if charted {
                             entry.push(ChartRun {
-                                id: run.info.id.clone(),
+                                id: run.info.id.to_string(),
                                 name: run.info.name.clone(),
                                 color: prefs.color(&run.info.id, run_color(index)),
                                 group: group_by.as_ref().map(|by| group_key(run, by)),

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use runlens_core::model::HParamValue;
+use runlens_core::model::{HParamValue, RunId};
 use runlens_core::summary::RunMeta;
 use runlens_core::text::natural_cmp;
 
@@ -185,7 +185,7 @@ pub fn parallel_coordinates() -> Html {
                 let target = dimension(&shown, &metric_key);
                 let color = target.values.clone();
                 dimensions.push(target);
-                let ids: Vec<String> = shown.iter().map(|r| r.info.id.clone()).collect();
+                let ids: Vec<RunId> = shown.iter().map(|r| r.info.id.clone()).collect();
                 let trace = ParCoords {
                     r#type: "parcoords",
                     dimensions,
@@ -253,7 +253,7 @@ pub fn parallel_coordinates() -> Html {
 
 /// After the user brushes an axis (`plotly_restyle` with `constraintrange`), the runs inside
 /// every constraint become the table's and charts' selection.
-fn watch_brushing(ids: Vec<String>, view: ViewContext) {
+fn watch_brushing(ids: Vec<RunId>, view: ViewContext) {
     let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("parcoords"))
@@ -281,7 +281,7 @@ fn watch_brushing(ids: Vec<String>, view: ViewContext) {
 
 /// The ids of the runs whose values fall inside every axis' constraint ranges; `None`
 /// when no axis is constrained.
-fn brushed_runs(gd: &JsValue, ids: &[String]) -> Option<BTreeSet<String>> {
+fn brushed_runs(gd: &JsValue, ids: &[RunId]) -> Option<BTreeSet<RunId>> {
     let get = |v: &JsValue, k: &str| {
         js_sys::Reflect::get(v, &k.into())
             .ok()

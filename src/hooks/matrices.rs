@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use runlens_core::confusion::{read_artifact, ConfusionArtifact, ConfusionMatrix, PerClassReport};
+use runlens_core::model::RunId;
 
 use super::contexts::{use_services, use_workspace};
 use super::visible_runs::use_visible_runs;
@@ -21,7 +22,7 @@ pub enum Content {
 /// One matrix (or per-class report) found in a run's artifacts.
 #[derive(Clone, PartialEq)]
 pub struct Found {
-    pub run_id: String,
+    pub run_id: RunId,
     pub run: String,
     pub path: String,
     pub content: Content,

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::table::{RunsTable, TableOptions};
 
@@ -62,7 +63,7 @@ impl Selection {
         self.iter().map(|(_, run)| run)
     }
 
-    pub fn ids(&self) -> Vec<String> {
+    pub fn ids(&self) -> Vec<RunId> {
         self.runs().map(|r| r.info.id.clone()).collect()
     }
 

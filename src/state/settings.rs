@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use runlens_core::formats::workspace::KIND;
+use runlens_core::model::RunId;
 use runlens_core::report::{FileReport, ImportReport};
 
 use super::prefs::{PrefsAction, PrefsState};
@@ -37,7 +38,7 @@ pub struct Settings {
     pub prefs: Option<PrefsState>,
     /// The runs unticked in the table (not drawn in the charts).
     #[serde(rename = "undrawn_runs", skip_serializing_if = "Option::is_none")]
-    pub undrawn: Option<BTreeSet<String>>,
+    pub undrawn: Option<BTreeSet<RunId>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +57,7 @@ pub struct SettingsActions {
 
 impl Settings {
     /// Every setting (what a workspace file carries).
-    pub fn whole(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<String>) -> Self {
+    pub fn whole(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<RunId>) -> Self {
         Settings {
             view: Some(view.clone()),
             prefs: Some(prefs.clone()),
@@ -65,7 +66,7 @@ impl Settings {
     }
 
     /// What a link carries: the view, the grouping, the hidden and the undrawn runs.
-    pub fn shared(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<String>) -> Self {
+    pub fn shared(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<RunId>) -> Self {
         let mut shared = PrefsState {
             hidden: prefs.hidden.clone(),
             ..PrefsState::default()
@@ -155,11 +156,11 @@ mod tests {
     use super::*;
     use runlens_core::transform::group::GroupBy;
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
-    fn arranged() -> (ViewState, PrefsState, BTreeSet<String>) {
+    fn arranged() -> (ViewState, PrefsState, BTreeSet<RunId>) {
         let mut view = ViewState::default();
         view.chart.smoothing = 0.9;
         let mut prefs = PrefsState::default();

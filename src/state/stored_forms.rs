@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use runlens_core::model::RunId;
+
 use super::prefs::PrefsState;
 use super::settings::Settings;
 use super::url_state;
@@ -21,7 +23,7 @@ fn same_text<T: Serialize + DeserializeOwned>(text: &str) {
 fn stored_prefs_view_and_undrawn_runs_are_written_back_as_they_were() {
     same_text::<PrefsState>(include_str!("testdata/prefs.v1.json"));
     same_text::<ViewState>(include_str!("testdata/view.v1.json"));
-    same_text::<BTreeSet<String>>(include_str!("testdata/hidden.v1.json"));
+    same_text::<BTreeSet<RunId>>(include_str!("testdata/hidden.v1.json"));
 }
 
 #[test]

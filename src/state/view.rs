@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use runlens_core::model::Source;
+use runlens_core::model::{RunId, Source};
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::filter::Filter;
 use runlens_core::transform::group::{Aggregate, Band};
@@ -140,7 +140,7 @@ pub struct RunSelection {
     /// The runs filter query (core's filter language); invalid queries filter nothing.
     pub run_filter: String,
     /// Runs selected by brushing the parallel-coordinates axes (not kept across reloads).
-    pub brushed: Option<BTreeSet<String>>,
+    pub brushed: Option<BTreeSet<RunId>>,
 }
 
 impl RunSelection {
@@ -273,7 +273,7 @@ pub enum ViewAction {
     RunFilter(String),
     /// Zoom (from any chart) or `None` to show everything.
     XRange(Option<(f64, f64)>),
-    Brushed(Option<BTreeSet<String>>),
+    Brushed(Option<BTreeSet<RunId>>),
     SmoothingKind(SmoothingKind),
     XMetric(Option<String>),
     Aggregate(Aggregate),
@@ -350,8 +350,8 @@ mod tests {
         (*Rc::new(state).reduce(action)).clone()
     }
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
     #[test]
@@ -539,7 +539,7 @@ mod tests {
             ("b", Source::MLflow, 0.2),
             ("c", Source::TensorBoard, 0.3),
         ] {
-            let mut run = Run::new(id, id, source);
+            let mut run = Run::new(RunId::from(id), id, source);
             run.info
                 .hparams
                 .insert("lr".into(), runlens_core::model::HParamValue::Number(lr));

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use runlens_core::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use runlens_core::model::{HParamValue, Run, RunId, Series, Source, Step, WallTime};
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::group::{aggregate, aggregate_on, step_grid, Aggregate, Band};
 use runlens_core::transform::importance::importance;
@@ -88,7 +88,11 @@ fn main() {
     let metas: Vec<RunMeta> = (0..500)
         .map(|i| {
             let f = i as f64;
-            let mut r = Run::new(format!("b:{i}"), format!("run_{i}"), Source::WandB);
+            let mut r = Run::new(
+                RunId::from(format!("b:{i}")),
+                format!("run_{i}"),
+                Source::WandB,
+            );
             let lr = 10f64.powf(-4.0 + 3.0 * ((f * 0.618).fract()));
             for (k, v) in [
                 ("lr", HParamValue::Number(lr)),

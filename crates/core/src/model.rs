@@ -40,6 +40,17 @@ impl Source {
         Source::Dvc,
     ];
 
+    /// The prefix of its runs' ids ([`RunId::new`]): its serde name.
+    pub const fn id_prefix(self) -> &'static str {
+        match self {
+            Source::TensorBoard => "tensorboard",
+            Source::MLflow => "mlflow",
+            Source::WandB => "wandb",
+            Source::Csv => "csv",
+            Source::Dvc => "dvc",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Source::TensorBoard => "TensorBoard",
@@ -48,6 +59,143 @@ impl Source {
             Source::Csv => "CSV",
             Source::Dvc => "DVC",
         }
+    }
+}
+
+/// A run's identity: `<prefix>:<the source's own run id or path>`, where the prefix is
+/// the source's ([`Source::id_prefix`]: `mlflow:0123abcd`, `tensorboard:exp/run_a`) or, for
+/// the kinds of run that share a source with others, their own (`matrix:`, `dvclive:`,
+/// `tensorboard-download:`).
+/// The same source run imported again gets the same id, so a re-import replaces it. Stored
+/// runs, links and the page's choices refer to runs by this text, byte for byte.
+///
+/// The prefix rule lives here only: readers build ids with [`RunId::new`] or the
+/// constructors of those kinds. An id from outside (storage, a link, the page)
+/// is taken as it is ([`From<String>`]). It reads as the `str` it is (`Deref`), so code that
+/// only looks at ids (storage keys, the page's attributes) takes `&str`; serde writes it as
+/// that string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RunId(String);
+
+impl RunId {
+    /// The id of the run `local` of `source` (its run id, path or name as the source has it).
+    pub fn new(source: Source, local: &str) -> Self {
+        RunId(qualified(source.id_prefix(), local))
+    }
+
+    /// The run of a confusion-matrix file dropped on its own (a [`Source::Csv`] run): its
+    /// own prefix keeps a matrix folder apart from a table file of the same path.
+    pub fn matrix(folder: &str) -> Self {
+        RunId(qualified("matrix", folder))
+    }
+
+    /// The run of a dvclive folder (a [`Source::Dvc`] run): its own prefix keeps it apart
+    /// from the repository's experiments (`dvc:<rev>`).
+    pub fn dvclive(folder: &str) -> Self {
+        RunId(qualified("dvclive", folder))
+    }
+
+    /// The run of TensorBoard UI downloads (a [`Source::TensorBoard`] run): its own prefix
+    /// keeps it apart from the event files' run of the same name.
+    pub fn tensorboard_download(name: &str) -> Self {
+        RunId(qualified("tensorboard-download", name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What follows the prefix: the source's own id or path.
+    pub fn local(&self) -> &str {
+        self.0
+            .split_once(':')
+            .map_or(self.0.as_str(), |(_, local)| local)
+    }
+}
+
+/// `<prefix>:<local>`, the one spelling of stored ids.
+fn qualified(prefix: &str, local: &str) -> String {
+    format!("{prefix}:{local}")
+}
+
+impl std::ops::Deref for RunId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for RunId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for RunId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for RunId {
+    fn from(id: String) -> Self {
+        RunId(id)
+    }
+}
+
+impl From<&str> for RunId {
+    fn from(id: &str) -> Self {
+        RunId(id.to_owned())
+    }
+}
+
+impl From<RunId> for String {
+    fn from(id: RunId) -> Self {
+        id.0
+    }
+}
+
+impl PartialEq<str> for RunId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RunId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for RunId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl PartialEq<RunId> for String {
+    fn eq(&self, other: &RunId) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<RunId> for str {
+    fn eq(&self, other: &RunId) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<RunId> for &str {
+    fn eq(&self, other: &RunId) -> bool {
+        *self == other.0
     }
 }
 
@@ -204,9 +352,7 @@ impl Series {
 /// defaults when absent, so JSON written before a field existed still reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
-    /// Stable identity, `<source>:<the source's own run id or path>`: the same source run
-    /// imported again gets the same id, so a re-import replaces it instead of duplicating it.
-    pub id: String,
+    pub id: RunId,
     pub name: String,
     pub source: Source,
     /// Hyperparameters / params / config.
@@ -238,7 +384,7 @@ pub struct RunInfo {
     pub end_time: Option<f64>,
     /// The parent run's [`RunInfo::id`] (MLflow nested runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<RunId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,9 +400,9 @@ pub struct RunInfo {
 
 impl RunInfo {
     /// A run's identity and nothing else; readers fill in the rest.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, source: Source) -> Self {
+    pub fn new(id: RunId, name: impl Into<String>, source: Source) -> Self {
         RunInfo {
-            id: id.into(),
+            id,
             name: name.into(),
             source,
             hparams: BTreeMap::new(),
@@ -286,7 +432,7 @@ pub struct Run {
 
 impl Run {
     /// A run with nothing but its identity; readers fill in the rest.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, source: Source) -> Self {
+    pub fn new(id: RunId, name: impl Into<String>, source: Source) -> Self {
         Run {
             info: RunInfo::new(id, name, source),
             series: Vec::new(),
@@ -328,7 +474,7 @@ pub struct ModelVersion {
     pub version: i64,
     /// The producing run's [`RunInfo::id`] (`mlflow:<run_uuid>`), when the version came from a run.
     #[serde(default)]
-    pub run_id: Option<String>,
+    pub run_id: Option<RunId>,
     /// Where the model's files are (`runs:/<run>/model`, `models:/m-<id>`, a path).
     #[serde(default)]
     pub source: Option<String>,
@@ -347,13 +493,20 @@ pub struct ModelVersion {
 /// dataset-versions and lineage views.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataVersion {
-    /// Stable identity: `dvc:<path of the .dvc / dvc.lock file>[#<stage>]`.
+    /// Stable identity: `dvc:<path of the .dvc / dvc.lock file>[#<stage>]` ([`DataVersion::id_of`]).
     pub id: String,
     /// The file it was read from, as dropped.
     pub origin: String,
     /// The `dvc.lock` stage name, if any.
     pub stage: Option<String>,
     pub entries: Vec<DataEntry>,
+}
+
+impl DataVersion {
+    /// The id of the data record `local` of `source`: the prefix rule of [`RunId::new`].
+    pub fn id_of(source: Source, local: &str) -> String {
+        qualified(source.id_prefix(), local)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,4 +531,46 @@ pub struct DataEntry {
     /// A [`DataRole::Param`]'s value as text (`path` is then `<params file>:<key>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_keep_the_stored_spelling() {
+        assert_eq!(
+            RunId::new(Source::MLflow, "0123abcd").as_str(),
+            "mlflow:0123abcd"
+        );
+        assert_eq!(RunId::new(Source::WandB, "proj/abc"), "wandb:proj/abc");
+        assert_eq!(RunId::matrix("drop/eval/"), "matrix:drop/eval/");
+        assert_eq!(RunId::dvclive("dvclive"), "dvclive:dvclive");
+        assert_eq!(
+            RunId::tensorboard_download("run_b"),
+            "tensorboard-download:run_b"
+        );
+        assert_eq!(DataVersion::id_of(Source::Dvc, "dvc.lock"), "dvc:dvc.lock");
+        // The prefix of every source is its serde name (what stored runs say).
+        for source in Source::ALL {
+            let serde_name = serde_json::to_string(&source).unwrap_or_default();
+            assert_eq!(serde_name, format!("\"{}\"", source.id_prefix()));
+        }
+    }
+
+    #[test]
+    fn a_run_id_is_its_text() {
+        let id = RunId::new(Source::MLflow, "group:loss");
+        assert_eq!(id.local(), "group:loss");
+        assert_eq!(RunId::from("no-prefix").local(), "no-prefix");
+        assert_eq!(
+            serde_json::to_string(&id).unwrap_or_default(),
+            r#""mlflow:group:loss""#
+        );
+        let back: RunId = serde_json::from_str(r#""mlflow:group:loss""#).unwrap_or_default();
+        assert_eq!(back, id);
+        let set: std::collections::BTreeSet<RunId> = [id.clone()].into();
+        assert!(set.contains("mlflow:group:loss"));
+        assert_eq!(id.to_string(), "mlflow:group:loss");
+    }
 }

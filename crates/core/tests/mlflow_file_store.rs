@@ -6,7 +6,7 @@ mod mlflow_support;
 
 use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, RunStatus};
+use runlens_core::model::{HParamValue, RunId, RunStatus};
 use runlens_core::report::FileReport;
 
 const RUN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -323,7 +323,10 @@ fn nested_runs_notes_users_and_names_from_tags() {
         .find(|r| r.info.id.ends_with(RUN_B))
         .expect("child");
     assert_eq!(child.info.name, "child");
-    assert_eq!(child.info.parent_id, Some(format!("mlflow:{RUN_A}")));
+    assert_eq!(
+        child.info.parent_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
     assert_eq!(child.info.notes.as_deref(), Some("line 1\nline 2"));
     assert_eq!(
         child
@@ -506,7 +509,10 @@ fn registry_models_versions_and_aliases() {
     );
     let versions: Vec<i64> = model.versions.iter().map(|v| v.version).collect();
     assert_eq!(versions, vec![1, 2], "the deleted version is left out");
-    assert_eq!(model.versions[0].run_id, Some(format!("mlflow:{RUN_A}")));
+    assert_eq!(
+        model.versions[0].run_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
     assert_eq!(model.versions[0].stage.as_deref(), Some("Archived"));
     assert_eq!(model.versions[1].run_id, None);
     assert_eq!(model.versions[1].aliases, vec!["champion".to_owned()]);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use mlflow_support::{files_under, import, problems};
 use runlens_core::formats::mlflow::values::{param_value, python_repr, status_from_name};
-use runlens_core::model::{HParamValue, Run, Source};
+use runlens_core::model::{HParamValue, Run, RunId, Source};
 use runlens_core::report::FileReport;
 use runlens_core::source::ImportOutput;
 use serde_json::Value;
@@ -140,7 +140,9 @@ fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
     }
     assert_eq!(
         run.info.parent_id,
-        exp["parent"].as_str().map(|p| format!("mlflow:{p}")),
+        exp["parent"]
+            .as_str()
+            .map(|p| RunId::from(format!("mlflow:{p}"))),
         "{who}: parent"
     );
     let params = exp["params"].as_object().expect("params");
@@ -263,7 +265,9 @@ fn check_store(scenario: &str, artifacts: bool) -> Vec<Run> {
             assert_eq!(v.version, number);
             assert_eq!(
                 v.run_id,
-                w["run_id"].as_str().map(|id| format!("mlflow:{id}"))
+                w["run_id"]
+                    .as_str()
+                    .map(|id| RunId::from(format!("mlflow:{id}")))
             );
             assert_eq!(v.source.as_deref(), w["source"].as_str());
             assert_eq!(v.status.as_deref(), Some("READY"));

@@ -8,7 +8,7 @@ mod common;
 mod mlflow_support;
 
 use mlflow_support::{files_under, import, problems};
-use runlens_core::model::RunStatus;
+use runlens_core::model::{RunId, RunStatus};
 use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
 
@@ -120,7 +120,10 @@ fn runs_metrics_params_tags_and_models() {
         panic!("{:?}", out.models)
     };
     assert_eq!(model.versions.len(), 1, "Deleted_Internal is left out");
-    assert_eq!(model.versions[0].run_id, Some(format!("mlflow:{RUN_A}")));
+    assert_eq!(
+        model.versions[0].run_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
     assert_eq!(model.versions[0].aliases, vec!["champion".to_owned()]);
 }
 

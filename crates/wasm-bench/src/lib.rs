@@ -59,7 +59,7 @@ pub extern "C" fn finish() -> f64 {
 pub mod metas {
     use std::collections::BTreeMap;
 
-    use runlens_core::model::{HParamValue, Run, RunStatus, Series, Source, Step, WallTime};
+    use runlens_core::model::{HParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
     use runlens_core::summary::RunMeta;
 
     use super::STATE;
@@ -67,7 +67,11 @@ pub mod metas {
     /// A sweep's run: 8 params, 2 tags, 6 series, 3 summary values, start and end time.
     fn sweep_run(i: u32) -> Run {
         let name = format!("sweep/run_{i:04}");
-        let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
+        let mut run = Run::new(
+            RunId::new(Source::TensorBoard, &name),
+            name,
+            Source::TensorBoard,
+        );
         let f = f64::from(i);
         run.info.hparams = BTreeMap::from([
             ("lr".to_owned(), HParamValue::Number(1e-4 * (1.0 + f))),

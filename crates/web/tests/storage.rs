@@ -11,7 +11,7 @@ use wasm_bindgen_test::*;
 
 use runlens_core::model::{
     Artifact, DataEntry, DataRole, DataVersion, HParamValue, ModelVersion, RegisteredModel, Run,
-    Series, Source, Step, WallTime,
+    RunId, Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
 use runlens_core::source::ImportOutput;
@@ -41,7 +41,11 @@ fn run(name: &str, points: usize, offset: f64) -> Run {
     let mut hparams = BTreeMap::new();
     hparams.insert("lr".to_owned(), HParamValue::Number(0.01));
     hparams.insert("optimizer".to_owned(), HParamValue::Text("adam".into()));
-    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
+    let mut run = Run::new(
+        RunId::from(format!("tensorboard:{name}")),
+        name,
+        Source::TensorBoard,
+    );
     run.info.hparams = hparams;
     run.series = vec![acc, loss];
     run
@@ -215,7 +219,7 @@ async fn schema_upgrade_from_version_1_keeps_data() {
         tx.object_store(schema::RUNS)
             .unwrap()
             .put(meta)
-            .with_key(old.info.id.clone())
+            .with_key(old.info.id.to_string())
             .primitive()
             .unwrap();
         let series = tx.object_store(schema::SERIES).unwrap();

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::model::RunId;
 use runlens_core::transform::table::Column;
 
 use crate::browser::download::download;
@@ -51,7 +52,7 @@ pub fn runs_table() -> Html {
         let shown = shown.clone();
         Callback::from(move |_| download("runs.csv", "text/csv", &shown.table.to_csv()))
     };
-    let shown_ids: Vec<String> = table.rows.iter().map(|r| r.run_id.clone()).collect();
+    let shown_ids: Vec<RunId> = table.rows.iter().map(|r| r.run_id.clone()).collect();
     let all_drawn = shown_ids.iter().all(|id| workspace.is_drawn(id));
     let on_all = {
         let (ws, ids) = (workspace.clone(), shown_ids.clone());
@@ -60,7 +61,7 @@ pub fn runs_table() -> Html {
     };
     let on_row = use_callback(
         (workspace.dispatcher(), prefs.dispatcher(), services.clone()),
-        |(id, action): (String, RowAction), (ws, prefs, services)| match action {
+        |(id, action): (RunId, RowAction), (ws, prefs, services)| match action {
             RowAction::ToggleDrawn => ws.dispatch(WorkspaceAction::Toggle(id)),
             RowAction::TogglePin => prefs.dispatch(PrefsAction::TogglePin(id)),
             RowAction::ToggleHidden => prefs.dispatch(PrefsAction::ToggleHidden(id)),
@@ -127,7 +128,7 @@ pub fn runs_table() -> Html {
             let meta = position.and_then(|p| visible.at(p));
             let index = position.unwrap_or_default();
             html! {
-                <RunRow key={row.run_id.clone()} row={Rc::new(row.clone())} columns={columns.clone()}
+                <RunRow key={row.run_id.as_str()} row={Rc::new(row.clone())} columns={columns.clone()}
                     color={prefs.color(&row.run_id, run_color(index))}
                     name={meta.map(|m| m.info.name.clone()).unwrap_or_default()}
                     has_matrix={meta.is_some_and(may_hold_matrix)}

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::text::short_number;
 use runlens_core::transform::table::{Cell, Column, Row};
@@ -33,7 +34,7 @@ pub struct RowProps {
     pub drawn: bool,
     pub hidden: bool,
     /// The run's id and what the user did.
-    pub on_action: Callback<(String, RowAction)>,
+    pub on_action: Callback<(RunId, RowAction)>,
 }
 
 /// Whether a run keeps an artifact that looks like a confusion matrix (the Confusion
@@ -104,7 +105,7 @@ pub fn run_row(props: &RowProps) -> Html {
         pinned.then_some("pinned")
     );
     html! {
-        <tr {class} data-run={id.clone()}>
+        <tr {class} data-run={id.to_string()}>
             <td class="select">
                 <input type="checkbox" checked={drawn} onchange={toggle} aria-label="draw this run" />
             </td>

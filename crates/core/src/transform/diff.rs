@@ -101,10 +101,10 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, Series, Source, Step, WallTime};
+    use crate::model::{Run, RunId, Series, Source, Step, WallTime};
 
     fn run(name: &str, params: &[(&str, HParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
-        let mut r = Run::new(format!("t:{name}"), name, Source::MLflow);
+        let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::MLflow);
         for (k, v) in params {
             r.info.hparams.insert((*k).to_owned(), v.clone());
         }

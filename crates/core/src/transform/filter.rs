@@ -698,10 +698,10 @@ fn like_to_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
+    use crate::model::{Run, RunId, RunStatus, Series, Source, Step, WallTime};
 
     fn run(name: &str, alpha: HParamValue, rmse: f64, source: Source) -> RunMeta {
-        let mut r = Run::new(format!("x:{name}"), name, source);
+        let mut r = Run::new(RunId::from(format!("x:{name}")), name, source);
         r.info.hparams.insert("alpha".into(), alpha);
         r.info
             .hparams

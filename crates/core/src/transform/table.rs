@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::HParamValue;
+use crate::model::{HParamValue, RunId};
 use crate::summary::RunMeta;
 use crate::text::{csv_field, format_number, natural_cmp};
 use crate::transform::group::{group_runs, GroupBy};
@@ -141,7 +141,7 @@ impl Cell {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub run_id: String,
+    pub run_id: RunId,
     pub pinned: bool,
     /// Nesting depth: 0 for top-level runs, 1 for a child run shown under its parent, …
     pub depth: usize,
@@ -172,7 +172,7 @@ pub struct TableOptions {
     pub order: Vec<String>,
     /// Run ids shown first, before all others (a pinned parent brings its children).
     #[serde(default)]
-    pub pinned: BTreeSet<String>,
+    pub pinned: BTreeSet<RunId>,
     /// Runs grouped: a group column (`key (count)`) after the name, rows of a group
     /// together, groups in natural key order.
     #[serde(default)]
@@ -345,7 +345,7 @@ impl RunsTable {
 /// (bad input) cannot loop: every row is emitted exactly once.
 fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
     use std::collections::HashMap;
-    let present: BTreeSet<String> = rows.iter().map(|(_, r)| r.run_id.clone()).collect();
+    let present: BTreeSet<&str> = rows.iter().map(|(_, r)| r.run_id.as_str()).collect();
     let mut children: HashMap<String, Vec<usize>> = HashMap::new();
     let mut roots = Vec::new();
     for (i, (parent, row)) in rows.iter().enumerate() {
@@ -365,7 +365,7 @@ fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
                 continue;
             };
             row.depth = depth;
-            if let Some(kids) = children.get(&row.run_id) {
+            if let Some(kids) = children.get(row.run_id.as_str()) {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
             }
             out.push(row);
@@ -440,7 +440,7 @@ mod tests {
         let mut hparams = std::collections::BTreeMap::new();
         hparams.insert("lr".to_owned(), HParamValue::Number(lr));
         hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
-        let mut run = Run::new(format!("tb:{name}"), name, Source::TensorBoard);
+        let mut run = Run::new(RunId::from(format!("tb:{name}")), name, Source::TensorBoard);
         run.info.hparams = hparams;
         run.series = vec![s];
         RunMeta::of(&run)

@@ -133,7 +133,7 @@ impl Store {
                 .primitive()?;
             metas
                 .put(to_json(&RunMeta::of(run))?)
-                .with_key(run.info.id.clone())
+                .with_key(run.info.id.to_string())
                 .primitive()?;
             for s in &run.series {
                 for (chunk, value) in codec::encode_chunks(s).into_iter().enumerate() {

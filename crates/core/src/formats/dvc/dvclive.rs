@@ -28,7 +28,7 @@ use crate::formats::head::header_cells_with;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
-use crate::model::{Artifact, HParamValue, Run, Source};
+use crate::model::{Artifact, HParamValue, Run, RunId, Source};
 use crate::report::FileReport;
 use crate::text;
 
@@ -105,8 +105,8 @@ pub fn run_name(dir: &str) -> String {
     }
 }
 
-pub fn run_id(dir: &str) -> String {
-    format!("dvclive:{}", super::lock::repo_path(dir))
+pub fn run_id(dir: &str) -> RunId {
+    RunId::dvclive(&super::lock::repo_path(dir))
 }
 
 /// What the files of one dvclive folder contributed so far.

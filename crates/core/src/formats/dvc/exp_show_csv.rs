@@ -19,7 +19,7 @@ use super::experiments::{into_runs, run_id, status, ExpRecord};
 use crate::formats::encoding;
 use crate::formats::paths;
 use crate::formats::tables::param_value;
-use crate::model::{DatasetRef, Run};
+use crate::model::{DatasetRef, Run, RunId};
 use crate::text;
 
 /// The header `dvc exp show --csv` starts with.
@@ -110,7 +110,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
     let kinds = classify(&header, first_data, &rows, &mut warnings);
 
     let mut records = Vec::new();
-    let mut baseline: Option<(String, String)> = None;
+    let mut baseline: Option<(RunId, String)> = None;
     for (_, row) in &rows {
         let get = |i: usize| row.get(i).map(|s| s.trim()).unwrap_or_default();
         let (experiment, rev, typ, created) = (get(0), get(1), get(2), get(3));

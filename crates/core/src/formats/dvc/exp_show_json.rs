@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::experiments::{run_id, short_rev, status, ExpRecord};
 use super::values::{flatten_json_metrics, flatten_json_params};
-use crate::model::{DatasetRef, Run};
+use crate::model::{DatasetRef, Run, RunId};
 use crate::text;
 
 /// Whether a file head looks like `dvc exp show --json` output.
@@ -71,7 +71,7 @@ pub fn read(text: &str) -> Result<(Vec<Run>, Vec<String>), String> {
 
 fn record(
     entry: &Value,
-    baseline: Option<(&str, &str)>,
+    baseline: Option<(&RunId, &str)>,
     group_name: Option<&Value>,
     warnings: &mut Vec<String>,
 ) -> Option<ExpRecord> {
@@ -84,7 +84,7 @@ fn record(
     let mut r = ExpRecord {
         id: run_id(&rev),
         name,
-        baseline: baseline.map(|(id, _)| id.to_string()),
+        baseline: baseline.map(|(id, _)| id.clone()),
         group: baseline.map(|(_, name)| name.to_string()),
         ..Default::default()
     };

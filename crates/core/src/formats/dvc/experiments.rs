@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{DatasetRef, HParamValue, Run, RunStatus, Source};
+use crate::model::{DatasetRef, HParamValue, Run, RunId, RunStatus, Source};
 
 /// The columns `dvc exp show` prints before metrics; a metric or param of the same name is
 /// shown with its file.
@@ -32,12 +32,12 @@ pub const FIXED_COLUMNS: [&str; 7] = [
 /// One experiment before its keys are resolved.
 #[derive(Debug, Default, Clone)]
 pub struct ExpRecord {
-    pub id: String,
+    pub id: RunId,
     pub name: String,
     /// The rev as given (full sha in JSON, 7 characters or a branch name in CSV).
     pub rev: String,
     /// The baseline run's id, for experiments.
-    pub baseline: Option<String>,
+    pub baseline: Option<RunId>,
     pub group: Option<String>,
     pub start_time: Option<f64>,
     pub status: Option<RunStatus>,
@@ -49,8 +49,8 @@ pub struct ExpRecord {
 }
 
 /// `dvc:<rev>`, a sha shortened to 7 characters.
-pub fn run_id(rev: &str) -> String {
-    format!("dvc:{}", short_rev(rev))
+pub fn run_id(rev: &str) -> RunId {
+    RunId::new(Source::Dvc, short_rev(rev))
 }
 
 pub fn short_rev(rev: &str) -> &str {

@@ -21,7 +21,7 @@ use super::encoding;
 use super::head::header_cells;
 use super::input::read_all;
 use super::paths;
-use crate::model::{DataVersion, Run};
+use crate::model::{DataVersion, Run, RunId};
 use crate::report::FileReport;
 use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
 
@@ -63,7 +63,7 @@ pub fn classify(path: &str, head: &[u8]) -> Option<DvcFile> {
 #[derive(Debug, Default)]
 pub struct DvcReader {
     /// Experiment runs by id, with the file they came from (a later file wins).
-    experiments: BTreeMap<String, (String, Run)>,
+    experiments: BTreeMap<RunId, (String, Run)>,
     versions: BTreeMap<String, (String, DataVersion)>,
     /// dvclive folders by path.
     live: BTreeMap<String, LiveRun>,

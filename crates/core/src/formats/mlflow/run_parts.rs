@@ -132,8 +132,8 @@ pub fn push_or_merge(runs: &mut Vec<Run>, run: Run) {
 
 fn merge(into: &mut Run, from: Run) {
     // A name that is only the run id is a placeholder: a real name replaces it.
-    let placeholder = into.info.id.strip_prefix("mlflow:") == Some(into.info.name.as_str());
-    if placeholder && from.info.id.strip_prefix("mlflow:") != Some(from.info.name.as_str()) {
+    let placeholder = into.info.id.local() == into.info.name;
+    if placeholder && from.info.id.local() != from.info.name {
         into.info.name = from.info.name;
     }
     into.info.experiment = into.info.experiment.take().or(from.info.experiment);

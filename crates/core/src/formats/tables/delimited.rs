@@ -21,7 +21,7 @@ use super::TableError;
 use crate::formats::encoding::StreamDecoder;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
-use crate::model::{HParamValue, Run, Source, Step, WallTime};
+use crate::model::{HParamValue, Run, RunId, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 use crate::text;
@@ -35,12 +35,12 @@ pub struct TableImport {
 
 /// Identity of the runs of a table file: `csv:<path without the dropped folder>`, plus
 /// `#<run value>` for each run of a file with a run column.
-pub fn run_id(path: &str, run_value: Option<&str>) -> String {
+pub fn run_id(path: &str, run_value: Option<&str>) -> RunId {
     let parts = paths::components(path);
     let base = paths::without_dropped_folder(&parts);
     match run_value {
-        Some(v) => format!("csv:{base}#{v}"),
-        None => format!("csv:{base}"),
+        Some(v) => RunId::new(Source::Csv, &format!("{base}#{v}")),
+        None => RunId::new(Source::Csv, &base),
     }
 }
 

@@ -29,7 +29,7 @@ use crate::formats::input::read_all;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
-use crate::model::{Run, Source, Step, WallTime};
+use crate::model::{Run, RunId, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{
     note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
@@ -114,7 +114,7 @@ impl TensorBoardDownloadReader {
                     all.extend(series);
                 }
                 let mut run = Run::new(
-                    format!("tensorboard-download:{name}"),
+                    RunId::tensorboard_download(&name),
                     name,
                     Source::TensorBoard,
                 );

@@ -19,7 +19,7 @@ use super::matrix::{self, FileMatrices, MatrixLog};
 use super::proto::{HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX};
 use super::run_names::{hparams_parent, run_name};
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
-use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
+use crate::model::{Artifact, HParamValue, Run, RunId, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{note_io_error, Kept, Warnings};
 
@@ -300,7 +300,11 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
             s
         })
         .collect();
-    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
+    let mut run = Run::new(
+        RunId::new(Source::TensorBoard, &name),
+        name,
+        Source::TensorBoard,
+    );
     run.info.hparams = hparams;
     run.info.tags = tags;
     run.series = series;

@@ -27,7 +27,7 @@ use std::io::Read;
 
 use super::values::{self, Leaf};
 use crate::formats::paths;
-use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
+use crate::model::{Run, RunId, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 
@@ -228,8 +228,8 @@ impl<'r, R: Read> Rows<'r, R> {
 }
 
 /// The run id of an export run.
-pub fn export_run_id(name: &str) -> String {
-    format!("wandb:export/{name}")
+pub fn export_run_id(name: &str) -> RunId {
+    RunId::new(Source::WandB, &format!("export/{name}"))
 }
 
 fn read_history<R: Read>(

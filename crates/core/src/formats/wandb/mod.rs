@@ -41,7 +41,7 @@ use self::log_format::{LogReader, ReadLogError, FILE_MAGIC};
 use self::online::PlainFiles;
 use self::run_builder::{merge_artifact, merge_runs, RunBuilder};
 use crate::formats::paths;
-use crate::model::{Artifact, Run};
+use crate::model::{Artifact, Run, RunId};
 use crate::report::FileReport;
 use crate::source::{
     note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
@@ -390,7 +390,7 @@ impl SourceReader for WandbReader {
     /// Builds the runs: one per run folder or loose log (merged by run id), one per run
     /// name across export CSVs.
     fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
-        let mut by_id: BTreeMap<String, Run> = BTreeMap::new();
+        let mut by_id: BTreeMap<RunId, Run> = BTreeMap::new();
         let WandbReader { folders, exports } = *self;
         for (key, folder) in folders {
             let Some(run) = build_folder(&key, folder, reports) else {
@@ -403,7 +403,7 @@ impl SourceReader for WandbReader {
                 }
             }
         }
-        let mut exported: BTreeMap<String, Run> = BTreeMap::new();
+        let mut exported: BTreeMap<RunId, Run> = BTreeMap::new();
         for run in exports {
             match exported.get_mut(&run.info.id) {
                 Some(existing) => merge_runs(existing, run),

@@ -206,7 +206,7 @@ fn non_finite_marker(f: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::{HParamValue, RunId};
     use serde_json::json;
 
     const CONFIG_031: &str = "\
@@ -257,7 +257,7 @@ dropout:
             json!({"batch_size": 32, "lr": 0.001, "optimizer": {"name": "adam", "betas": [0.9, 0.999]},
                    "use_amp": false, "note": null})
         );
-        let mut run = Run::new("r", "r", Source::WandB);
+        let mut run = Run::new(RunId::from("r"), "r", Source::WandB);
         hparams_from_config(&config, &mut run);
         assert_eq!(
             run.info.hparams.get("batch_size"),
@@ -334,7 +334,7 @@ dropout:
 
     #[test]
     fn fill_never_overrides() {
-        let mut run = Run::new("wandb:p/r", "r", Source::WandB);
+        let mut run = Run::new(RunId::from("wandb:p/r"), "r", Source::WandB);
         run.info
             .hparams
             .insert("lr".into(), HParamValue::Number(0.5));

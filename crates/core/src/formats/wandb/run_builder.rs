@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use super::online::PlainFiles;
 use super::records::{record::RecordType, HistoryRecord, Item, Record, RunExitRecord, RunRecord};
 use super::values::{self, Leaf};
-use crate::model::{Artifact, Run, RunStatus, Series, Source, Step, WallTime};
+use crate::model::{Artifact, Run, RunId, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 
@@ -311,10 +311,10 @@ impl RunBuilder {
 }
 
 /// `wandb:<project>/<run_id>`, or `wandb:<run_id>` without a project.
-pub fn run_id_for(project: Option<&str>, run_id: &str) -> String {
+pub fn run_id_for(project: Option<&str>, run_id: &str) -> RunId {
     match project {
-        Some(p) => format!("wandb:{p}/{run_id}"),
-        None => format!("wandb:{run_id}"),
+        Some(p) => RunId::new(Source::WandB, &format!("{p}/{run_id}")),
+        None => RunId::new(Source::WandB, run_id),
     }
 }
 

@@ -29,18 +29,10 @@ pub struct RunEntry<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for RunEntry<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
         struct Body<'a> {
             artifacts: Option<Vec<Artifact>>,
             series: Option<Vec<SeriesEntry<'a>>>,
-        }
-
-        impl Default for Body<'_> {
-            fn default() -> Self {
-                Body {
-                    artifacts: None,
-                    series: None,
-                }
-            }
         }
 
         impl<'de: 'a, 'a> header::Body<'de> for Body<'a> {

@@ -5,12 +5,12 @@ use serde_json::json;
 use super::*;
 use crate::model::{
     Artifact, DataEntry, DataRole, DataVersion, DatasetRef, HParamValue, ModelVersion,
-    RegisteredModel, Run, RunStatus, Series, Source, Step, WallTime,
+    RegisteredModel, Run, RunId, RunStatus, Series, Source, Step, WallTime,
 };
 
 /// Every field of a run set, with values JSON cannot write as numbers.
 pub(crate) fn full_run() -> Run {
-    let mut run = Run::new("mlflow:0123abcd", "baseline", Source::MLflow);
+    let mut run = Run::new(RunId::from("mlflow:0123abcd"), "baseline", Source::MLflow);
     run.info.hparams = BTreeMap::from([
         ("lr".to_owned(), HParamValue::Number(0.001)),
         ("optimizer".to_owned(), HParamValue::Text("adam".into())),
@@ -116,7 +116,11 @@ pub(crate) fn assert_same_runs(got: &[Run], want: &[Run]) {
 
 #[test]
 fn a_workspace_round_trips_every_part() {
-    let other = Run::new("tensorboard:run_b", "run_b", Source::TensorBoard);
+    let other = Run::new(
+        RunId::from("tensorboard:run_b"),
+        "run_b",
+        Source::TensorBoard,
+    );
     let runs = vec![full_run(), other];
     let bytes = write(&runs, &models(), &data_versions(), &settings()).unwrap_or_default();
     let back = parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -132,7 +136,7 @@ fn a_workspace_round_trips_every_part() {
 
 #[test]
 fn the_file_opens_with_the_marker_and_lists_one_run_per_line() {
-    let runs = vec![full_run(), Run::new("csv:a", "a", Source::Csv)];
+    let runs = vec![full_run(), Run::new(RunId::from("csv:a"), "a", Source::Csv)];
     let bytes = write(&runs, &[], &[], &json!(null)).unwrap_or_default();
     let text = String::from_utf8(bytes).unwrap_or_default();
     assert!(
@@ -159,7 +163,7 @@ fn the_file_opens_with_the_marker_and_lists_one_run_per_line() {
 
 #[test]
 fn the_writer_streams_the_same_bytes_as_a_whole_write() {
-    let runs = vec![full_run(), Run::new("csv:a", "a", Source::Csv)];
+    let runs = vec![full_run(), Run::new(RunId::from("csv:a"), "a", Source::Csv)];
     let whole = write(&runs, &models(), &data_versions(), &settings()).unwrap_or_default();
     let mut w = WorkspaceWriter::new(None, &settings(), &models(), &data_versions())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -182,9 +186,9 @@ fn an_empty_workspace_is_a_valid_file() {
 
 #[test]
 fn a_repeated_run_id_keeps_the_last_copy() {
-    let first = Run::new("csv:a", "first", Source::Csv);
-    let second = Run::new("csv:a", "second", Source::Csv);
-    let b = Run::new("csv:b", "b", Source::Csv);
+    let first = Run::new(RunId::from("csv:a"), "first", Source::Csv);
+    let second = Run::new(RunId::from("csv:a"), "second", Source::Csv);
+    let b = Run::new(RunId::from("csv:b"), "b", Source::Csv);
     let bytes = write(&[first, b, second], &[], &[], &json!(null)).unwrap_or_default();
     let back = parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = back.runs.iter().map(|r| r.info.name.as_str()).collect();
@@ -325,7 +329,7 @@ mod properties {
                     (start, notes, summary),
                     artifacts,
                 )| {
-                    let mut run = Run::new(id, name, source);
+                    let mut run = Run::new(RunId::from(id), name, source);
                     run.info.hparams = hparams;
                     run.info.tags = tags;
                     run.series = series;

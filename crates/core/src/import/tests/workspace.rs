@@ -9,7 +9,7 @@ use crate::formats::workspace::tests::{
 };
 use crate::formats::workspace::{write, KIND};
 use crate::import::Registry;
-use crate::model::{Run, Source};
+use crate::model::{Run, RunId, Source};
 use crate::report::FileReport;
 use crate::source::{FileInfo, ImportOutput};
 
@@ -75,14 +75,14 @@ fn a_damaged_workspace_file_imports_nothing_and_names_itself() {
 #[test]
 fn of_two_workspace_files_the_last_ones_settings_apply() {
     let a = write(
-        &[Run::new("csv:a", "a", Source::Csv)],
+        &[Run::new(RunId::from("csv:a"), "a", Source::Csv)],
         &[],
         &[],
         &json!({"n": 1}),
     )
     .unwrap_or_default();
     let b = write(
-        &[Run::new("csv:b", "b", Source::Csv)],
+        &[Run::new(RunId::from("csv:b"), "b", Source::Csv)],
         &[],
         &[],
         &json!({"n": 2}),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{HParamValue, Run, Source, Step, WallTime};
+use crate::model::{HParamValue, Run, RunId, Source, Step, WallTime};
 use proptest::prelude::*;
 
 fn series(points: &[(i64, f64)]) -> Series {
@@ -163,7 +163,7 @@ fn grid_is_thinned_evenly() {
 }
 
 fn meta(name: &str, lr: Option<HParamValue>, tag: Option<&str>) -> RunMeta {
-    let mut r = Run::new(format!("t:{name}"), name, Source::WandB);
+    let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::WandB);
     if let Some(lr) = lr {
         r.info.hparams.insert("lr".into(), lr);
     }

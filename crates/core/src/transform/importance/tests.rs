@@ -1,9 +1,13 @@
 use super::forest::SplitMix64;
 use super::*;
-use crate::model::{Run, Series, Source, Step, WallTime};
+use crate::model::{Run, RunId, Series, Source, Step, WallTime};
 
 fn run(i: usize, params: &[(&str, HParamValue)], metric: Option<f64>) -> RunMeta {
-    let mut r = Run::new(format!("t:{i}"), format!("run_{i}"), Source::WandB);
+    let mut r = Run::new(
+        RunId::from(format!("t:{i}")),
+        format!("run_{i}"),
+        Source::WandB,
+    );
     for (k, v) in params {
         r.info.hparams.insert((*k).to_owned(), v.clone());
     }
