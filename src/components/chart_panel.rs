@@ -80,7 +80,7 @@ pub fn chart_panel() -> Html {
                     let charted = chosen.contains(run.info.id.as_str());
                     for s in run.series.iter().filter(|s| matches(&s.tag)) {
                         // A tag of uncharted runs only still gets its (empty) chart.
-                        let entry = by_tag.entry(s.tag.clone()).or_default();
+                        let entry = by_tag.entry(s.tag.to_string()).or_default();
                         if charted {
                             entry.push(ChartRun {
                                 id: run.info.id.to_string(),
@@ -123,7 +123,7 @@ pub fn chart_panel() -> Html {
     let x_metrics: Vec<String> = {
         let tags: BTreeSet<String> = visible
             .runs()
-            .flat_map(|r| r.series.iter().map(|s| s.tag.clone()))
+            .flat_map(|r| r.series.iter().map(|s| s.tag.to_string()))
             .collect();
         tags.into_iter().collect()
     };

@@ -23,7 +23,7 @@ pub fn importance_view() -> Html {
             .flat_map(|r| {
                 r.series
                     .iter()
-                    .map(|s| s.tag.clone())
+                    .map(|s| s.tag.to_string())
                     .chain(r.info.summary.keys().cloned())
             })
             .collect();

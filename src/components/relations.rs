@@ -55,7 +55,7 @@ fn keys(runs: &Selection) -> (Vec<String>, Vec<String>) {
         .flat_map(|r| {
             r.series
                 .iter()
-                .map(|s| s.tag.clone())
+                .map(|s| s.tag.to_string())
                 .chain(r.info.summary.keys().cloned())
         })
         .map(|k| format!("metrics.{k}"))

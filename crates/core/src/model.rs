@@ -62,6 +62,93 @@ impl Source {
     }
 }
 
+/// The impls a key that is its text shares: it reads as the `str` it is (`Deref`,
+/// `Borrow<str>`, so maps keyed by it are looked up by `&str`), prints as it, compares with
+/// text, and is made from text that came from outside (storage, links, files).
+macro_rules! text_key {
+    ($key:ident) => {
+        impl std::ops::Deref for $key {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $key {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $key {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $key {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $key {
+            fn from(text: String) -> Self {
+                $key(text)
+            }
+        }
+
+        impl From<&str> for $key {
+            fn from(text: &str) -> Self {
+                $key(text.to_owned())
+            }
+        }
+
+        impl From<$key> for String {
+            fn from(key: $key) -> Self {
+                key.0
+            }
+        }
+
+        impl PartialEq<str> for $key {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $key {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $key {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$key> for String {
+            fn eq(&self, other: &$key) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$key> for str {
+            fn eq(&self, other: &$key) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$key> for &str {
+            fn eq(&self, other: &$key) -> bool {
+                *self == other.0
+            }
+        }
+    };
+}
+
 /// A run's identity: `<prefix>:<the source's own run id or path>`, where the prefix is
 /// the source's ([`Source::id_prefix`]: `mlflow:0123abcd`, `tensorboard:exp/run_a`) or, for
 /// the kinds of run that share a source with others, their own (`matrix:`, `dvclive:`,
@@ -119,85 +206,22 @@ fn qualified(prefix: &str, local: &str) -> String {
     format!("{prefix}:{local}")
 }
 
-impl std::ops::Deref for RunId {
-    type Target = str;
+text_key!(RunId);
 
-    fn deref(&self) -> &str {
+/// A series' name within its run (TensorBoard's tag: `loss/train`, MLflow's metric key, a
+/// W&B history key). Series, their metas, chart tags and metric columns are named by it.
+/// Written as the string it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SeriesKey(String);
+
+impl SeriesKey {
+    pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl std::borrow::Borrow<str> for RunId {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for RunId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for RunId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<String> for RunId {
-    fn from(id: String) -> Self {
-        RunId(id)
-    }
-}
-
-impl From<&str> for RunId {
-    fn from(id: &str) -> Self {
-        RunId(id.to_owned())
-    }
-}
-
-impl From<RunId> for String {
-    fn from(id: RunId) -> Self {
-        id.0
-    }
-}
-
-impl PartialEq<str> for RunId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for RunId {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl PartialEq<String> for RunId {
-    fn eq(&self, other: &String) -> bool {
-        &self.0 == other
-    }
-}
-
-impl PartialEq<RunId> for String {
-    fn eq(&self, other: &RunId) -> bool {
-        *self == other.0
-    }
-}
-
-impl PartialEq<RunId> for str {
-    fn eq(&self, other: &RunId) -> bool {
-        self == other.0
-    }
-}
-
-impl PartialEq<RunId> for &str {
-    fn eq(&self, other: &RunId) -> bool {
-        *self == other.0
-    }
-}
+text_key!(SeriesKey);
 
 /// A run's lifecycle state, as the trackers report it (MLflow's RunStatus, W&B's state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -277,14 +301,14 @@ impl std::fmt::Display for HParamValue {
 /// increasing (one point per step; for a repeated step the last written point wins).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Series {
-    pub tag: String,
+    pub tag: SeriesKey,
     pub steps: Vec<i64>,
     pub wall_times: Vec<f64>,
     pub values: Vec<f64>,
 }
 
 impl Series {
-    pub fn new(tag: impl Into<String>) -> Self {
+    pub fn new(tag: impl Into<SeriesKey>) -> Self {
         Series {
             tag: tag.into(),
             ..Default::default()

@@ -9,12 +9,12 @@ use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::header;
-use crate::model::{Artifact, Run, RunInfo, Series};
+use crate::model::{Artifact, Run, RunInfo, Series, SeriesKey};
 
 /// What is known about one series without its points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesMeta {
-    pub tag: String,
+    pub tag: SeriesKey,
     pub len: u64,
     /// Value at the greatest step (NaN and ±∞ kept: see [`crate::json_f64`]).
     #[serde(with = "crate::json_f64::option")]
@@ -126,7 +126,7 @@ impl RunMeta {
             series: metas,
             artifacts,
         } = self;
-        let mut by_tag: BTreeMap<String, Series> =
+        let mut by_tag: BTreeMap<SeriesKey, Series> =
             series.into_iter().map(|s| (s.tag.clone(), s)).collect();
         let series = metas
             .into_iter()

@@ -171,14 +171,14 @@ fn check_scenario(scenario: &str, runs: &[Run]) {
             "{ctx}"
         );
         let want_tags = expected.get(&run.info.name).cloned().unwrap_or_default();
-        let got_tags: Vec<&String> = run.series.iter().map(|s| &s.tag).collect();
+        let got_tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
         assert_eq!(
             got_tags,
-            want_tags.keys().collect::<Vec<_>>(),
+            want_tags.keys().map(String::as_str).collect::<Vec<_>>(),
             "{ctx}: tags"
         );
         for series in &run.series {
-            let want = &want_tags[&series.tag];
+            let want = &want_tags[series.tag.as_str()];
             let got: Points = series
                 .steps
                 .iter()

@@ -320,7 +320,7 @@ impl Store {
         let mut by_tag: BTreeMap<&str, Series> = meta
             .series
             .iter()
-            .map(|s| (s.tag.as_str(), Series::new(&s.tag)))
+            .map(|s| (s.tag.as_str(), Series::new(s.tag.clone())))
             .collect();
         for (key, chunk) in chunk_keys.iter().zip(&chunks) {
             let damaged = |message: String| StorageError::Damaged {

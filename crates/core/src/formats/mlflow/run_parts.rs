@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Artifact, DatasetRef, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, DatasetRef, Run, RunStatus, Series, SeriesKey, Source};
 
 use super::run_id;
 use super::values::{ms_to_secs, param_value};
@@ -158,8 +158,10 @@ fn merge(into: &mut Run, from: Run) {
     for (k, v) in from.info.summary {
         into.info.summary.entry(k).or_insert(v);
     }
-    let series_tags: Vec<String> = into.series.iter().map(|s| s.tag.clone()).collect();
-    into.info.summary.retain(|k, _| !series_tags.contains(k));
+    let series_tags: Vec<SeriesKey> = into.series.iter().map(|s| s.tag.clone()).collect();
+    into.info
+        .summary
+        .retain(|k, _| !series_tags.iter().any(|t| t == k));
     for a in from.artifacts {
         if !into.artifacts.iter().any(|b| b.path == a.path) {
             into.artifacts.push(a);

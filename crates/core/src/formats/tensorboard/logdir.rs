@@ -19,7 +19,7 @@ use super::matrix::{self, FileMatrices, MatrixLog};
 use super::proto::{HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX};
 use super::run_names::{hparams_parent, run_name};
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
-use crate::model::{Artifact, HParamValue, Run, RunId, Series, Source, Step, WallTime};
+use crate::model::{Artifact, HParamValue, Run, RunId, Series, SeriesKey, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{note_io_error, Kept, Warnings};
 
@@ -267,7 +267,7 @@ impl LogdirReader {
 fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run> {
     let mut hparams = BTreeMap::new();
     let mut tags = BTreeMap::new();
-    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    let mut series: BTreeMap<SeriesKey, Series> = BTreeMap::new();
     let mut matrices: BTreeMap<(String, i64), Artifact> = BTreeMap::new();
     for file in files {
         for (tag, step, artifact) in file.matrices.found {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::columns::{self, ColumnError};
 use crate::header;
 pub use crate::json_f64::JsonF64;
-use crate::model::{Artifact, Run, RunInfo, Series};
+use crate::model::{Artifact, Run, RunInfo, Series, SeriesKey};
 
 /// One run: its [`RunInfo`] (the same keys as a stored run meta), its artifacts with
 /// their kept text (confusion matrices, tables, configs), and its series last.
@@ -64,7 +64,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RunEntry<'a> {
 /// reading a large workspace does not copy its points' text.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SeriesEntry<'a> {
-    pub tag: String,
+    pub tag: SeriesKey,
     /// The length of every column: checked on reading, so a cut or mixed-up column is caught.
     pub points: u64,
     #[serde(borrow)]
@@ -150,7 +150,7 @@ impl RunEntry<'static> {
 
 impl RunEntry<'_> {
     /// The run, or the first series that does not decode (by tag).
-    pub fn decode(self) -> Result<Run, (String, SeriesError)> {
+    pub fn decode(self) -> Result<Run, (SeriesKey, SeriesError)> {
         let RunEntry {
             info,
             artifacts,

@@ -68,7 +68,7 @@ pub fn parse(bytes: &[u8]) -> Result<Workspace, WorkspaceError> {
             .decode()
             .map_err(|(tag, error)| WorkspaceError::Series {
                 run: run_id.to_string(),
-                tag,
+                tag: tag.into(),
                 error,
             })?;
         match position.get(&run_id).and_then(|&i| runs.get_mut(i)) {
