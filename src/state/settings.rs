@@ -15,9 +15,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use runlens_core::formats::workspace::KIND;
 use runlens_core::model::RunId;
-use runlens_core::report::{FileReport, ImportReport};
+use runlens_core::report::{FileReport, ImportReport, ReaderKind};
 
 use super::prefs::{PrefsAction, PrefsState};
 use super::reducer::Apply;
@@ -141,7 +140,7 @@ pub fn note_ignored(report: &mut ImportReport, ignored: Vec<String>) {
         .files
         .iter_mut()
         .rev()
-        .find(|f| f.reader.as_deref() == Some(KIND) && f.error.is_none());
+        .find(|f| f.reader == Some(ReaderKind::Workspace) && f.error.is_none());
     match file {
         Some(file) => file.warnings.extend(ignored),
         None => report.files.push(FileReport {
@@ -229,9 +228,9 @@ mod tests {
     fn ignored_settings_are_warnings_on_the_workspace_files_line() {
         let mut report = ImportReport::default();
         let mut other = FileReport::new("a.csv");
-        other.reader = Some("tables".into());
+        other.reader = Some(ReaderKind::Table);
         let mut file = FileReport::new("w.runlens.json");
-        file.reader = Some(KIND.into());
+        file.reader = Some(ReaderKind::Workspace);
         report.files = vec![file, other];
         note_ignored(&mut report, vec![]);
         assert!(report.files.iter().all(|f| f.warnings.is_empty()));

@@ -118,7 +118,7 @@ impl Registry {
         match self.readers.get_mut(reader) {
             Some(r) => {
                 let mut report = r.read(file, input, progress);
-                report.reader = Some(r.kind().label().to_owned());
+                report.reader = Some(r.kind());
                 report
             }
             None => skipped(file, "no reader"),

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use common::{assert_series, drop_folder, fixtures, load_json, number, points, scenario};
 use runlens_core::formats::dvc::DvcReader;
 use runlens_core::model::{DataRole, HParamValue, Run, Source};
+use runlens_core::source::ReaderKind;
 use runlens_core::text::parse_datetime;
 use serde_json::Value;
 
@@ -181,7 +182,11 @@ fn repository_drop() {
         "data_dir.dvc",
         "dvclive/metrics.json",
     ] {
-        assert_eq!(reports[file].reader.as_deref(), Some("DVC"), "{file}");
+        assert_eq!(
+            reports[file].reader.map(ReaderKind::label),
+            Some("DVC"),
+            "{file}"
+        );
         assert!(reports[file].is_clean(), "{file}: {:?}", reports[file]);
     }
     for file in ["dvc.yaml", "params.yaml"] {

@@ -8,6 +8,7 @@ use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
 use runlens_core::model::{HParamValue, RunId, RunStatus};
 use runlens_core::report::FileReport;
+use runlens_core::source::ReaderKind;
 
 const RUN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const RUN_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -60,7 +61,7 @@ fn a_store_becomes_runs() {
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
     assert!(reports
         .iter()
-        .all(|r| r.reader.as_deref() == Some("MLflow file store")));
+        .all(|r| r.reader.map(ReaderKind::label) == Some("MLflow file store")));
     let [run] = out.runs.as_slice() else {
         panic!("one run: {:?}", out.runs)
     };
@@ -548,7 +549,12 @@ fn unrelated_files_in_a_mixed_drop_are_left_alone() {
     ];
     let (_, reports) = import(&files);
     for r in &reports {
-        assert_eq!(r.reader.as_deref(), Some("MLflow file store"), "{}", r.path);
+        assert_eq!(
+            r.reader.map(ReaderKind::label),
+            Some("MLflow file store"),
+            "{}",
+            r.path
+        );
         assert!(
             r.skipped_reason
                 .as_deref()

@@ -16,7 +16,7 @@ use mlflow_support::{files_under, import, problems};
 use runlens_core::formats::mlflow::values::{param_value, python_repr, status_from_name};
 use runlens_core::model::{HParamValue, Run, RunId, Source};
 use runlens_core::report::FileReport;
-use runlens_core::source::ImportOutput;
+use runlens_core::source::{ImportOutput, ReaderKind};
 use serde_json::Value;
 
 fn dir(scenario: &str) -> PathBuf {
@@ -408,7 +408,10 @@ fn search_runs_csv() {
     let exp = expected("csv");
     let (out, reports) = import(&csv_files(&["search_runs.csv"]));
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
-    assert_eq!(reports[0].reader.as_deref(), Some("MLflow CSV export"));
+    assert_eq!(
+        reports[0].reader.map(ReaderKind::label),
+        Some("MLflow CSV export")
+    );
     let runs = exp["runs"].as_array().expect("runs");
     assert_eq!(out.runs.len(), runs.len());
     let check = Check {

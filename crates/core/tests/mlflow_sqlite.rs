@@ -9,6 +9,7 @@ mod mlflow_support;
 
 use mlflow_support::{files_under, import, problems};
 use runlens_core::model::{RunId, RunStatus};
+use runlens_core::source::ReaderKind;
 use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
 
@@ -79,7 +80,10 @@ fn mlflow_db() -> Vec<u8> {
 fn runs_metrics_params_tags_and_models() {
     let (out, reports) = import(&[("proj/mlflow.db".to_owned(), mlflow_db())]);
     let r = &reports[0];
-    assert_eq!(r.reader.as_deref(), Some("MLflow SQLite database"));
+    assert_eq!(
+        r.reader.map(ReaderKind::label),
+        Some("MLflow SQLite database")
+    );
     assert_eq!(r.error, None);
     let [run] = out.runs.as_slice() else {
         panic!("deleted runs and experiments are skipped: {:?}", out.runs)

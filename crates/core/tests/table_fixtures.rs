@@ -9,6 +9,7 @@ mod common;
 use common::{assert_series, drop_folder, fixtures, load_json, points, scenario};
 use runlens_core::formats::tables::{sniff_path, ColumnRole};
 use runlens_core::model::Source;
+use runlens_core::source::ReaderKind;
 use serde_json::Value;
 
 #[test]
@@ -24,7 +25,7 @@ fn tables_match_expected() {
             .get(file)
             .unwrap_or_else(|| panic!("{file}: no report"));
         assert_eq!(
-            report.reader.as_deref(),
+            report.reader.map(ReaderKind::label),
             Some("table (CSV / TSV / JSON Lines)"),
             "{file}: {report:?}"
         );

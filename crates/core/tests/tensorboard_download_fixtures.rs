@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use common::{assert_series, drop_folder, fixtures, load_json, number};
 use runlens_core::formats::tensorboard::DOWNLOAD_TAG;
 use runlens_core::model::Source;
+use runlens_core::source::ReaderKind;
 
 #[test]
 fn downloads_match_expected() {
@@ -25,7 +26,7 @@ fn downloads_match_expected() {
     for (file, e) in expected["files"].as_object().expect("files") {
         let report = &reports[file];
         assert_eq!(
-            report.reader.as_deref(),
+            report.reader.map(ReaderKind::label),
             Some("TensorBoard UI download"),
             "{file}"
         );

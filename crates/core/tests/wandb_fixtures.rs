@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use runlens_core::import::Registry;
 use runlens_core::model::{HParamValue, Run, RunStatus};
 use runlens_core::report::FileReport;
-use runlens_core::source::{FileInfo, HEAD_LEN};
+use runlens_core::source::{FileInfo, ReaderKind, HEAD_LEN};
 use serde_json::Value;
 
 use common::{files_under, Dribble};
@@ -363,7 +363,7 @@ fn offline_runs() {
     for r in &reports {
         if r.path.ends_with(".wandb") || r.path.ends_with(".table.json") {
             assert!(r.is_clean(), "{r:?}");
-            assert_eq!(r.reader.as_deref(), Some("Weights & Biases"));
+            assert_eq!(r.reader.map(ReaderKind::label), Some("Weights & Biases"));
         } else {
             assert!(
                 r.skipped_reason.is_some(),
@@ -515,7 +515,7 @@ fn exports() {
     let (runs, reports) = import_dir(&dir);
     for r in &reports {
         assert!(r.is_clean(), "{r:?}");
-        assert_eq!(r.reader.as_deref(), Some("Weights & Biases"));
+        assert_eq!(r.reader.map(ReaderKind::label), Some("Weights & Biases"));
     }
     let files = &exp["files"];
     let offline = offline_expected();

@@ -14,7 +14,7 @@ use crate::formats::wandb::{file_role, run_folder, values, FileRole, RunFolder};
 use crate::import::Registry;
 use crate::model::{HParamValue, Run, RunStatus};
 use crate::report::FileReport;
-use crate::source::{FileInfo, HEAD_LEN};
+use crate::source::{FileInfo, ReaderKind, HEAD_LEN};
 
 fn rec(r: RecordType) -> Vec<u8> {
     Record {
@@ -218,7 +218,10 @@ fn offline_folder_with_table() {
     assert!(reports[0].is_clean(), "{:?}", reports[0]);
     assert_eq!(reports[0].records, 9);
     assert_eq!(reports[0].points, 5);
-    assert_eq!(reports[0].reader.as_deref(), Some("Weights & Biases"));
+    assert_eq!(
+        reports[0].reader.map(ReaderKind::label),
+        Some("Weights & Biases")
+    );
     assert!(reports[1].is_clean(), "{:?}", reports[1]);
     assert!(
         reports[2].skipped_reason.is_some(),
