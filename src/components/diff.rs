@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use runlens_core::summary::RunMeta;
-use runlens_core::transform::diff::{diff, DiffKind, DiffRow};
+use runlens_core::transform::diff::{diff, DiffRow};
 
 use crate::hooks::{use_prefs, use_visible_runs, use_workspace};
 use crate::plot::run_color;
@@ -36,13 +36,10 @@ pub fn params_diff() -> Html {
         </tr>
     };
     let row = |r: &DiffRow| {
-        let prefix = match r.kind {
-            DiffKind::Param => "params.",
-            DiffKind::Metric => "metrics.",
-        };
+        let key = r.run_key().plain();
         html! {
-            <tr class={classes!(r.differs.then_some("differs"))} data-key={format!("{prefix}{}", r.key)}>
-                <th class="key">{ format!("{prefix}{}", r.key) }</th>
+            <tr class={classes!(r.differs.then_some("differs"))} data-key={key.clone()}>
+                <th class="key">{ key }</th>
                 { for r.values.iter().map(|v| html! { <td class="num">{ v.clone().unwrap_or_else(|| "—".into()) }</td> }) }
             </tr>
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::group::GroupBy;
-use runlens_core::transform::table::{MetricStat, Sort, TableOptions};
+use runlens_core::transform::table::{ColumnKey, MetricStat, Sort, TableOptions};
 
 use super::reducer::{Apply, Reducer};
 
@@ -73,14 +73,14 @@ impl PrefsState {
 
 #[derive(Debug)]
 pub enum PrefsAction {
-    SortBy(String),
-    SetStat(String, MetricStat),
-    ToggleColumn(String),
+    SortBy(ColumnKey),
+    SetStat(ColumnKey, MetricStat),
+    ToggleColumn(ColumnKey),
     /// Moves a column one place left (-1) or right (+1) among `visible` (the keys as shown).
     MoveColumn {
-        key: String,
+        key: ColumnKey,
         by: isize,
-        visible: Vec<String>,
+        visible: Vec<ColumnKey>,
     },
     ResetColumns,
     TogglePin(RunId),
@@ -193,8 +193,8 @@ mod tests {
         items.iter().map(|s| T::from(s)).collect()
     }
 
-    fn keys(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn keys(items: &[&str]) -> Vec<ColumnKey> {
+        items.iter().map(|s| ColumnKey::from(*s)).collect()
     }
 
     #[test]

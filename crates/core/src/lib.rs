@@ -8,6 +8,7 @@
 //! - [`text`], [`json_f64`], [`base64`]: how values are spelled;
 //! - [`model`], [`report`], [`summary`] (and `header`, how a run header sits in their JSON):
 //!   runs, series, artifacts, per-file reports;
+//! - [`key`]: a run's keys (`params.lr`, `metrics.loss`, `name`, …), their spellings and values;
 //! - [`source`]: the contract readers implement; [`confusion`]: confusion matrices;
 //! - [`formats`]: the readers; [`transform`]: what the views compute from runs;
 //! - [`import`]: the registry that lists the readers and drives an import.
@@ -22,6 +23,7 @@ pub mod formats;
 mod header;
 pub mod import;
 pub mod json_f64;
+pub mod key;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -148,6 +148,7 @@ macro_rules! text_key {
         }
     };
 }
+pub(crate) use text_key;
 
 /// A run's identity: `<prefix>:<the source's own run id or path>`, where the prefix is
 /// the source's ([`Source::id_prefix`]: `mlflow:0123abcd`, `tensorboard:exp/run_a`) or, for

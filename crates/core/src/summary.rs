@@ -3,7 +3,7 @@
 //! Storage keeps one [`RunMeta`] per run next to the chunked series columns, so the
 //! workspace opens by reading metas only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -166,4 +166,30 @@ impl RunMeta {
     pub fn series(&self, tag: &str) -> Option<&SeriesMeta> {
         self.series.iter().find(|s| s.tag == tag)
     }
+
+    /// Every param, metric and tag name `runs` have, each sorted and once.
+    pub fn keys<'a>(runs: impl IntoIterator<Item = &'a RunMeta>) -> KeySet<'a> {
+        let mut keys = KeySet::default();
+        for run in runs {
+            keys.params
+                .extend(run.info.hparams.keys().map(String::as_str));
+            keys.metrics
+                .extend(run.series.iter().map(|s| s.tag.as_str()));
+            keys.metrics
+                .extend(run.info.summary.keys().map(String::as_str));
+            keys.tags.extend(run.info.tags.keys().map(String::as_str));
+        }
+        keys
+    }
+}
+
+/// The names some runs have keys under ([`RunMeta::keys`]): what the runs table's columns,
+/// the diff's rows, the relations' axes, the importance's choices and the filter's
+/// autocompletion are made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySet<'a> {
+    pub params: BTreeSet<&'a str>,
+    /// Series tags and summary keys (a metric's final value is either).
+    pub metrics: BTreeSet<&'a str>,
+    pub tags: BTreeSet<&'a str>,
 }

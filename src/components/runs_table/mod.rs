@@ -18,6 +18,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::key::RunKey;
 use runlens_core::model::RunId;
 use runlens_core::transform::table::Column;
 
@@ -96,7 +97,7 @@ pub fn runs_table() -> Html {
     let params = table
         .columns
         .iter()
-        .filter(|c| matches!(c, Column::Param(_)))
+        .filter(|c| matches!(c, Column::Key(RunKey::Param(_))))
         .count();
     let metrics = table
         .columns

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::key::RunKey;
 use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::text::short_number;
@@ -87,7 +88,7 @@ pub fn run_row(props: &RowProps) -> Html {
     });
 
     let cells = props.row.cells.iter().zip(props.columns.iter()).map(|(cell, col)| {
-        if matches!(col, Column::Name) && *editing {
+        if *col == Column::NAME && *editing {
             return html! {
                 <td class="text">
                     <input class="rename" value={props.name.clone()} onblur={finish_edit.clone()}
@@ -95,8 +96,8 @@ pub fn run_row(props: &RowProps) -> Html {
                 </td>
             };
         }
-        let ondblclick = matches!(col, Column::Name).then(|| start_edit.clone());
-        let badge = matches!(col, Column::Name) && props.has_matrix;
+        let ondblclick = (*col == Column::NAME).then(|| start_edit.clone());
+        let badge = *col == Column::NAME && props.has_matrix;
         cell_html(cell, col, props.row.depth, ondblclick, badge)
     });
     let class = classes!(
@@ -139,11 +140,11 @@ fn cell_html(
         _ => "text",
     };
     let text = match (cell, column) {
-        (Cell::Number(n), Column::Metric(..) | Column::Param(_)) => short_number(*n),
+        (Cell::Number(n), Column::Metric(..) | Column::Key(RunKey::Param(_))) => short_number(*n),
         _ => cell.display(),
     };
     // Child runs (MLflow nested runs) are indented under their parent.
-    let is_name = matches!(column, Column::Name);
+    let is_name = *column == Column::NAME;
     let style =
         (is_name && depth > 0).then(|| format!("padding-left:{}rem", 0.6 + 1.2 * depth as f64));
     let marker = if is_name && depth > 0 { "↳ " } else { "" };

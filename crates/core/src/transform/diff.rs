@@ -1,11 +1,12 @@
 //! Side-by-side params and final metrics of two or more runs, differences first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::key::RunKey;
 use crate::model::HParamValue;
-use crate::summary::RunMeta;
+use crate::summary::{KeySet, RunMeta};
 use crate::text::{format_number, natural_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -30,6 +31,16 @@ pub struct DiffRow {
     pub differs: bool,
 }
 
+impl DiffRow {
+    /// The key the row is about (`params.lr`, `metrics.loss`).
+    pub fn run_key(&self) -> RunKey {
+        match self.kind {
+            DiffKind::Param => RunKey::Param(self.key.clone()),
+            DiffKind::Metric => RunKey::Metric(self.key.clone()),
+        }
+    }
+}
+
 /// Every param and every metric of `runs` as rows: rows that differ first, then identical
 /// ones; within each, params before metrics; keys in natural order (`layer_2` before
 /// `layer_10`).
@@ -41,19 +52,9 @@ pub struct DiffRow {
 /// digit differ). That is what the user sees side by side; a numeric tolerance would hide
 /// a difference the row then shows.
 pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
-    let params: BTreeSet<&str> = runs
-        .iter()
-        .flat_map(|r| r.info.hparams.keys().map(String::as_str))
-        .collect();
-    let metrics: BTreeSet<&str> = runs
-        .iter()
-        .flat_map(|r| {
-            r.series
-                .iter()
-                .map(|s| s.tag.as_str())
-                .chain(r.info.summary.keys().map(String::as_str))
-        })
-        .collect();
+    let KeySet {
+        params, metrics, ..
+    } = RunMeta::keys(runs.iter().copied());
 
     // `RunMeta::last_value` per run, indexed: finding a tag is a scan of the run's series.
     let finals: Vec<BTreeMap<&str, Option<f64>>> = runs

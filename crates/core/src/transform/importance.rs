@@ -68,11 +68,8 @@ pub fn importance(runs: &[RunMeta], metric: &str) -> Result<Vec<Importance>, Imp
             found: used.len(),
         });
     }
-    let keys: BTreeSet<&str> = used
-        .iter()
-        .flat_map(|r| r.info.hparams.keys().map(String::as_str))
-        .collect();
-    let params: Vec<Param<'_>> = keys
+    let params: Vec<Param<'_>> = RunMeta::keys(used.iter().copied())
+        .params
         .into_iter()
         .map(|key| Param::read(key, &used))
         .collect();

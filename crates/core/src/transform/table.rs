@@ -6,27 +6,43 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{HParamValue, RunId};
+use serde::{Deserialize, Serialize};
+
+use crate::key::{KeyValue, RunKey};
+use crate::model::{text_key, RunId};
 use crate::summary::RunMeta;
 use crate::text::{csv_field, format_number, natural_cmp};
 use crate::transform::group::{group_runs, GroupBy};
 
+/// What a column shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Column {
-    Name,
-    Source,
-    /// MLflow experiment / W&B project / DVC repository (only when some run has one).
-    Experiment,
-    /// Run status (only when some run has one).
-    Status,
-    Points,
-    /// A hyperparameter, by name.
-    Param(String),
+    /// A run's value under a key: the name, source, experiment and status (those two only
+    /// when some run has one), params. A [`RunKey::Metric`] here shows its final value;
+    /// [`RunsTable::all_columns`] gives metrics as [`Column::Metric`].
+    Key(RunKey),
     /// A metric's final, lowest or highest value (series tags and summary keys).
     Metric(String, MetricStat),
+    Points,
     /// The run's group and the group's size (when runs are grouped).
     Group,
 }
+
+/// A column's identity, whatever it shows (`metrics.loss` for its last, min or max): what
+/// the user's sort, column order, stats and hidden columns refer to. The plain spelling of
+/// its key ([`RunKey::plain`]), or `points` / `group`; stored (in prefs, workspace files) as
+/// that string, and any stored string reads (one no column has is ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ColumnKey(String);
+
+impl ColumnKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_key!(ColumnKey);
 
 /// Which value of a metric a column shows.
 #[derive(
@@ -52,41 +68,42 @@ impl MetricStat {
 }
 
 impl Column {
+    /// The run name's column, always shown and first.
+    pub const NAME: Column = Column::Key(RunKey::Name);
+
     /// Header as written to CSV: MLflow-style `params.<k>` / `metrics.<tag>` prefixes keep
-    /// a param and a tag of the same name apart.
+    /// a param and a tag of the same name apart; a metric's min or max adds `:min` / `:max`.
     pub fn csv_header(&self) -> String {
         match self {
-            Column::Name => "name".into(),
-            Column::Source => "source".into(),
-            Column::Experiment => "experiment".into(),
-            Column::Status => "status".into(),
-            Column::Points => "points".into(),
-            Column::Group => "group".into(),
-            Column::Param(k) => format!("params.{k}"),
-            Column::Metric(t, MetricStat::Last) => format!("metrics.{t}"),
-            Column::Metric(t, stat) => format!("metrics.{t}:{}", stat.label()),
+            Column::Metric(_, stat @ (MetricStat::Min | MetricStat::Max)) => {
+                format!("{}:{}", self.key(), stat.label())
+            }
+            other => other.key().into(),
         }
     }
 
-    /// Stable identity of the column, whatever it shows (`metrics.loss` for its last, min
-    /// or max): the key options refer to.
-    pub fn key(&self) -> String {
-        match self {
-            Column::Metric(t, _) => format!("metrics.{t}"),
-            other => other.csv_header(),
-        }
+    /// Stable identity of the column, whatever it shows: the key options refer to.
+    pub fn key(&self) -> ColumnKey {
+        ColumnKey(match self {
+            Column::Key(key) => key.plain(),
+            Column::Metric(t, _) => RunKey::Metric(t.clone()).plain(),
+            Column::Points => "points".into(),
+            Column::Group => "group".into(),
+        })
     }
 
     /// Short header for the screen (the column group says whether it is a param or a metric).
     pub fn label(&self) -> &str {
         match self {
-            Column::Name => "Run",
-            Column::Source => "Source",
-            Column::Experiment => "Experiment",
-            Column::Status => "Status",
+            Column::Key(RunKey::Name) => "Run",
+            Column::Key(RunKey::Source) => "Source",
+            Column::Key(RunKey::Experiment) => "Experiment",
+            Column::Key(RunKey::Status) => "Status",
+            Column::Key(RunKey::Group) | Column::Group => "Group",
+            Column::Key(RunKey::User) => "User",
             Column::Points => "Points",
-            Column::Group => "Group",
-            Column::Param(k) | Column::Metric(k, _) => k,
+            Column::Key(RunKey::Param(k) | RunKey::Metric(k) | RunKey::Tag(k))
+            | Column::Metric(k, _) => k,
         }
     }
 }
@@ -151,7 +168,7 @@ pub struct Row {
 /// Sort by the column with this [`Column::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Sort {
-    pub key: String,
+    pub key: ColumnKey,
     pub descending: bool,
 }
 
@@ -163,13 +180,13 @@ pub struct TableOptions {
     pub sort: Option<Sort>,
     /// Per metric key: the value its column shows (default: last).
     #[serde(default)]
-    pub stats: BTreeMap<String, MetricStat>,
+    pub stats: BTreeMap<ColumnKey, MetricStat>,
     /// Columns not shown (the run name is always shown).
     #[serde(default)]
-    pub hidden: BTreeSet<String>,
+    pub hidden: BTreeSet<ColumnKey>,
     /// Column keys in the user's order; columns not listed follow in their default order.
     #[serde(default)]
-    pub order: Vec<String>,
+    pub order: Vec<ColumnKey>,
     /// Run ids shown first, before all others (a pinned parent brings its children).
     #[serde(default)]
     pub pinned: BTreeSet<RunId>,
@@ -190,35 +207,27 @@ impl RunsTable {
     /// (when any run has them), points, every param (sorted), then every metric (series
     /// tags and summary keys, sorted), each metric showing its `options.stats` value.
     pub fn all_columns(runs: &[RunMeta], options: &TableOptions) -> Vec<Column> {
-        let params: BTreeSet<&str> = runs
-            .iter()
-            .flat_map(|r| r.info.hparams.keys().map(String::as_str))
-            .collect();
-        let metrics: BTreeSet<&str> = runs
-            .iter()
-            .flat_map(|r| {
-                r.series
-                    .iter()
-                    .map(|s| s.tag.as_str())
-                    .chain(r.info.summary.keys().map(String::as_str))
-            })
-            .collect();
-        let mut columns = vec![Column::Name, Column::Source];
+        let names = RunMeta::keys(runs);
+        let mut columns = vec![Column::NAME, Column::Key(RunKey::Source)];
         if runs.iter().any(|r| r.info.experiment.is_some()) {
-            columns.push(Column::Experiment);
+            columns.push(Column::Key(RunKey::Experiment));
         }
         if runs.iter().any(|r| r.info.status.is_some()) {
-            columns.push(Column::Status);
+            columns.push(Column::Key(RunKey::Status));
         }
         columns.push(Column::Points);
-        columns.extend(params.into_iter().map(|p| Column::Param(p.to_owned())));
-        columns.extend(metrics.into_iter().map(|t| {
-            let stat = options
-                .stats
-                .get(&format!("metrics.{t}"))
-                .copied()
-                .unwrap_or_default();
-            Column::Metric(t.to_owned(), stat)
+        columns.extend(
+            names
+                .params
+                .into_iter()
+                .map(|p| Column::Key(RunKey::Param(p.to_owned()))),
+        );
+        columns.extend(names.metrics.into_iter().map(|t| {
+            let column = Column::Metric(t.to_owned(), MetricStat::Last);
+            match options.stats.get(column.key().as_str()) {
+                Some(&stat) => Column::Metric(t.to_owned(), stat),
+                None => column,
+            }
         }));
         columns
     }
@@ -230,10 +239,10 @@ impl RunsTable {
     pub fn build(runs: &[RunMeta], options: &TableOptions) -> Self {
         let mut columns: Vec<Column> = Self::all_columns(runs, options)
             .into_iter()
-            .filter(|c| *c == Column::Name || !options.hidden.contains(&c.key()))
+            .filter(|c| *c == Column::NAME || !options.hidden.contains(&c.key()))
             .collect();
         let position = |c: &Column| match c {
-            Column::Name => 0,
+            &Column::NAME => 0,
             other => options
                 .order
                 .iter()
@@ -381,25 +390,16 @@ fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
 
 fn cell(run: &RunMeta, column: &Column) -> Cell {
     match column {
-        Column::Name => Cell::Text(run.info.name.clone()),
-        Column::Source => Cell::Text(run.info.source.label().to_owned()),
-        Column::Experiment => run.info.experiment.clone().map_or(Cell::Empty, Cell::Text),
+        Column::Key(key) => match key.value(run) {
+            None => Cell::Empty,
+            Some(KeyValue::Number(n)) => Cell::Number(n),
+            Some(KeyValue::NumberText(n, t)) => Cell::NumberText(n, t.to_owned()),
+            Some(KeyValue::Text(t)) => Cell::Text(t.to_owned()),
+            Some(KeyValue::Bool(b)) => Cell::Text(b.to_string()),
+        },
         // Filled in by `build`, which knows the groups.
         Column::Group => Cell::Empty,
-        Column::Status => run
-            .info
-            .status
-            .map_or(Cell::Empty, |s| Cell::Text(s.label().to_owned())),
         Column::Points => Cell::Number(run.point_count() as f64),
-        Column::Param(k) => match run.info.hparams.get(k) {
-            None => Cell::Empty,
-            Some(HParamValue::Number(n)) => Cell::Number(*n),
-            Some(HParamValue::Text(t)) => match t.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Cell::NumberText(n, t.clone()),
-                _ => Cell::Text(t.clone()),
-            },
-            Some(v) => Cell::Text(v.to_string()),
-        },
         Column::Metric(t, stat) => match metric_value(run, t, *stat) {
             Some(v) => Cell::Number(v),
             // A series whose last value is NaN is stored with `last: None` by JSON; a run
@@ -420,7 +420,7 @@ fn metric_value(run: &RunMeta, key: &str, stat: MetricStat) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, Series, Source, Step, WallTime};
+    use crate::model::{HParamValue, Run, Series, Source, Step, WallTime};
 
     fn sorted(key: &str, descending: bool) -> TableOptions {
         TableOptions {
@@ -562,7 +562,7 @@ mod tests {
         options.stats.insert("metrics.loss".into(), MetricStat::Min);
         options.pinned.insert("tb:b".into());
         let t = RunsTable::build(&runs, &options);
-        let keys: Vec<String> = t.columns.iter().map(Column::key).collect();
+        let keys: Vec<ColumnKey> = t.columns.iter().map(Column::key).collect();
         assert_eq!(
             keys,
             ["name", "metrics.loss", "params.lr", "points", "params.opt"]
