@@ -155,7 +155,7 @@ pub fn parallel_coordinates() -> Html {
             let key = p.name().unwrap_or_default();
             let distinct: BTreeSet<String> = runs
                 .runs()
-                .filter_map(|r| r.info.hparams.get(key).map(|v| v.to_string()))
+                .filter_map(|r| r.info.params.get(key).map(|v| v.to_string()))
                 .collect();
             distinct.len() > 1
         })

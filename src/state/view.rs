@@ -541,8 +541,8 @@ mod tests {
         ] {
             let mut run = Run::new(RunId::from(id), id, source);
             run.info
-                .hparams
-                .insert("lr".into(), runlens_core::model::HParamValue::Number(lr));
+                .params
+                .insert("lr".into(), runlens_core::model::ParamValue::Number(lr));
             runs.push(RunMeta::of(&run));
         }
         let all = |_: &RunMeta| true;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use runlens_core::import::Registry;
-use runlens_core::model::HParamValue;
+use runlens_core::model::ParamValue;
 use runlens_core::source::{FileInfo, HEAD_LEN};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -89,13 +89,13 @@ fn main() {
         for run in &out.runs {
             let hparams: BTreeMap<&str, serde_json::Value> = run
                 .info
-                .hparams
+                .params
                 .iter()
                 .map(|(k, v)| {
                     let v = match v {
-                        HParamValue::Bool(b) => serde_json::json!(b),
-                        HParamValue::Number(x) => serde_json::json!(x),
-                        HParamValue::Text(s) => serde_json::json!(s),
+                        ParamValue::Bool(b) => serde_json::json!(b),
+                        ParamValue::Number(x) => serde_json::json!(x),
+                        ParamValue::Text(s) => serde_json::json!(s),
                     };
                     (k.as_str(), v)
                 })

@@ -15,7 +15,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 use crate::summary::RunMeta;
 
 /// A key of a run.
@@ -162,10 +162,10 @@ impl RunKey {
         let info = &run.info;
         let text = |s: &'a Option<String>| s.as_deref().map(KeyValue::Text);
         match self {
-            RunKey::Param(k) => info.hparams.get(k).map(|v| match v {
-                HParamValue::Number(n) => KeyValue::Number(*n),
-                HParamValue::Bool(b) => KeyValue::Bool(*b),
-                HParamValue::Text(t) => match t.trim().parse::<f64>() {
+            RunKey::Param(k) => info.params.get(k).map(|v| match v {
+                ParamValue::Number(n) => KeyValue::Number(*n),
+                ParamValue::Bool(b) => KeyValue::Bool(*b),
+                ParamValue::Text(t) => match t.trim().parse::<f64>() {
                     Ok(n) if n.is_finite() => KeyValue::NumberText(n, t),
                     _ => KeyValue::Text(t),
                 },
@@ -368,14 +368,14 @@ mod tests {
     fn values_of_a_run() {
         let mut run = Run::new(RunId::from("mlflow:a"), "a", Source::MLflow);
         let info = &mut run.info;
-        info.hparams.insert("lr".into(), HParamValue::Number(0.1));
-        info.hparams
-            .insert("wd".into(), HParamValue::Text(" 1e-05".into()));
-        info.hparams
-            .insert("inf".into(), HParamValue::Text("inf".into()));
-        info.hparams
-            .insert("opt".into(), HParamValue::Text("adam".into()));
-        info.hparams.insert("bn".into(), HParamValue::Bool(true));
+        info.params.insert("lr".into(), ParamValue::Number(0.1));
+        info.params
+            .insert("wd".into(), ParamValue::Text(" 1e-05".into()));
+        info.params
+            .insert("inf".into(), ParamValue::Text("inf".into()));
+        info.params
+            .insert("opt".into(), ParamValue::Text("adam".into()));
+        info.params.insert("bn".into(), ParamValue::Bool(true));
         info.tags.insert("team".into(), "vision".into());
         info.summary.insert("acc".into(), 0.5);
         info.status = Some(RunStatus::Failed);

@@ -279,18 +279,18 @@ pub struct DatasetRef {
 /// A hyperparameter value, mirroring `google.protobuf.Value`'s three scalar kinds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum HParamValue {
+pub enum ParamValue {
     Bool(bool),
     Number(#[serde(with = "crate::json_f64::plain")] f64),
     Text(String),
 }
 
-impl std::fmt::Display for HParamValue {
+impl std::fmt::Display for ParamValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            HParamValue::Bool(b) => write!(f, "{b}"),
-            HParamValue::Number(n) => write!(f, "{n}"),
-            HParamValue::Text(s) => f.write_str(s),
+            ParamValue::Bool(b) => write!(f, "{b}"),
+            ParamValue::Number(n) => write!(f, "{n}"),
+            ParamValue::Text(s) => f.write_str(s),
         }
     }
 }
@@ -380,9 +380,10 @@ pub struct RunInfo {
     pub id: RunId,
     pub name: String,
     pub source: Source,
-    /// Hyperparameters / params / config.
-    #[serde(default)]
-    pub hparams: BTreeMap<String, HParamValue>,
+    /// Params: MLflow's params, TensorBoard's hparams, W&B's config, DVC's params (named
+    /// `hparams` on the wire, as it was first).
+    #[serde(default, rename = "hparams")]
+    pub params: BTreeMap<String, ParamValue>,
     /// Free-form string metadata (MLflow tags, `hparams.group_name`, W&B tags as `tag.<t>`).
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
@@ -430,7 +431,7 @@ impl RunInfo {
             id,
             name: name.into(),
             source,
-            hparams: BTreeMap::new(),
+            params: BTreeMap::new(),
             tags: BTreeMap::new(),
             experiment: None,
             group: None,

@@ -172,7 +172,7 @@ impl RunMeta {
         let mut keys = KeySet::default();
         for run in runs {
             keys.params
-                .extend(run.info.hparams.keys().map(String::as_str));
+                .extend(run.info.params.keys().map(String::as_str));
             keys.metrics
                 .extend(run.series.iter().map(|s| s.tag.as_str()));
             keys.metrics

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use common::{assert_series, drop_folder, fixtures, load_json, number, points, scenario};
 use runlens_core::formats::dvc::DvcReader;
-use runlens_core::model::{DataRole, HParamValue, Run, Source};
+use runlens_core::model::{DataRole, ParamValue, Run, Source};
 use runlens_core::source::ReaderKind;
 use runlens_core::text::parse_datetime;
 use serde_json::Value;
@@ -26,11 +26,11 @@ fn read_one(file: &str) -> (Vec<Run>, Vec<String>) {
     (reader.finish().0, report.warnings)
 }
 
-fn hparam_matches(got: Option<&HParamValue>, want: &Value) -> bool {
+fn hparam_matches(got: Option<&ParamValue>, want: &Value) -> bool {
     match (got, want) {
-        (Some(HParamValue::Number(n)), Value::Number(w)) => w.as_f64() == Some(*n),
-        (Some(HParamValue::Text(s)), Value::String(w)) => s == w,
-        (Some(HParamValue::Bool(b)), Value::Bool(w)) => b == w,
+        (Some(ParamValue::Number(n)), Value::Number(w)) => w.as_f64() == Some(*n),
+        (Some(ParamValue::Text(s)), Value::String(w)) => s == w,
+        (Some(ParamValue::Bool(b)), Value::Bool(w)) => b == w,
         _ => false,
     }
 }
@@ -82,9 +82,9 @@ fn check_experiments(runs: &[Run], from_csv: bool) {
         );
         for (key, value) in want["params"].as_object().expect("params") {
             assert!(
-                hparam_matches(lookup(&run.info.hparams, key), value),
+                hparam_matches(lookup(&run.info.params, key), value),
                 "{what}: param {key} = {value}, got {:?}",
-                run.info.hparams
+                run.info.params
             );
         }
         // DVC flattens nested metrics with `.` in both outputs.
@@ -129,9 +129,9 @@ fn exp_show_json() {
         .find(|r| r.info.id == "dvc:workspace")
         .expect("workspace");
     assert!(
-        ws.info.hparams.contains_key("train.lr"),
+        ws.info.params.contains_key("train.lr"),
         "{:?}",
-        ws.info.hparams
+        ws.info.params
     );
 }
 
@@ -158,8 +158,8 @@ fn exp_show_csv() {
         let twin = json.iter().find(|r| r.info.id == run.info.id);
         if let Some(twin) = twin {
             assert_eq!(
-                run.info.hparams.keys().collect::<Vec<_>>(),
-                twin.info.hparams.keys().collect::<Vec<_>>(),
+                run.info.params.keys().collect::<Vec<_>>(),
+                twin.info.params.keys().collect::<Vec<_>>(),
                 "{}",
                 run.info.id
             );
@@ -231,16 +231,16 @@ fn repository_drop() {
         )])
     );
     assert_eq!(
-        live.info.hparams.get("model.hidden"),
-        Some(&HParamValue::Number(16.0))
+        live.info.params.get("model.hidden"),
+        Some(&ParamValue::Number(16.0))
     );
     assert_eq!(
-        live.info.hparams.get("model.act"),
-        Some(&HParamValue::Text("relu".into()))
+        live.info.params.get("model.act"),
+        Some(&ParamValue::Text("relu".into()))
     );
     assert_eq!(
-        live.info.hparams.get("note"),
-        Some(&HParamValue::Text("fixture".into()))
+        live.info.params.get("note"),
+        Some(&ParamValue::Text("fixture".into()))
     );
     let cm_want = &live_want["confusion_matrix"];
     let cm = live

@@ -6,7 +6,7 @@ mod mlflow_support;
 
 use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, RunStatus};
+use runlens_core::model::{ParamValue, RunStatus};
 
 const RUN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const RUN_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -36,8 +36,8 @@ fn search_runs_with_pandas_index_column_and_sub_second_times() {
     assert_eq!(a.info.summary.get("loss"), Some(&0.5));
     assert_eq!(a.info.summary.get("acc"), Some(&f64::INFINITY));
     assert_eq!(
-        a.info.hparams.get("lr"),
-        Some(&HParamValue::Text("0.01".into()))
+        a.info.params.get("lr"),
+        Some(&ParamValue::Text("0.01".into()))
     );
     assert_eq!(a.info.notes.as_deref(), Some("two\nlines"));
     let b = out
@@ -50,7 +50,7 @@ fn search_runs_with_pandas_index_column_and_sub_second_times() {
         "an empty end time (NaT) is no end time"
     );
     assert!(
-        b.info.summary.is_empty() && b.info.hparams.is_empty(),
+        b.info.summary.is_empty() && b.info.params.is_empty(),
         "empty cells are not values"
     );
 }
@@ -129,13 +129,13 @@ fn ui_runs_undo_the_injection_guard_and_split_keys() {
     assert_eq!(a.info.end_time, Some(1.7e9 + 90.0));
     assert_eq!(a.info.user.as_deref(), Some("alice"));
     assert_eq!(
-        a.info.hparams.get("lr"),
-        Some(&HParamValue::Text("-0.5".into())),
+        a.info.params.get("lr"),
+        Some(&ParamValue::Text("-0.5".into())),
         "'-0.5 → -0.5"
     );
     assert_eq!(
-        a.info.hparams.get("optimizer"),
-        Some(&HParamValue::Text("adam".into()))
+        a.info.params.get("optimizer"),
+        Some(&ParamValue::Text("adam".into()))
     );
     assert_eq!(a.info.summary.get("acc"), Some(&0.9));
     assert_eq!(
@@ -246,8 +246,8 @@ fn header_only_and_undecodable_files() {
         reports[0].warnings
     );
     assert_eq!(
-        out.runs[0].info.hparams.get("name"),
-        Some(&HParamValue::Text("caf\u{FFFD}".into()))
+        out.runs[0].info.params.get("name"),
+        Some(&ParamValue::Text("caf\u{FFFD}".into()))
     );
 }
 

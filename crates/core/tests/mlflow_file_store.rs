@@ -6,7 +6,7 @@ mod mlflow_support;
 
 use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, RunId, RunStatus};
+use runlens_core::model::{ParamValue, RunId, RunStatus};
 use runlens_core::report::FileReport;
 use runlens_core::source::ReaderKind;
 
@@ -75,8 +75,8 @@ fn a_store_becomes_runs() {
     );
     assert_eq!(run.info.user.as_deref(), Some("alice"));
     assert_eq!(
-        run.info.hparams.get("lr"),
-        Some(&HParamValue::Text("0.01".into()))
+        run.info.params.get("lr"),
+        Some(&ParamValue::Text("0.01".into()))
     );
     let loss = run.series("train/loss").expect("nested key");
     assert_eq!(loss.steps, vec![0, 1]);
@@ -339,12 +339,12 @@ fn nested_runs_notes_users_and_names_from_tags() {
     );
     assert_eq!(child.info.status, Some(RunStatus::Running));
     assert_eq!(
-        child.info.hparams.get("optimizer"),
-        Some(&HParamValue::Text("adam".into()))
+        child.info.params.get("optimizer"),
+        Some(&ParamValue::Text("adam".into()))
     );
     assert_eq!(
-        child.info.hparams.get("use_bn"),
-        Some(&HParamValue::Text("True".into()))
+        child.info.params.get("use_bn"),
+        Some(&ParamValue::Text("True".into()))
     );
 }
 

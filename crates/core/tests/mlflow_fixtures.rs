@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use mlflow_support::{files_under, import, problems};
 use runlens_core::formats::mlflow::values::{param_value, python_repr, status_from_name};
-use runlens_core::model::{HParamValue, Run, RunId, Source};
+use runlens_core::model::{ParamValue, Run, RunId, Source};
 use runlens_core::report::FileReport;
 use runlens_core::source::{ImportOutput, ReaderKind};
 use serde_json::Value;
@@ -73,11 +73,11 @@ fn run_by_hint<'a>(runs: &'a [Run], hint: &str) -> &'a Run {
 }
 
 /// The param as runlens keeps it, and a check that its text can be recovered exactly.
-fn check_param(run: &str, key: &str, got: Option<&HParamValue>, text: &str) {
+fn check_param(run: &str, key: &str, got: Option<&ParamValue>, text: &str) {
     let got = got.unwrap_or_else(|| panic!("{run}: param {key} missing"));
     assert_eq!(got, &param_value(text), "{run}: param {key}");
     let recovered = match got {
-        HParamValue::Number(n) => {
+        ParamValue::Number(n) => {
             #[allow(clippy::cast_possible_truncation)]
             let int = (n.fract() == 0.0).then(|| (*n as i64).to_string());
             [Some(python_repr(*n)), Some(format!("{n}")), int]
@@ -85,8 +85,8 @@ fn check_param(run: &str, key: &str, got: Option<&HParamValue>, text: &str) {
                 .flatten()
                 .any(|s| s == text)
         }
-        HParamValue::Bool(b) => text.eq_ignore_ascii_case(&b.to_string()),
-        HParamValue::Text(t) => t == text,
+        ParamValue::Bool(b) => text.eq_ignore_ascii_case(&b.to_string()),
+        ParamValue::Text(t) => t == text,
     };
     assert!(
         recovered,
@@ -147,16 +147,16 @@ fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
     );
     let params = exp["params"].as_object().expect("params");
     assert_eq!(
-        run.info.hparams.len(),
+        run.info.params.len(),
         params.len(),
         "{who}: params {:?}",
-        run.info.hparams
+        run.info.params
     );
     for (k, v) in params {
         check_param(
             &who,
             k,
-            run.info.hparams.get(k),
+            run.info.params.get(k),
             v.as_str().expect("param text"),
         );
     }
@@ -341,7 +341,7 @@ fn both_backends_give_the_same_runs() {
         assert_eq!(a.info.user, b.info.user, "{}", a.info.name);
         assert_eq!(a.info.parent_id, b.info.parent_id, "{}", a.info.name);
         assert_eq!(a.info.notes, b.info.notes, "{}", a.info.name);
-        assert_eq!(a.info.hparams, b.info.hparams, "{}", a.info.name);
+        assert_eq!(a.info.params, b.info.params, "{}", a.info.name);
         assert_eq!(a.info.tags, b.info.tags, "{}", a.info.name);
         assert_eq!(a.info.datasets, b.info.datasets, "{}", a.info.name);
         assert_eq!(a.series.len(), b.series.len(), "{}", a.info.name);
@@ -462,17 +462,17 @@ fn ui_runs_csv() {
         );
         let params = e["params"].as_object().expect("params");
         assert_eq!(
-            run.info.hparams.len(),
+            run.info.params.len(),
             params.len(),
             "{}: {:?}",
             run.info.name,
-            run.info.hparams
+            run.info.params
         );
         for (k, v) in params {
             check_param(
                 &run.info.name,
                 k,
-                run.info.hparams.get(k),
+                run.info.params.get(k),
                 v.as_str().expect("text"),
             );
         }

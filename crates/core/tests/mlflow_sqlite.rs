@@ -103,7 +103,7 @@ fn runs_metrics_params_tags_and_models() {
         "±f64::MAX → ±inf"
     );
     assert!(run.series("train/acc").is_some());
-    assert_eq!(run.info.hparams.len(), 2);
+    assert_eq!(run.info.params.len(), 2);
 
     assert!(
         r.warnings

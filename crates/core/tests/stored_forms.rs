@@ -8,7 +8,7 @@
 //! points.
 
 use runlens_core::formats::workspace;
-use runlens_core::model::{HParamValue, Run, RunStatus, Series, Source};
+use runlens_core::model::{ParamValue, Run, RunStatus, Series, Source};
 use runlens_core::summary::RunMeta;
 
 const METAS: &str = include_str!("fixtures/stored/metas.jsonl");
@@ -27,8 +27,8 @@ fn exact<T: std::fmt::Debug>(value: &T) -> String {
 }
 
 fn number(meta: &RunMeta, key: &str) -> f64 {
-    match meta.info.hparams.get(key) {
-        Some(HParamValue::Number(n)) => *n,
+    match meta.info.params.get(key) {
+        Some(ParamValue::Number(n)) => *n,
         other => panic!("{key}: {other:?}"),
     }
 }
@@ -72,12 +72,12 @@ fn metas_stored_by_an_earlier_build_read() {
     assert_eq!(number(full, "third"), 0.1 + 0.2);
     assert_eq!(number(full, "int"), 3.0);
     assert_eq!(
-        full.info.hparams.get("text_nan"),
-        Some(&HParamValue::Text("NaN".into()))
+        full.info.params.get("text_nan"),
+        Some(&ParamValue::Text("NaN".into()))
     );
     assert_eq!(
-        full.info.hparams.get("f1 score"),
-        Some(&HParamValue::Bool(false))
+        full.info.params.get("f1 score"),
+        Some(&ParamValue::Bool(false))
     );
     assert_eq!(
         full.info.tags.get("team").map(String::as_str),
@@ -132,7 +132,7 @@ fn metas_stored_by_an_earlier_build_read() {
     assert_eq!(times.info.status, Some(RunStatus::Running));
 
     let bare = &metas[2];
-    assert!(bare.info.hparams.is_empty() && bare.series.is_empty() && bare.info.summary.is_empty());
+    assert!(bare.info.params.is_empty() && bare.series.is_empty() && bare.info.summary.is_empty());
     assert_eq!(
         (bare.info.status, bare.info.start_time, bare.info.end_time),
         (None, None, None)
@@ -154,7 +154,7 @@ fn metas_of_the_first_versions_read() {
     let first = r#"{"id":"a","name":"a","source":"csv","hparams":{"lr":null},"tags":{},
         "series":[{"tag":"x","len":1,"last":null,"last_step":0,"min":null,"max":null}]}"#;
     let meta: RunMeta = serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(meta.info.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
+    assert!(matches!(meta.info.params["lr"], ParamValue::Number(v) if v.is_nan()));
     assert!(
         meta.info.summary.is_empty() && meta.artifacts.is_empty() && meta.info.datasets.is_empty()
     );

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use runlens_core::confusion::from_artifact;
 use runlens_core::formats::tensorboard::{is_event_file, LogdirReader};
-use runlens_core::model::{HParamValue, Run};
+use runlens_core::model::{ParamValue, Run};
 use runlens_core::report::FileReport;
 use serde_json::Value;
 
@@ -140,13 +140,13 @@ fn same_value(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) || (a == 0.0 && b == 0.0)
 }
 
-fn hparam_json(v: &HParamValue) -> Value {
+fn hparam_json(v: &ParamValue) -> Value {
     match v {
-        HParamValue::Bool(b) => Value::Bool(*b),
-        HParamValue::Number(n) => {
+        ParamValue::Bool(b) => Value::Bool(*b),
+        ParamValue::Number(n) => {
             serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
         }
-        HParamValue::Text(s) => Value::String(s.clone()),
+        ParamValue::Text(s) => Value::String(s.clone()),
     }
 }
 
@@ -208,7 +208,7 @@ fn check_scenario(scenario: &str, runs: &[Run]) {
         }
         let got_hp: BTreeMap<String, Value> = run
             .info
-            .hparams
+            .params
             .iter()
             .map(|(k, v)| (k.clone(), hparam_json(v)))
             .collect();

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, Run, RunStatus};
+use runlens_core::model::{ParamValue, Run, RunStatus};
 use runlens_core::report::FileReport;
 use runlens_core::source::{FileInfo, ReaderKind, HEAD_LEN};
 use serde_json::Value;
@@ -153,7 +153,7 @@ fn status(text: Option<&str>) -> Option<RunStatus> {
     }
 }
 
-fn hparam_text(v: &HParamValue) -> String {
+fn hparam_text(v: &ParamValue) -> String {
     v.to_string()
 }
 
@@ -216,7 +216,7 @@ fn check_metadata(run: &Run, exp: &Value, ctx: &str) {
         .collect();
     let got: BTreeMap<String, String> = run
         .info
-        .hparams
+        .params
         .iter()
         .map(|(k, v)| (k.clone(), hparam_text(v)))
         .collect();
@@ -563,7 +563,7 @@ fn exports() {
         let params = source["params"].as_object().expect("params");
         let got: BTreeMap<String, String> = run
             .info
-            .hparams
+            .params
             .iter()
             .map(|(k, v)| (k.clone(), hparam_text(v)))
             .collect();

@@ -59,7 +59,7 @@ pub extern "C" fn finish() -> f64 {
 pub mod metas {
     use std::collections::BTreeMap;
 
-    use runlens_core::model::{HParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
+    use runlens_core::model::{ParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
     use runlens_core::summary::RunMeta;
 
     use super::STATE;
@@ -73,30 +73,27 @@ pub mod metas {
             Source::TensorBoard,
         );
         let f = f64::from(i);
-        run.info.hparams = BTreeMap::from([
-            ("lr".to_owned(), HParamValue::Number(1e-4 * (1.0 + f))),
+        run.info.params = BTreeMap::from([
+            ("lr".to_owned(), ParamValue::Number(1e-4 * (1.0 + f))),
             (
                 "batch_size".to_owned(),
-                HParamValue::Number(f64::from(32 << (i % 4))),
+                ParamValue::Number(f64::from(32 << (i % 4))),
             ),
-            (
-                "dropout".to_owned(),
-                HParamValue::Number(0.1 + f / 10_000.0),
-            ),
+            ("dropout".to_owned(), ParamValue::Number(0.1 + f / 10_000.0)),
             (
                 "layers".to_owned(),
-                HParamValue::Number(f64::from(2 + i % 5)),
+                ParamValue::Number(f64::from(2 + i % 5)),
             ),
             (
                 "optimizer".to_owned(),
-                HParamValue::Text(["adam", "sgd", "adamw"][i as usize % 3].into()),
+                ParamValue::Text(["adam", "sgd", "adamw"][i as usize % 3].into()),
             ),
             (
                 "weight_decay".to_owned(),
-                HParamValue::Text(format!("{:e}", 1e-5 * f)),
+                ParamValue::Text(format!("{:e}", 1e-5 * f)),
             ),
-            ("augment".to_owned(), HParamValue::Bool(i.is_multiple_of(2))),
-            ("seed".to_owned(), HParamValue::Number(f)),
+            ("augment".to_owned(), ParamValue::Bool(i.is_multiple_of(2))),
+            ("seed".to_owned(), ParamValue::Number(f)),
         ]);
         run.info.tags = BTreeMap::from([
             ("team".to_owned(), "vision".to_owned()),

@@ -10,7 +10,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen_test::*;
 
 use runlens_core::model::{
-    Artifact, DataEntry, DataRole, DataVersion, HParamValue, ModelVersion, RegisteredModel, Run,
+    Artifact, DataEntry, DataRole, DataVersion, ModelVersion, ParamValue, RegisteredModel, Run,
     RunId, Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
@@ -39,14 +39,14 @@ fn run(name: &str, points: usize, offset: f64) -> Run {
         }
     }
     let mut hparams = BTreeMap::new();
-    hparams.insert("lr".to_owned(), HParamValue::Number(0.01));
-    hparams.insert("optimizer".to_owned(), HParamValue::Text("adam".into()));
+    hparams.insert("lr".to_owned(), ParamValue::Number(0.01));
+    hparams.insert("optimizer".to_owned(), ParamValue::Text("adam".into()));
     let mut run = Run::new(
         RunId::from(format!("tensorboard:{name}")),
         name,
         Source::TensorBoard,
     );
-    run.info.hparams = hparams;
+    run.info.params = hparams;
     run.series = vec![acc, loss];
     run
 }
@@ -378,8 +378,8 @@ async fn non_finite_summaries_hparams_and_last_values_load_back() {
     a.info.summary.insert("loss".into(), f64::NAN);
     a.info.summary.insert("grad_norm".into(), f64::INFINITY);
     a.info
-        .hparams
-        .insert("clip".into(), HParamValue::Number(f64::NEG_INFINITY));
+        .params
+        .insert("clip".into(), ParamValue::Number(f64::NEG_INFINITY));
     a.series[1].push(Step(1000), WallTime(1.8e9), f64::INFINITY);
     store
         .save_import(&out(&[a.clone()]), &report(&[a.clone()]))
@@ -393,8 +393,8 @@ async fn non_finite_summaries_hparams_and_last_values_load_back() {
     assert!(meta.info.summary["loss"].is_nan());
     assert_eq!(meta.info.summary["grad_norm"], f64::INFINITY);
     assert_eq!(
-        meta.info.hparams["clip"],
-        HParamValue::Number(f64::NEG_INFINITY)
+        meta.info.params["clip"],
+        ParamValue::Number(f64::NEG_INFINITY)
     );
     assert_eq!(
         meta.series("loss/train").and_then(|s| s.last),

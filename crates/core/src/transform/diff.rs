@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::key::RunKey;
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 use crate::summary::{KeySet, RunMeta};
 use crate::text::{format_number, natural_cmp};
 
@@ -81,7 +81,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
         .into_iter()
         .map(|k| {
             row(k, DiffKind::Param, &|i| {
-                runs.get(i)?.info.hparams.get(k).map(HParamValue::to_string)
+                runs.get(i)?.info.params.get(k).map(ParamValue::to_string)
             })
         })
         .chain(metrics.into_iter().map(|k| {
@@ -104,10 +104,10 @@ mod tests {
     use super::*;
     use crate::model::{Run, RunId, Series, Source, Step, WallTime};
 
-    fn run(name: &str, params: &[(&str, HParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
+    fn run(name: &str, params: &[(&str, ParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
         let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::MLflow);
         for (k, v) in params {
-            r.info.hparams.insert((*k).to_owned(), v.clone());
+            r.info.params.insert((*k).to_owned(), v.clone());
         }
         for (tag, last) in metrics {
             let mut s = Series::new(*tag);
@@ -121,8 +121,8 @@ mod tests {
         RunMeta::of(&r)
     }
 
-    fn text(s: &str) -> HParamValue {
-        HParamValue::Text(s.to_owned())
+    fn text(s: &str) -> ParamValue {
+        ParamValue::Text(s.to_owned())
     }
 
     #[test]
@@ -130,7 +130,7 @@ mod tests {
         let a = run(
             "a",
             &[
-                ("lr", HParamValue::Number(0.001)),
+                ("lr", ParamValue::Number(0.001)),
                 ("layer_10", text("64")),
                 ("layer_2", text("32")),
                 ("opt", text("adam")),
@@ -140,11 +140,11 @@ mod tests {
         let mut b = run(
             "b",
             &[
-                ("lr", HParamValue::Number(0.01)),
+                ("lr", ParamValue::Number(0.01)),
                 ("layer_10", text("64")),
                 ("layer_2", text("16")),
                 ("opt", text("adam")),
-                ("bn", HParamValue::Bool(true)),
+                ("bn", ParamValue::Bool(true)),
             ],
             &[("loss", 0.5), ("acc", 0.9)],
         );
@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn compares_display_text() {
-        let a = run("a", &[("x", HParamValue::Number(1.0))], &[]);
+        let a = run("a", &[("x", ParamValue::Number(1.0))], &[]);
         let b = run("b", &[("x", text("1.0"))], &[]);
         let c = run("c", &[("x", text("1"))], &[]);
         let rows = diff(&[&a, &b, &c]);
@@ -195,7 +195,7 @@ mod tests {
             !diff(&[&a, &c])[0].differs,
             "Number 1 and Text \"1\" read the same"
         );
-        let nan = run("n", &[("x", HParamValue::Number(f64::NAN))], &[]);
+        let nan = run("n", &[("x", ParamValue::Number(f64::NAN))], &[]);
         assert_eq!(diff(&[&nan])[0].values, [Some("NaN".into())]);
     }
 

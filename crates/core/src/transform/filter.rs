@@ -629,14 +629,14 @@ fn like_to_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
+    use crate::model::{ParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
 
-    fn run(name: &str, alpha: HParamValue, rmse: f64, source: Source) -> RunMeta {
+    fn run(name: &str, alpha: ParamValue, rmse: f64, source: Source) -> RunMeta {
         let mut r = Run::new(RunId::from(format!("x:{name}")), name, source);
-        r.info.hparams.insert("alpha".into(), alpha);
+        r.info.params.insert("alpha".into(), alpha);
         r.info
-            .hparams
-            .insert("optimizer".into(), HParamValue::Text("adam".into()));
+            .params
+            .insert("optimizer".into(), ParamValue::Text("adam".into()));
         r.info.tags.insert("team".into(), "vision".into());
         r.info.status = Some(RunStatus::Finished);
         let mut s = Series::new("rmse");
@@ -649,14 +649,14 @@ mod tests {
 
     fn runs() -> Vec<RunMeta> {
         vec![
-            run("a", HParamValue::Number(0.5), 0.7, Source::MLflow),
+            run("a", ParamValue::Number(0.5), 0.7, Source::MLflow),
             run(
                 "b",
-                HParamValue::Text("0.1".into()),
+                ParamValue::Text("0.1".into()),
                 1.5,
                 Source::TensorBoard,
             ),
-            run("c-run", HParamValue::Number(0.9), 0.2, Source::WandB),
+            run("c-run", ParamValue::Number(0.9), 0.2, Source::WandB),
         ]
     }
 

@@ -42,7 +42,7 @@ pub enum GroupBy {
 /// The group `run` belongs to: the value of `by`, or [`NONE_KEY`] when the run lacks it.
 pub fn group_key(run: &RunMeta, by: &GroupBy) -> String {
     let key = match by {
-        GroupBy::Param(k) => run.info.hparams.get(k).map(ToString::to_string),
+        GroupBy::Param(k) => run.info.params.get(k).map(ToString::to_string),
         GroupBy::Tag(k) => run.info.tags.get(k).cloned(),
         GroupBy::Source => Some(run.info.source.label().to_owned()),
         GroupBy::Experiment => run.info.experiment.clone(),

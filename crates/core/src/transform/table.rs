@@ -420,7 +420,7 @@ fn metric_value(run: &RunMeta, key: &str, stat: MetricStat) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, Run, Series, Source, Step, WallTime};
+    use crate::model::{ParamValue, Run, Series, Source, Step, WallTime};
 
     fn sorted(key: &str, descending: bool) -> TableOptions {
         TableOptions {
@@ -438,10 +438,10 @@ mod tests {
             s.push(Step(i as i64), WallTime(i as f64), *v);
         }
         let mut hparams = std::collections::BTreeMap::new();
-        hparams.insert("lr".to_owned(), HParamValue::Number(lr));
-        hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
+        hparams.insert("lr".to_owned(), ParamValue::Number(lr));
+        hparams.insert("opt".to_owned(), ParamValue::Text("-adam".into()));
         let mut run = Run::new(RunId::from(format!("tb:{name}")), name, Source::TensorBoard);
-        run.info.hparams = hparams;
+        run.info.params = hparams;
         run.series = vec![s];
         RunMeta::of(&run)
     }
@@ -483,7 +483,7 @@ mod tests {
     #[test]
     fn missing_values_sort_last_both_ways() {
         let mut a = run("a", 1.0, &[1.0]);
-        a.info.hparams.clear();
+        a.info.params.clear();
         let b = run("b", 2.0, &[1.0]);
         for descending in [false, true] {
             let t = RunsTable::build(&[a.clone(), b.clone()], &sorted("params.lr", descending));
@@ -538,8 +538,8 @@ mod tests {
         for (name, lr) in [("a", "1e-05"), ("b", "0.001"), ("c", "1.0"), ("d", "adam")] {
             let mut r = run(name, 0.0, &[1.0]);
             r.info
-                .hparams
-                .insert("lr".into(), HParamValue::Text(lr.into()));
+                .params
+                .insert("lr".into(), ParamValue::Text(lr.into()));
             runs.push(r);
         }
         let t = RunsTable::build(&runs, &sorted("params.lr", false));
@@ -587,8 +587,8 @@ mod tests {
         for (name, opt) in [("a", "sgd"), ("b", "adam"), ("c", "sgd")] {
             let mut r = run(name, 0.1, &[1.0]);
             r.info
-                .hparams
-                .insert("opt".into(), HParamValue::Text(opt.into()));
+                .params
+                .insert("opt".into(), ParamValue::Text(opt.into()));
             runs.push(r);
         }
         let options = TableOptions {
@@ -615,7 +615,7 @@ mod tests {
     #[test]
     fn csv_quotes_special_text() {
         let mut r = run("a,\"b\"", 1.0, &[f64::NAN]);
-        r.info.hparams.clear();
+        r.info.params.clear();
         let csv = RunsTable::build(&[r], &TableOptions::default()).to_csv();
         assert!(csv.contains("\"a,\"\"b\"\"\""), "{csv}");
     }

@@ -14,8 +14,8 @@
 //! `proj/dvclive` → `proj`, `exps/exp1/dvclive` → `exp1`; a dropped `dvclive` folder alone
 //! → `dvclive`), its id is `dvclive:<folder path without the dropped folder>`. Series
 //! come from the TSVs; `metrics.json` values whose key (nesting joined with `/`, as dvclive
-//! names metrics) has no series go to [`Run::summary`]; `params.yaml` (flattened with `.`)
-//! to [`Run::hparams`]; every other file is an [`Artifact`] (path relative to the folder),
+//! names metrics) has no series go to [`RunInfo::summary`](crate::model::RunInfo::summary); `params.yaml` (flattened with `.`)
+//! to [`RunInfo::params`](crate::model::RunInfo::params); every other file is an [`Artifact`] (path relative to the folder),
 //! JSON / YAML / CSV / TSV / Markdown text kept.
 
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ use crate::formats::head::header_cells_with;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
-use crate::model::{Artifact, HParamValue, Run, RunId, Source};
+use crate::model::{Artifact, ParamValue, Run, RunId, Source};
 use crate::report::FileReport;
 use crate::text;
 
@@ -115,7 +115,7 @@ pub struct LiveRun {
     /// By file path, merged in path order.
     series: BTreeMap<String, SeriesSet>,
     summary: BTreeMap<String, f64>,
-    hparams: BTreeMap<String, HParamValue>,
+    hparams: BTreeMap<String, ParamValue>,
     artifacts: Vec<Artifact>,
 }
 
@@ -248,7 +248,7 @@ impl LiveRun {
             .filter(|(k, _)| !series.contains(k))
             .collect();
         run.series = series.into_series();
-        run.info.hparams = self.hparams;
+        run.info.params = self.hparams;
         run.artifacts = self.artifacts;
         run.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Some(run)
@@ -375,8 +375,8 @@ mod tests {
             "series keep their values"
         );
         assert_eq!(
-            run.info.hparams.get("train.epochs"),
-            Some(&HParamValue::Number(2.0))
+            run.info.params.get("train.epochs"),
+            Some(&ParamValue::Number(2.0))
         );
         assert_eq!(run.artifacts[0].path, "plots/sklearn/confusion_matrix.json");
         assert_eq!(

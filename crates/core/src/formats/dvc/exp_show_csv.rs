@@ -260,7 +260,7 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
 
     /// Written by dvc 3.67.1 for a baseline, the workspace and two experiments.
     const SHOW: &str = "Experiment,rev,typ,Created,parent,train.loss,acc,step,params.yaml:lr,params.yaml:train.epochs,params.yaml:train.optimizer,params.yaml:train.layers,dvclive/params.yaml:lr,dvclive/params.yaml:train.epochs,dvclive/params.yaml:train.optimizer,dvclive/params.yaml:train.layers,data/images,data/raw.txt,train.py
@@ -287,14 +287,14 @@ lunar-wool,5354b1d,branch_base,2023-11-14T22:13:22,,3.333333333333333,0.7,2,0.01
         );
         assert_eq!(master.info.summary.len(), 3);
         assert_eq!(
-            master.info.hparams.get("params.yaml:lr"),
-            Some(&HParamValue::Number(0.001))
+            master.info.params.get("params.yaml:lr"),
+            Some(&ParamValue::Number(0.001))
         );
         assert_eq!(
-            master.info.hparams.get("dvclive/params.yaml:train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            master.info.params.get("dvclive/params.yaml:train.layers"),
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
-        assert_eq!(master.info.hparams.len(), 8);
+        assert_eq!(master.info.params.len(), 8);
         assert_eq!(master.info.datasets.len(), 3);
         assert_eq!(master.info.datasets[0].name, "data/images");
         let exp = &runs[2];
@@ -321,7 +321,7 @@ lunar-wool,5354b1d,branch_base,2023-11-14T22:13:22,,3.333333333333333,0.7,2,0.01
             vec!["acc", "lr"]
         );
         assert_eq!(
-            run.info.hparams.keys().collect::<Vec<_>>(),
+            run.info.params.keys().collect::<Vec<_>>(),
             vec!["epochs", "optimizer"]
         );
         assert_eq!(run.info.datasets[0].name, "data.csv");

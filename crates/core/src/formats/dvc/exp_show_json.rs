@@ -153,7 +153,7 @@ fn error_message(err: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, RunStatus};
+    use crate::model::{ParamValue, RunStatus};
 
     /// Shaped like dvc 3.67's output for a baseline with one finished and one queued experiment.
     const SHOW: &str = r#"[
@@ -191,8 +191,8 @@ mod tests {
         assert_eq!(ws.info.summary.get("train.loss"), Some(&5.0));
         assert_eq!(ws.info.summary.get("step"), Some(&1.0));
         assert_eq!(
-            ws.info.hparams.get("train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            ws.info.params.get("train.layers"),
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
         assert_eq!(ws.info.datasets[0].name, "data/raw.txt");
         assert_eq!(ws.info.datasets[0].context.as_deref(), Some("dvc dep"));
@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(exp.info.name, "myexp");
         assert_eq!(exp.info.parent_id.as_deref(), Some("dvc:2d93302"));
         assert_eq!(exp.info.group.as_deref(), Some("master"));
-        assert_eq!(exp.info.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+        assert_eq!(exp.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
         assert!(exp.info.summary.is_empty(), "the metrics file had an error");
         let queued = &runs[3];
         assert_eq!(queued.info.name, "queued-one");

@@ -3,10 +3,10 @@
 //! Each experiment (a baseline commit, the workspace, or an experiment derived from a
 //! baseline) is one run: id `dvc:<rev>` with the rev shortened to 7 characters as DVC prints
 //! it (`dvc:workspace`, `dvc:5c5fc8e`; a CSV baseline row gives its branch name instead,
-//! `dvc:master`, as that is all the CSV holds), params in [`Run::hparams`], metrics in
-//! [`Run::summary`], deps and outs in [`Run::datasets`]; an experiment's
-//! [`Run::parent_id`] is its baseline, and [`Run::group`] the baseline's name. The reader
-//! sets [`Run::experiment`] to the dropped folder (the repository), when there is one.
+//! `dvc:master`, as that is all the CSV holds), params in [`RunInfo::params`](crate::model::RunInfo::params), metrics in
+//! [`RunInfo::summary`](crate::model::RunInfo::summary), deps and outs in [`RunInfo::datasets`](crate::model::RunInfo::datasets); an experiment's
+//! [`RunInfo::parent_id`](crate::model::RunInfo::parent_id) is its baseline, and [`RunInfo::group`](crate::model::RunInfo::group) the baseline's name. The reader
+//! sets [`RunInfo::experiment`](crate::model::RunInfo::experiment) to the dropped folder (the repository), when there is one.
 //!
 //! Keys follow `dvc exp show`'s columns: flattened with `.`, bare when only one params or
 //! metrics file has that name, `<file>:<name>` when several do (`params.yaml:lr` beside
@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{DatasetRef, HParamValue, Run, RunId, RunStatus, Source};
+use crate::model::{DatasetRef, ParamValue, Run, RunId, RunStatus, Source};
 
 /// The columns `dvc exp show` prints before metrics; a metric or param of the same name is
 /// shown with its file.
@@ -44,7 +44,7 @@ pub struct ExpRecord {
     pub notes: Option<String>,
     /// (file, flattened name, value)
     pub metrics: Vec<(String, String, f64)>,
-    pub params: Vec<(String, String, HParamValue)>,
+    pub params: Vec<(String, String, ParamValue)>,
     pub datasets: Vec<DatasetRef>,
 }
 
@@ -104,7 +104,7 @@ pub fn into_runs(records: Vec<ExpRecord>) -> Vec<Run> {
                 run.info.summary.insert(key(file, name), *v);
             }
             for (file, name, v) in r.params {
-                run.info.hparams.insert(key(&file, &name), v);
+                run.info.params.insert(key(&file, &name), v);
             }
             run.info.tags.insert("dvc.rev".to_string(), r.rev);
             run.info.parent_id = r.baseline;
@@ -143,17 +143,13 @@ mod tests {
                 ("metrics.json".into(), "rev".into(), 1.0),
             ],
             params: vec![
-                ("params.yaml".into(), "lr".into(), HParamValue::Number(0.1)),
+                ("params.yaml".into(), "lr".into(), ParamValue::Number(0.1)),
                 (
                     "dvclive/params.yaml".into(),
                     "lr".into(),
-                    HParamValue::Number(0.1),
+                    ParamValue::Number(0.1),
                 ),
-                (
-                    "params.yaml".into(),
-                    "seed".into(),
-                    HParamValue::Number(1.0),
-                ),
+                ("params.yaml".into(), "seed".into(), ParamValue::Number(1.0)),
             ],
             ..Default::default()
         };
@@ -164,7 +160,7 @@ mod tests {
             vec!["acc", "metrics.json:rev"]
         );
         assert_eq!(
-            run.info.hparams.keys().collect::<Vec<_>>(),
+            run.info.params.keys().collect::<Vec<_>>(),
             vec!["dvclive/params.yaml:lr", "params.yaml:lr", "seed"]
         );
         assert_eq!(run.info.source, Source::Dvc);

@@ -12,7 +12,7 @@ use super::run_id;
 use super::values::{ms_to_secs, param_value};
 
 /// Reserved tags (mlflow/utils/mlflow_tags.py) that fill [`Run`] fields. Every tag is also
-/// kept in [`Run::tags`] as it was.
+/// kept in [`RunInfo::tags`](crate::model::RunInfo::tags) as it was.
 pub const TAG_RUN_NAME: &str = "mlflow.runName";
 pub const TAG_USER: &str = "mlflow.user";
 pub const TAG_PARENT_RUN: &str = "mlflow.parentRunId";
@@ -52,7 +52,7 @@ impl RunParts {
 
     /// The run, normalized. Name: the run's name field, else the `mlflow.runName` tag, else
     /// the run id. User: the run's user field, else `mlflow.user`. `mlflow.parentRunId` →
-    /// [`Run::parent_id`] (as a runlens id), `mlflow.note.content` → [`Run::notes`].
+    /// [`RunInfo::parent_id`](crate::model::RunInfo::parent_id) (as a runlens id), `mlflow.note.content` → [`RunInfo::notes`](crate::model::RunInfo::notes).
     pub fn into_run(self) -> Run {
         let non_empty = |s: Option<&String>| s.filter(|s| !s.is_empty()).cloned();
         let name = self
@@ -71,7 +71,7 @@ impl RunParts {
             .or_else(|| non_empty(self.tags.get(TAG_USER)));
         run.info.parent_id = non_empty(self.tags.get(TAG_PARENT_RUN)).map(|id| run_id(&id));
         run.info.notes = non_empty(self.tags.get(TAG_NOTE));
-        run.info.hparams = self
+        run.info.params = self
             .params
             .iter()
             .map(|(k, v)| (k.clone(), param_value(v)))
@@ -144,8 +144,8 @@ fn merge(into: &mut Run, from: Run) {
     into.info.parent_id = into.info.parent_id.take().or(from.info.parent_id);
     into.info.notes = into.info.notes.take().or(from.info.notes);
     into.info.user = into.info.user.take().or(from.info.user);
-    for (k, v) in from.info.hparams {
-        into.info.hparams.entry(k).or_insert(v);
+    for (k, v) in from.info.params {
+        into.info.params.entry(k).or_insert(v);
     }
     for (k, v) in from.info.tags {
         into.info.tags.entry(k).or_insert(v);
@@ -179,7 +179,7 @@ fn merge(into: &mut Run, from: Run) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, Step, WallTime};
+    use crate::model::{ParamValue, Step, WallTime};
 
     #[test]
     fn reserved_tags_fill_run_fields() {
@@ -199,12 +199,12 @@ mod tests {
         assert_eq!(run.info.notes.as_deref(), Some("# notes"));
         assert_eq!(run.info.start_time, Some(1_700_000_000.5));
         assert_eq!(
-            run.info.hparams.get("lr"),
-            Some(&HParamValue::Text("0.01".into()))
+            run.info.params.get("lr"),
+            Some(&ParamValue::Text("0.01".into()))
         );
         assert_eq!(
-            run.info.hparams.get("opt"),
-            Some(&HParamValue::Text("adam".into()))
+            run.info.params.get("opt"),
+            Some(&ParamValue::Text("adam".into()))
         );
         assert_eq!(run.info.tags.len(), 4, "reserved tags are kept too");
     }

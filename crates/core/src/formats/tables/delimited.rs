@@ -21,7 +21,7 @@ use super::TableError;
 use crate::formats::encoding::StreamDecoder;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
-use crate::model::{HParamValue, Run, RunId, Source, Step, WallTime};
+use crate::model::{ParamValue, Run, RunId, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 use crate::text;
@@ -341,7 +341,7 @@ impl<'l> Builder<'l> {
             let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
             let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
             run.series = acc.series.into_series();
-            run.info.hparams = hparams;
+            run.info.params = hparams;
             out.push(run);
         }
         for w in varying.into_values() {
@@ -404,17 +404,17 @@ fn note_param(
 }
 
 /// A param cell as a typed value: a number, `true` / `false` (any case), else text.
-pub fn param_value(raw: &str) -> HParamValue {
+pub fn param_value(raw: &str) -> ParamValue {
     if let Some(v) = text::parse_number(raw, false) {
-        return HParamValue::Number(v);
+        return ParamValue::Number(v);
     }
     if raw.eq_ignore_ascii_case("true") {
-        return HParamValue::Bool(true);
+        return ParamValue::Bool(true);
     }
     if raw.eq_ignore_ascii_case("false") {
-        return HParamValue::Bool(false);
+        return ParamValue::Bool(false);
     }
-    HParamValue::Text(raw.to_string())
+    ParamValue::Text(raw.to_string())
 }
 
 #[cfg(test)]
@@ -449,8 +449,8 @@ mod tests {
         assert_eq!(acc.steps, vec![1, 2], "the empty cell is missing, not 0");
         assert_eq!(acc.values, vec![0.7, f64::INFINITY]);
         assert_eq!(
-            run.info.hparams.get("model"),
-            Some(&HParamValue::Text("resnet".into()))
+            run.info.params.get("model"),
+            Some(&ParamValue::Text("resnet".into()))
         );
         assert_eq!(out.report.points, 5);
         assert_eq!(out.report.records, 3);
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn varying_text_column_is_skipped_with_a_warning_naming_it() {
         let out = read("m.csv", b"step,loss,note\n0,1,a\n1,2,b\n");
-        assert!(out.runs[0].info.hparams.is_empty());
+        assert!(out.runs[0].info.params.is_empty());
         assert!(
             out.report
                 .warnings

@@ -19,7 +19,7 @@ use super::matrix::{self, FileMatrices, MatrixLog};
 use super::proto::{HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX};
 use super::run_names::{hparams_parent, run_name};
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
-use crate::model::{Artifact, HParamValue, Run, RunId, Series, SeriesKey, Source, Step, WallTime};
+use crate::model::{Artifact, ParamValue, Run, RunId, Series, SeriesKey, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{note_io_error, Kept, Warnings};
 
@@ -59,7 +59,7 @@ struct FileData {
     /// order at every step, so the next point is almost always for the series after it:
     /// [`FileData::push`] tries that one and this one before hashing the tag.
     last: usize,
-    hparams: BTreeMap<String, HParamValue>,
+    hparams: BTreeMap<String, ParamValue>,
     group_name: Option<String>,
     /// The file holds a `session_start_info` (even one with no hparams).
     has_session_start: bool,
@@ -305,7 +305,7 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
         name,
         Source::TensorBoard,
     );
-    run.info.hparams = hparams;
+    run.info.params = hparams;
     run.info.tags = tags;
     run.series = series;
     run.artifacts = matrices.into_values().collect();

@@ -414,7 +414,7 @@ fn read_runs_table<R: Read>(
                     None => rows.report.ignored_values += 1,
                 }
             } else if let Some(v) = values::hparam_cell(value) {
-                run.info.hparams.insert(key.clone(), v);
+                run.info.params.insert(key.clone(), v);
             }
         }
         runs.push(run);
@@ -536,7 +536,7 @@ fn read_chart<R: Read>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
     use std::io::Cursor;
 
     fn read(kind: ExportKind, path: &str, text: &str) -> (Vec<Run>, FileReport) {
@@ -630,12 +630,12 @@ mod tests {
         assert_eq!(a.info.start_time, Some(1_700_000_000.0));
         assert_eq!(a.info.end_time, Some(1_700_000_060.0));
         assert_eq!(
-            a.info.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            a.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
         assert_eq!(
-            a.info.hparams.get("optimizer.name"),
-            Some(&HParamValue::Text("adam".into()))
+            a.info.params.get("optimizer.name"),
+            Some(&ParamValue::Text("adam".into()))
         );
         assert_eq!(a.info.summary.get("acc"), Some(&0.9));
         assert!(!a.info.summary.contains_key("_runtime"));
@@ -666,10 +666,10 @@ mod tests {
         assert!(report.is_clean(), "{report:?}");
         let r = &runs[0];
         assert_eq!(
-            r.info.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            r.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
-        assert_eq!(r.info.hparams.get("use_bn"), Some(&HParamValue::Bool(true)));
+        assert_eq!(r.info.params.get("use_bn"), Some(&ParamValue::Bool(true)));
         assert_eq!(r.info.summary.get("acc"), Some(&0.5));
         assert_eq!(r.info.summary.get("loss"), Some(&0.25));
         assert_eq!(report.ignored_values, 1, "note is a summary string");
@@ -680,8 +680,8 @@ mod tests {
         let text = "Name,State,Created,optimizer,lr,zeta,loss\nr1,finished,2023-11-14,adam,0.1,1,0.5\nr2,running,2023-11-14,sgd,0.2,2,\n";
         let (runs, report) = read(ExportKind::RunsTable, "runs.csv", text);
         assert_eq!(
-            runs[0].info.hparams.get("optimizer"),
-            Some(&HParamValue::Text("adam".into()))
+            runs[0].info.params.get("optimizer"),
+            Some(&ParamValue::Text("adam".into()))
         );
         assert_eq!(
             runs[0].info.summary.get("lr"),

@@ -323,7 +323,7 @@ impl WandbReader {
         progress(report.bytes);
         if report.error.is_none()
             && runs.iter().all(|r| {
-                r.series.is_empty() && r.info.summary.is_empty() && r.info.hparams.is_empty()
+                r.series.is_empty() && r.info.summary.is_empty() && r.info.params.is_empty()
             })
         {
             report

@@ -206,7 +206,7 @@ fn non_finite_marker(f: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, RunId};
+    use crate::model::{ParamValue, RunId};
     use serde_json::json;
 
     const CONFIG_031: &str = "\
@@ -260,18 +260,18 @@ dropout:
         let mut run = Run::new(RunId::from("r"), "r", Source::WandB);
         hparams_from_config(&config, &mut run);
         assert_eq!(
-            run.info.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            run.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
         assert_eq!(
-            run.info.hparams.get("optimizer.betas"),
-            Some(&HParamValue::Text("[0.9,0.999]".into()))
+            run.info.params.get("optimizer.betas"),
+            Some(&ParamValue::Text("[0.9,0.999]".into()))
         );
         assert_eq!(
-            run.info.hparams.get("use_amp"),
-            Some(&HParamValue::Bool(false))
+            run.info.params.get("use_amp"),
+            Some(&ParamValue::Bool(false))
         );
-        assert!(!run.info.hparams.contains_key("note"));
+        assert!(!run.info.params.contains_key("note"));
 
         let old = parse_config_yaml(CONFIG_OLD).expect("parses");
         assert_eq!(old.get("epochs"), Some(&json!(10)));
@@ -335,9 +335,7 @@ dropout:
     #[test]
     fn fill_never_overrides() {
         let mut run = Run::new(RunId::from("wandb:p/r"), "r", Source::WandB);
-        run.info
-            .hparams
-            .insert("lr".into(), HParamValue::Number(0.5));
+        run.info.params.insert("lr".into(), ParamValue::Number(0.5));
         run.info.start_time = Some(1.0);
         let plain = PlainFiles {
             config: Some(
@@ -350,10 +348,10 @@ dropout:
             }),
         };
         plain.fill(&mut run);
-        assert_eq!(run.info.hparams.get("lr"), Some(&HParamValue::Number(0.5)));
+        assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.5)));
         assert_eq!(
-            run.info.hparams.get("extra"),
-            Some(&HParamValue::Text("x".into()))
+            run.info.params.get("extra"),
+            Some(&ParamValue::Text("x".into()))
         );
         assert_eq!(run.info.start_time, Some(1.0));
     }

@@ -328,7 +328,7 @@ pub fn hparams_from_config(config: &Map<String, Value>, run: &mut Run) {
         values::flatten_hparams(key, value, &mut hparams);
     }
     for (k, v) in hparams {
-        run.info.hparams.entry(k).or_insert(v);
+        run.info.params.entry(k).or_insert(v);
     }
 }
 
@@ -395,7 +395,7 @@ pub fn merge_runs(run: &mut Run, later: Run) {
             None => run.series.push(s),
         }
     }
-    run.info.hparams.extend(later.info.hparams);
+    run.info.params.extend(later.info.params);
     run.info.tags.extend(later.info.tags);
     run.info.summary.extend(later.info.summary);
     run.info
@@ -433,7 +433,7 @@ mod tests {
         item, record, ConfigRecord, HistoryStep, SummaryRecord, Timestamp,
     };
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
 
     fn rec(r: RecordType) -> Record {
         Record {
@@ -570,18 +570,18 @@ mod tests {
             "summary `_runtime` is finer"
         );
 
-        assert_eq!(run.info.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+        assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.01)));
         assert_eq!(
-            run.info.hparams.get("epochs"),
-            Some(&HParamValue::Number(3.0))
+            run.info.params.get("epochs"),
+            Some(&ParamValue::Number(3.0))
         );
         assert_eq!(
-            run.info.hparams.get("optimizer.name"),
-            Some(&HParamValue::Text("adam".into()))
+            run.info.params.get("optimizer.name"),
+            Some(&ParamValue::Text("adam".into()))
         );
         assert!(!run
             .info
-            .hparams
+            .params
             .keys()
             .any(|k| k.starts_with("_wandb") || k == "gone"));
 

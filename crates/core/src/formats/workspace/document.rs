@@ -173,16 +173,16 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
 
     #[test]
     fn non_finite_floats_and_look_alike_text_stay_apart() {
-        let params: BTreeMap<String, HParamValue> = [
-            ("nan", HParamValue::Number(f64::NAN)),
-            ("text_nan", HParamValue::Text("NaN".into())),
-            ("inf", HParamValue::Number(f64::NEG_INFINITY)),
-            ("int", HParamValue::Number(3.0)),
-            ("flag", HParamValue::Bool(false)),
+        let params: BTreeMap<String, ParamValue> = [
+            ("nan", ParamValue::Number(f64::NAN)),
+            ("text_nan", ParamValue::Text("NaN".into())),
+            ("inf", ParamValue::Number(f64::NEG_INFINITY)),
+            ("int", ParamValue::Number(3.0)),
+            ("flag", ParamValue::Bool(false)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -190,15 +190,15 @@ mod tests {
         let text = serde_json::to_string(&params).unwrap_or_default();
         assert!(text.contains(r#""nan":{"f64":"NaN"}"#), "{text}");
         assert!(text.contains(r#""text_nan":"NaN""#), "{text}");
-        let back: BTreeMap<String, HParamValue> = serde_json::from_str(&text).unwrap_or_default();
-        assert!(matches!(back.get("nan"), Some(HParamValue::Number(v)) if v.is_nan()));
-        assert_eq!(back.get("text_nan"), Some(&HParamValue::Text("NaN".into())));
+        let back: BTreeMap<String, ParamValue> = serde_json::from_str(&text).unwrap_or_default();
+        assert!(matches!(back.get("nan"), Some(ParamValue::Number(v)) if v.is_nan()));
+        assert_eq!(back.get("text_nan"), Some(&ParamValue::Text("NaN".into())));
         assert_eq!(
             back.get("inf"),
-            Some(&HParamValue::Number(f64::NEG_INFINITY))
+            Some(&ParamValue::Number(f64::NEG_INFINITY))
         );
-        assert_eq!(back.get("int"), Some(&HParamValue::Number(3.0)));
-        assert_eq!(back.get("flag"), Some(&HParamValue::Bool(false)));
+        assert_eq!(back.get("int"), Some(&ParamValue::Number(3.0)));
+        assert_eq!(back.get("flag"), Some(&ParamValue::Bool(false)));
     }
 
     #[test]

@@ -4,19 +4,19 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{
-    Artifact, DataEntry, DataRole, DataVersion, DatasetRef, HParamValue, ModelVersion,
+    Artifact, DataEntry, DataRole, DataVersion, DatasetRef, ModelVersion, ParamValue,
     RegisteredModel, Run, RunId, RunStatus, Series, Source, Step, WallTime,
 };
 
 /// Every field of a run set, with values JSON cannot write as numbers.
 pub(crate) fn full_run() -> Run {
     let mut run = Run::new(RunId::from("mlflow:0123abcd"), "baseline", Source::MLflow);
-    run.info.hparams = BTreeMap::from([
-        ("lr".to_owned(), HParamValue::Number(0.001)),
-        ("optimizer".to_owned(), HParamValue::Text("adam".into())),
-        ("text_nan".to_owned(), HParamValue::Text("NaN".into())),
-        ("bad".to_owned(), HParamValue::Number(f64::NAN)),
-        ("bn".to_owned(), HParamValue::Bool(true)),
+    run.info.params = BTreeMap::from([
+        ("lr".to_owned(), ParamValue::Number(0.001)),
+        ("optimizer".to_owned(), ParamValue::Text("adam".into())),
+        ("text_nan".to_owned(), ParamValue::Text("NaN".into())),
+        ("bad".to_owned(), ParamValue::Number(f64::NAN)),
+        ("bn".to_owned(), ParamValue::Bool(true)),
     ]);
     run.info.tags = BTreeMap::from([("mlflow.user".to_owned(), "ana".to_owned())]);
     let mut loss = Series::new("loss/train");
@@ -295,11 +295,11 @@ mod properties {
             })
     }
 
-    fn any_hparam() -> impl Strategy<Value = HParamValue> {
+    fn any_hparam() -> impl Strategy<Value = ParamValue> {
         prop_oneof![
-            any::<bool>().prop_map(HParamValue::Bool),
-            any_f64().prop_map(HParamValue::Number),
-            ".{0,8}".prop_map(HParamValue::Text),
+            any::<bool>().prop_map(ParamValue::Bool),
+            any_f64().prop_map(ParamValue::Number),
+            ".{0,8}".prop_map(ParamValue::Text),
         ]
     }
 
@@ -330,7 +330,7 @@ mod properties {
                     artifacts,
                 )| {
                     let mut run = Run::new(RunId::from(id), name, source);
-                    run.info.hparams = hparams;
+                    run.info.params = hparams;
                     run.info.tags = tags;
                     run.series = series;
                     run.info.start_time = start;

@@ -12,7 +12,7 @@ use crate::formats::wandb::records::{
 };
 use crate::formats::wandb::{file_role, run_folder, values, FileRole, RunFolder};
 use crate::import::Registry;
-use crate::model::{HParamValue, Run, RunStatus};
+use crate::model::{ParamValue, Run, RunStatus};
 use crate::report::FileReport;
 use crate::source::{FileInfo, ReaderKind, HEAD_LEN};
 
@@ -204,7 +204,7 @@ fn offline_folder_with_table() {
     assert_eq!(run.info.experiment.as_deref(), Some("proj"));
     assert_eq!(run.info.status, Some(RunStatus::Finished));
     assert_eq!(run.info.end_time, Some(1_700_000_042.0));
-    assert_eq!(run.info.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+    assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.01)));
     assert_eq!(run.series("loss").map(|s| s.len()), Some(5));
     assert_eq!(run.info.summary.get("best"), Some(&7.0));
     assert!(!run.info.summary.contains_key("loss"), "loss has history");
@@ -333,14 +333,11 @@ fn online_folder_plain_files_fill_gaps_only() {
     };
     assert_eq!(run.info.id, "wandb:proj/on1");
     assert_eq!(
-        run.info.hparams.get("lr"),
-        Some(&HParamValue::Number(0.01)),
+        run.info.params.get("lr"),
+        Some(&ParamValue::Number(0.01)),
         "the log wins"
     );
-    assert_eq!(
-        run.info.hparams.get("extra"),
-        Some(&HParamValue::Number(3.0))
-    );
+    assert_eq!(run.info.params.get("extra"), Some(&ParamValue::Number(3.0)));
     assert_eq!(run.info.summary.get("plain_only"), Some(&1.5));
     assert!(!run.info.summary.contains_key("loss"));
     assert_eq!(
@@ -369,7 +366,7 @@ fn online_folder_plain_files_fill_gaps_only() {
         panic!("{runs:?}");
     };
     assert_eq!(run.info.id, "wandb:on1");
-    assert_eq!(run.info.hparams.get("lr"), Some(&HParamValue::Number(0.5)));
+    assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.5)));
     assert_eq!(run.info.summary.get("loss"), Some(&9.9));
     assert_eq!(run.info.status, None);
 }
@@ -475,7 +472,7 @@ fn exports_merge_by_run_name() {
             .collect::<Vec<_>>(),
         ["acc", "loss"]
     );
-    assert_eq!(fox.info.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+    assert_eq!(fox.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
     assert!(
         fox.info.summary.is_empty(),
         "acc has a series: {:?}",

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{HParamValue, Run, RunId, Source, Step, WallTime};
+use crate::model::{ParamValue, Run, RunId, Source, Step, WallTime};
 use proptest::prelude::*;
 
 fn series(points: &[(i64, f64)]) -> Series {
@@ -162,10 +162,10 @@ fn grid_is_thinned_evenly() {
     assert_eq!(step_grid(&[&b, &series(&[(1, 0.0)])], 10), [1.0, 3.0]);
 }
 
-fn meta(name: &str, lr: Option<HParamValue>, tag: Option<&str>) -> RunMeta {
+fn meta(name: &str, lr: Option<ParamValue>, tag: Option<&str>) -> RunMeta {
     let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::WandB);
     if let Some(lr) = lr {
-        r.info.hparams.insert("lr".into(), lr);
+        r.info.params.insert("lr".into(), lr);
     }
     if let Some(t) = tag {
         r.info.tags.insert("team".into(), t.into());
@@ -177,10 +177,10 @@ fn meta(name: &str, lr: Option<HParamValue>, tag: Option<&str>) -> RunMeta {
 #[test]
 fn keys_and_groups() {
     let runs = vec![
-        meta("a", Some(HParamValue::Number(10.0)), Some("vision")),
-        meta("bb", Some(HParamValue::Text("2".into())), None),
+        meta("a", Some(ParamValue::Number(10.0)), Some("vision")),
+        meta("bb", Some(ParamValue::Text("2".into())), None),
         meta("c", None, Some("nlp")),
-        meta("d", Some(HParamValue::Number(2.0)), Some("vision")),
+        meta("d", Some(ParamValue::Number(2.0)), Some("vision")),
     ];
     let by_lr = GroupBy::Param("lr".into());
     assert_eq!(group_key(&runs[0], &by_lr), "10");
