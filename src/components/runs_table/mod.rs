@@ -38,8 +38,8 @@ const ROW_HEIGHT: f64 = 30.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 10;
 
-#[function_component(RunsTable)]
-pub fn runs_table() -> Html {
+#[function_component(RunsTableView)]
+pub fn runs_table_view() -> Html {
     let workspace = use_workspace();
     let prefs = use_prefs();
     let services = use_services();
