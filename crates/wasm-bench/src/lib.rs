@@ -5,7 +5,8 @@
 //!
 //! Protocol: `alloc(len)` gives a buffer the host fills with one file's bytes, `read(len)`
 //! reads it as one event file into the current logdir, `finish()` builds the runs and
-//! returns their point count, and a new logdir begins.
+//! returns their point count, and a new logdir begins. [`metas`] times the page's other
+//! parse: the run metas it loads at start.
 
 use std::cell::RefCell;
 use std::io::Cursor;
