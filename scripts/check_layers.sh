@@ -23,7 +23,7 @@ RULES=(
   'crates/core/src/formats/* !crates/core/src/formats/tables/* | \btables::(\{[^}]*)?\b(cell|claim|sniff|delimited|jsonl|layout|reader|stream)\b | other readers use the table reader through its public entry points, never its internals'
   'crates/core/src/confusion/* | \bcrate::(formats|import)\b | confusion matrices never import readers or the registry'
   'crates/core/src/transform/* | \bcrate::(formats|import)\b | transforms never import readers or the registry'
-  'crates/core/src/source.rs crates/core/src/model.rs crates/core/src/report.rs crates/core/src/summary.rs crates/core/src/json_f64.rs crates/core/src/base64.rs | \bcrate::(formats|import|transform|confusion)\b | the bottom layers (model, report, summary, source, json_f64, base64) import nothing above them'
+  'crates/core/src/source.rs crates/core/src/model.rs crates/core/src/report.rs crates/core/src/summary.rs crates/core/src/header.rs crates/core/src/key.rs crates/core/src/json_f64.rs crates/core/src/base64.rs | \bcrate::(formats|import|transform|confusion)\b | the bottom layers (model, report, summary, header, key, source, json_f64, base64) import nothing above them'
   'crates/core/src/text.rs | \bcrate:: | text.rs is the bottom of the crate: it imports nothing of it'
   # The app (src/LAYERS.md).
   'src/state/* | \b(yew|gloo|web_sys|js_sys|wasm_bindgen)\b|\bcrate::(browser|plot|hooks|workspace|components|app)\b | state/ is pure: reducers import only core, serde and std'

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::browser::page::{mode, EmbedView};
 use crate::components::drop_zone::DropZone;
 use crate::components::import_status::ImportStatus;
-use crate::components::runs_table::RunsTable;
+use crate::components::runs_table::RunsTableView;
 use crate::components::table_preview::TablePreviewDialog;
 use crate::components::toolbar::Toolbar;
 use crate::components::views::Views;
@@ -39,11 +39,11 @@ pub fn app() -> Html {
     let embed = mode.embed;
     let forced = mode.forced_tab();
     let shown = match embed {
-        Some(EmbedView::Table) => html! { <RunsTable /> },
+        Some(EmbedView::Table) => html! { <RunsTableView /> },
         Some(EmbedView::Tab(_)) => html! { <Views {forced} /> },
         Some(EmbedView::Full) | None => html! {
             <>
-                <RunsTable />
+                <RunsTableView />
                 <Views />
             </>
         },

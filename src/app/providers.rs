@@ -11,6 +11,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use runlens_core::model::RunId;
+
 use crate::browser::page::mode;
 use crate::hooks::contexts::{
     ImportContext, PendingContext, PendingImport, PrefsContext, Services, ViewContext,
@@ -40,7 +42,7 @@ pub fn use_app_state() -> AppState {
     let keys = use_memo((), |_| mode.storage_keys());
     // Undrawn runs are read before any effect runs, so a link's (see `UrlSync`) wins.
     let workspace = use_reducer(|| {
-        WorkspaceState::with_undrawn(load::<BTreeSet<String>>(&keys.undrawn).unwrap_or_default())
+        WorkspaceState::with_undrawn(load::<BTreeSet<RunId>>(&keys.undrawn).unwrap_or_default())
     });
     let import = use_reducer(ImportState::default);
     let view = use_reducer(|| load::<ViewState>(&keys.view).unwrap_or_default());

@@ -78,15 +78,15 @@ pub fn chart_panel() -> Html {
                 let matches = tag_matcher(tag_filter);
                 let mut by_tag: BTreeMap<String, Vec<ChartRun>> = BTreeMap::new();
                 for (index, run) in visible.iter() {
-                    let charted = chosen.contains(run.id.as_str());
+                    let charted = chosen.contains(run.info.id.as_str());
                     for s in run.series.iter().filter(|s| matches(&s.tag)) {
                         // A tag of uncharted runs only still gets its (empty) chart.
-                        let entry = by_tag.entry(s.tag.clone()).or_default();
+                        let entry = by_tag.entry(s.tag.to_string()).or_default();
                         if charted {
                             entry.push(ChartRun {
-                                id: run.id.clone(),
-                                name: run.name.clone(),
-                                color: prefs.color(&run.id, run_color(index)),
+                                id: run.info.id.to_string(),
+                                name: run.info.name.clone(),
+                                color: prefs.color(&run.info.id, run_color(index)),
                                 group: group_by.as_ref().map(|by| group_key(run, by)),
                             });
                         }
@@ -124,7 +124,7 @@ pub fn chart_panel() -> Html {
     let x_metrics: Vec<String> = {
         let tags: BTreeSet<String> = visible
             .runs()
-            .flat_map(|r| r.series.iter().map(|s| s.tag.clone()))
+            .flat_map(|r| r.series.iter().map(|s| s.tag.to_string()))
             .collect();
         tags.into_iter().collect()
     };

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use runlens_core::summary::RunMeta;
-use runlens_core::transform::diff::{diff, DiffKind, DiffRow};
+use runlens_core::transform::diff::{diff, DiffRow};
 
 use crate::hooks::{use_prefs, use_visible_runs, use_workspace};
 use crate::plot::run_color;
@@ -16,7 +16,7 @@ pub fn params_diff() -> Html {
     let prefs = use_prefs();
     let drawn: Vec<(usize, &RunMeta)> = visible
         .iter()
-        .filter(|(_, r)| workspace.is_drawn(&r.id))
+        .filter(|(_, r)| workspace.is_drawn(&r.info.id))
         .collect();
     let runs: Vec<&RunMeta> = drawn.iter().map(|(_, r)| *r).collect();
     if runs.len() < 2 {
@@ -28,21 +28,18 @@ pub fn params_diff() -> Html {
         <tr>
             <th>{ "Key" }</th>
             { for drawn.iter().map(|(index, r)| {
-                let color = prefs.color(&r.id, run_color(*index));
+                let color = prefs.color(&r.info.id, run_color(*index));
                 html! {
-                    <th><span class="swatch" style={format!("background:{color}")}></span>{ " " }{ &r.name }</th>
+                    <th><span class="swatch" style={format!("background:{color}")}></span>{ " " }{ &r.info.name }</th>
                 }
             }) }
         </tr>
     };
     let row = |r: &DiffRow| {
-        let prefix = match r.kind {
-            DiffKind::Param => "params.",
-            DiffKind::Metric => "metrics.",
-        };
+        let key = r.run_key().plain();
         html! {
-            <tr class={classes!(r.differs.then_some("differs"))} data-key={format!("{prefix}{}", r.key)}>
-                <th class="key">{ format!("{prefix}{}", r.key) }</th>
+            <tr class={classes!(r.differs.then_some("differs"))} data-key={key.clone()}>
+                <th class="key">{ key }</th>
                 { for r.values.iter().map(|v| html! { <td class="num">{ v.clone().unwrap_or_else(|| "—".into()) }</td> }) }
             </tr>
         }

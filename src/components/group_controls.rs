@@ -1,11 +1,11 @@
 //! Grouping controls above the charts: group runs by a param, the source, experiment or
 //! W&B group, and choose each group's line and band.
 
-use std::collections::BTreeSet;
-
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use runlens_core::key::RunKey;
+use runlens_core::summary::RunMeta;
 use runlens_core::transform::group::{Aggregate, Band, GroupBy};
 
 use crate::hooks::{use_prefs, use_view, use_visible_runs};
@@ -17,10 +17,7 @@ pub fn group_controls() -> Html {
     let view = use_view();
     let prefs = use_prefs();
     let visible = use_visible_runs();
-    let params: BTreeSet<String> = visible
-        .runs()
-        .flat_map(|r| r.hparams.keys().cloned())
-        .collect();
+    let params = RunMeta::keys(visible.runs()).params;
     let encode = |by: &GroupBy| match by {
         GroupBy::Param(k) => format!("param:{k}"),
         GroupBy::Tag(k) => format!("tag:{k}"),
@@ -92,7 +89,7 @@ pub fn group_controls() -> Html {
                     { option("source".into(), "source".into()) }
                     { option("experiment".into(), "experiment / project".into()) }
                     { option("group".into(), "W&B group".into()) }
-                    { for params.iter().map(|k| option(format!("param:{k}"), format!("params.{k}"))) }
+                    { for params.iter().map(|k| option(format!("param:{k}"), RunKey::Param((*k).to_owned()).plain())) }
                 </select>
             </label>
             if prefs.table.group_by.is_some() {

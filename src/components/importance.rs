@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use runlens_core::summary::RunMeta;
 use runlens_core::transform::importance::{importance, Importance};
 
 use crate::hooks::use_visible_runs;
@@ -17,18 +18,11 @@ enum SortBy {
 #[function_component(ImportanceView)]
 pub fn importance_view() -> Html {
     let runs = use_visible_runs();
-    let metrics: Vec<String> = {
-        let set: std::collections::BTreeSet<String> = runs
-            .runs()
-            .flat_map(|r| {
-                r.series
-                    .iter()
-                    .map(|s| s.tag.clone())
-                    .chain(r.summary.keys().cloned())
-            })
-            .collect();
-        set.into_iter().collect()
-    };
+    let metrics: Vec<String> = RunMeta::keys(runs.runs())
+        .metrics
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let metric = use_state(|| None::<String>);
     let sort = use_state(|| SortBy::Importance);
     let chosen = (*metric)

@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use runlens_core::model::HParamValue;
+use runlens_core::key::{KeyValue, RunKey};
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::text::natural_cmp;
 
@@ -26,41 +27,31 @@ enum AxisValue {
     Category(String),
 }
 
-/// `params.<k>` or `metrics.<k>`.
-fn value(run: &RunMeta, key: &str) -> Option<AxisValue> {
-    if let Some(k) = key.strip_prefix("params.") {
-        return run.hparams.get(k).map(|v| match v {
-            HParamValue::Number(n) => AxisValue::Number(*n),
-            HParamValue::Bool(b) => AxisValue::Category(b.to_string()),
-            HParamValue::Text(t) => match t.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => AxisValue::Number(n),
-                _ => AxisValue::Category(t.clone()),
-            },
-        });
-    }
-    let k = key.strip_prefix("metrics.")?;
-    run.last_value(k)
-        .filter(|v| v.is_finite())
-        .map(AxisValue::Number)
+/// A run's value on the axis of a param or a metric (a metric only when finite).
+fn value(run: &RunMeta, key: &RunKey) -> Option<AxisValue> {
+    Some(match key.value(run)? {
+        KeyValue::Number(n) if matches!(key, RunKey::Metric(_)) && !n.is_finite() => return None,
+        KeyValue::Number(n) | KeyValue::NumberText(n, _) => AxisValue::Number(n),
+        KeyValue::Bool(b) => AxisValue::Category(b.to_string()),
+        KeyValue::Text(t) => AxisValue::Category(t.to_owned()),
+    })
 }
 
 /// Every param and metric key the runs have: (params, metrics).
-fn keys(runs: &Selection) -> (Vec<String>, Vec<String>) {
-    let params: BTreeSet<String> = runs
-        .runs()
-        .flat_map(|r| r.hparams.keys().map(|k| format!("params.{k}")))
-        .collect();
-    let metrics: BTreeSet<String> = runs
-        .runs()
-        .flat_map(|r| {
-            r.series
-                .iter()
-                .map(|s| s.tag.clone())
-                .chain(r.summary.keys().cloned())
-        })
-        .map(|k| format!("metrics.{k}"))
-        .collect();
-    (params.into_iter().collect(), metrics.into_iter().collect())
+fn keys(runs: &Selection) -> (Vec<RunKey>, Vec<RunKey>) {
+    let names = RunMeta::keys(runs.runs());
+    let keys = |names: BTreeSet<&str>, key: fn(String) -> RunKey| {
+        names.into_iter().map(|k| key(k.to_owned())).collect()
+    };
+    (
+        keys(names.params, RunKey::Param),
+        keys(names.metrics, RunKey::Metric),
+    )
+}
+
+/// The key among `keys` that a `<select>`'s value (a key's plain spelling) names.
+fn chosen(keys: &[RunKey], value: &str) -> Option<RunKey> {
+    keys.iter().find(|k| k.plain() == value).cloned()
 }
 
 /// One parcoords axis as plotly takes it.
@@ -97,7 +88,7 @@ impl plotly::Trace for ParCoords {
 
 /// Builds an axis from the runs' values: numbers as they are; categories as their index
 /// in natural order, labelled. Runs without a value get NaN (plotly leaves them off).
-fn dimension(runs: &[&RunMeta], key: &str) -> Dimension {
+fn dimension(runs: &[&RunMeta], key: &RunKey) -> Dimension {
     let values: Vec<Option<AxisValue>> = runs.iter().map(|r| value(r, key)).collect();
     let mut categories: Vec<String> = values
         .iter()
@@ -109,7 +100,7 @@ fn dimension(runs: &[&RunMeta], key: &str) -> Dimension {
         .into_iter()
         .collect();
     categories.sort_by(|a, b| natural_cmp(a, b));
-    let label = crate::plot::inert(key.split_once('.').map_or(key, |(_, k)| k));
+    let label = crate::plot::inert(&key.name().map_or_else(|| key.plain(), str::to_owned));
     if categories.is_empty() {
         let values = values
             .iter()
@@ -152,19 +143,19 @@ pub fn parallel_coordinates() -> Html {
     let runs = use_candidate_runs();
     let view = use_view();
     let (params, metrics) = keys(&runs);
-    let metric = use_state(|| None::<String>);
+    let metric = use_state(|| None::<RunKey>);
     let metric_key = (*metric)
         .clone()
         .filter(|m| metrics.contains(m))
         .or_else(|| metrics.first().cloned());
     // Params that vary across the shown runs, up to 12 axes.
-    let axes: Vec<String> = params
+    let axes: Vec<RunKey> = params
         .iter()
         .filter(|p| {
-            let key = p.strip_prefix("params.").unwrap_or(p);
+            let key = p.name().unwrap_or_default();
             let distinct: BTreeSet<String> = runs
                 .runs()
-                .filter_map(|r| r.hparams.get(key).map(|v| v.to_string()))
+                .filter_map(|r| r.info.params.get(key).map(|v| v.to_string()))
                 .collect();
             distinct.len() > 1
         })
@@ -185,7 +176,7 @@ pub fn parallel_coordinates() -> Html {
                 let target = dimension(&shown, &metric_key);
                 let color = target.values.clone();
                 dimensions.push(target);
-                let ids: Vec<String> = shown.iter().map(|r| r.id.clone()).collect();
+                let ids: Vec<RunId> = shown.iter().map(|r| r.info.id.clone()).collect();
                 let trace = ParCoords {
                     r#type: "parcoords",
                     dimensions,
@@ -215,10 +206,10 @@ pub fn parallel_coordinates() -> Html {
     }
 
     let on_metric = {
-        let metric = metric.clone();
+        let (metric, metrics) = (metric.clone(), metrics.clone());
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            metric.set(Some(select.value()));
+            metric.set(chosen(&metrics, &select.value()));
         })
     };
     if metric_key.is_none() {
@@ -234,8 +225,8 @@ pub fn parallel_coordinates() -> Html {
                 <label>{ "Metric " }
                     <select id="parcoords-metric" onchange={on_metric}>
                         { for metrics.iter().map(|m| html! {
-                            <option value={m.clone()} selected={Some(m) == metric_key.as_ref()}>
-                                { m.strip_prefix("metrics.").unwrap_or(m) }
+                            <option value={m.plain()} selected={Some(m) == metric_key.as_ref()}>
+                                { m.name().unwrap_or_default().to_owned() }
                             </option>
                         }) }
                     </select>
@@ -253,7 +244,7 @@ pub fn parallel_coordinates() -> Html {
 
 /// After the user brushes an axis (`plotly_restyle` with `constraintrange`), the runs inside
 /// every constraint become the table's and charts' selection.
-fn watch_brushing(ids: Vec<String>, view: ViewContext) {
+fn watch_brushing(ids: Vec<RunId>, view: ViewContext) {
     let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("parcoords"))
@@ -281,7 +272,7 @@ fn watch_brushing(ids: Vec<String>, view: ViewContext) {
 
 /// The ids of the runs whose values fall inside every axis' constraint ranges; `None`
 /// when no axis is constrained.
-fn brushed_runs(gd: &JsValue, ids: &[String]) -> Option<BTreeSet<String>> {
+fn brushed_runs(gd: &JsValue, ids: &[RunId]) -> Option<BTreeSet<RunId>> {
     let get = |v: &JsValue, k: &str| {
         js_sys::Reflect::get(v, &k.into())
             .ok()
@@ -334,9 +325,9 @@ pub fn scatter_view() -> Html {
     let runs = use_visible_runs();
     let prefs = use_prefs();
     let (params, metrics) = keys(&runs);
-    let x = use_state(|| None::<String>);
-    let y = use_state(|| None::<String>);
-    let all: Vec<String> = params.iter().chain(metrics.iter()).cloned().collect();
+    let x = use_state(|| None::<RunKey>);
+    let y = use_state(|| None::<RunKey>);
+    let all: Vec<RunKey> = params.iter().chain(metrics.iter()).cloned().collect();
     let x_key = (*x)
         .clone()
         .filter(|k| all.contains(k))
@@ -364,9 +355,12 @@ pub fn scatter_view() -> Html {
             let mut plot = plotly::Plot::new();
             let colors: Vec<String> = runs
                 .iter()
-                .map(|(index, r)| prefs.color(&r.id, run_color(index)))
+                .map(|(index, r)| prefs.color(&r.info.id, run_color(index)))
                 .collect();
-            let names: Vec<String> = shown.iter().map(|r| crate::plot::inert(&r.name)).collect();
+            let names: Vec<String> = shown
+                .iter()
+                .map(|r| crate::plot::inert(&r.info.name))
+                .collect();
             plot.add_trace(
                 plotly::Scatter::new(xd.values.clone(), yd.values.clone())
                     .mode(plotly::common::Mode::Markers)
@@ -398,16 +392,17 @@ pub fn scatter_view() -> Html {
     }
 
     let select = |id: &'static str,
-                  options: Vec<String>,
-                  current: Option<String>,
-                  state: UseStateHandle<Option<String>>| {
+                  options: Vec<RunKey>,
+                  current: Option<RunKey>,
+                  state: UseStateHandle<Option<RunKey>>| {
+        let choices = options.clone();
         let onchange = Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
-            state.set(Some(s.value()));
+            state.set(chosen(&choices, &s.value()));
         });
         html! {
             <select {id} {onchange}>
-                { for options.iter().map(|o| html! { <option value={o.clone()} selected={Some(o) == current.as_ref()}>{ o.clone() }</option> }) }
+                { for options.iter().map(|o| html! { <option value={o.plain()} selected={Some(o) == current.as_ref()}>{ o.plain() }</option> }) }
             </select>
         }
     };

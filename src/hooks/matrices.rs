@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use runlens_core::confusion::{read_artifact, ConfusionArtifact, ConfusionMatrix, PerClassReport};
+use runlens_core::model::RunId;
 
 use super::contexts::{use_services, use_workspace};
 use super::visible_runs::use_visible_runs;
@@ -21,7 +22,7 @@ pub enum Content {
 /// One matrix (or per-class report) found in a run's artifacts.
 #[derive(Clone, PartialEq)]
 pub struct Found {
-    pub run_id: String,
+    pub run_id: RunId,
     pub run: String,
     pub path: String,
     pub content: Content,
@@ -93,7 +94,8 @@ pub fn use_matrices() -> Matrices {
                         .find(|p| p.to_lowercase().ends_with("confusion_matrix.png"))
                         .cloned();
                     for artifact in run.artifacts.iter().filter(|a| a.has_text) {
-                        let Ok(Some(text)) = service.artifact_text(&run.id, &artifact.path).await
+                        let Ok(Some(text)) =
+                            service.artifact_text(&run.info.id, &artifact.path).await
                         else {
                             continue;
                         };
@@ -103,14 +105,14 @@ pub fn use_matrices() -> Matrices {
                                 Content::PerClass(Rc::new(r))
                             }
                             Some(Err(e)) => {
-                                errors.push(format!("{} / {}: {e}", run.name, artifact.path));
+                                errors.push(format!("{} / {}: {e}", run.info.name, artifact.path));
                                 continue;
                             }
                             None => continue,
                         };
                         out.push(Found {
-                            run_id: run.id.clone(),
-                            run: run.name.clone(),
+                            run_id: run.info.id.clone(),
+                            run: run.info.name.clone(),
                             path: artifact.path.clone(),
                             content,
                             image: image.clone(),

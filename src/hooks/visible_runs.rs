@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::table::{RunsTable, TableOptions};
 
@@ -62,8 +63,8 @@ impl Selection {
         self.iter().map(|(_, run)| run)
     }
 
-    pub fn ids(&self) -> Vec<String> {
-        self.runs().map(|r| r.id.clone()).collect()
+    pub fn ids(&self) -> Vec<RunId> {
+        self.runs().map(|r| r.info.id.clone()).collect()
     }
 
     /// A copy of the runs, for core functions that take a slice.
@@ -121,7 +122,7 @@ impl ShownRuns {
                     let by_id: std::collections::HashMap<&str, usize> = self
                         .visible
                         .iter()
-                        .map(|(i, run)| (run.id.as_str(), i))
+                        .map(|(i, run)| (run.info.id.as_str(), i))
                         .collect();
                     table
                         .rows
@@ -163,7 +164,7 @@ pub fn use_shown_runs_state(
             runs: runs.clone(),
             shown: view
                 .selection
-                .shown(runs, |r| prefs.lists(&r.id), brush)
+                .shown(runs, |r| prefs.lists(&r.info.id), brush)
                 .into(),
         }
     };

@@ -17,6 +17,9 @@ pub mod url_state;
 pub mod view;
 pub mod workspace;
 
+#[cfg(test)]
+mod stored_forms;
+
 pub use failure::Failure;
 pub use import::{ImportAction, ImportState};
 pub use prefs::{PrefsAction, PrefsState};

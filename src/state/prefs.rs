@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::group::GroupBy;
-use runlens_core::transform::table::{MetricStat, Sort, TableOptions};
+use runlens_core::transform::table::{ColumnKey, MetricStat, Sort, TableOptions};
 
 use super::reducer::{Apply, Reducer};
 
@@ -19,13 +20,13 @@ pub struct PrefsState {
     pub table: TableOptions,
     /// Display names chosen by the user, by run id.
     #[serde(default)]
-    pub renamed: BTreeMap<String, String>,
+    pub renamed: BTreeMap<RunId, String>,
     /// Colours chosen by the user (`#rrggbb`), by run id.
     #[serde(default)]
-    pub colors: BTreeMap<String, String>,
+    pub colors: BTreeMap<RunId, String>,
     /// Runs hidden from the table and the charts (not deleted).
     #[serde(default, rename = "hidden_runs")]
-    pub hidden: BTreeSet<String>,
+    pub hidden: BTreeSet<RunId>,
     /// Show hidden runs anyway (greyed), to unhide them.
     #[serde(default)]
     pub show_hidden: bool,
@@ -35,16 +36,20 @@ impl PrefsState {
     /// The runs with the names the user gave them, in the same order: `runs` itself when
     /// none of them is renamed (no copy).
     pub fn present(&self, runs: &Rc<Vec<RunMeta>>) -> Rc<Vec<RunMeta>> {
-        if !runs.iter().any(|r| self.renamed.contains_key(&r.id)) {
+        if !runs
+            .iter()
+            .any(|r| self.renamed.contains_key(r.info.id.as_str()))
+        {
             return runs.clone();
         }
         Rc::new(
             runs.iter()
-                .map(|r| match self.renamed.get(&r.id) {
-                    Some(name) => RunMeta {
-                        name: name.clone(),
-                        ..r.clone()
-                    },
+                .map(|r| match self.renamed.get(r.info.id.as_str()) {
+                    Some(name) => {
+                        let mut renamed = r.clone();
+                        renamed.info.name.clone_from(name);
+                        renamed
+                    }
                     None => r.clone(),
                 })
                 .collect(),
@@ -68,28 +73,35 @@ impl PrefsState {
 
 #[derive(Debug)]
 pub enum PrefsAction {
-    SortBy(String),
-    SetStat(String, MetricStat),
-    ToggleColumn(String),
+    SortBy(ColumnKey),
+    SetStat(ColumnKey, MetricStat),
+    ToggleColumn(ColumnKey),
     /// Moves a column one place left (-1) or right (+1) among `visible` (the keys as shown).
     MoveColumn {
-        key: String,
+        key: ColumnKey,
         by: isize,
-        visible: Vec<String>,
+        visible: Vec<ColumnKey>,
     },
     ResetColumns,
-    TogglePin(String),
-    ToggleHidden(String),
+    TogglePin(RunId),
+    ToggleHidden(RunId),
     ShowHidden(bool),
-    Rename(String, String),
-    Recolor(String, String),
+    Rename(RunId, String),
+    Recolor(RunId, String),
     GroupBy(Option<GroupBy>),
     /// Preferences from outside (see [`Apply`]): from a link only the grouping and the
     /// hidden runs, which replace these; from a workspace file its table layout (columns,
     /// sort, grouping) replaces this one and its per-run choices are added to these.
     Apply(Box<PrefsState>, Apply),
     /// A deleted run's choices (name, colour, pin, hidden) are forgotten.
-    ForgetRun(String),
+    ForgetRun(RunId),
+}
+
+/// Adds `key` to `set`, or removes it if it is there.
+fn toggle<T: Ord>(set: &mut BTreeSet<T>, key: T) {
+    if !set.remove(&key) {
+        set.insert(key);
+    }
 }
 
 impl Reducer for PrefsState {
@@ -97,11 +109,6 @@ impl Reducer for PrefsState {
 
     fn reduce(self: Rc<Self>, action: PrefsAction) -> Rc<Self> {
         let mut next = (*self).clone();
-        let toggle = |set: &mut BTreeSet<String>, key: String| {
-            if !set.remove(&key) {
-                set.insert(key);
-            }
-        };
         match action {
             PrefsAction::SortBy(key) => {
                 let descending =
@@ -182,12 +189,12 @@ mod tests {
         (*Rc::new(state).reduce(action)).clone()
     }
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set<T: From<&'static str> + Ord>(items: &[&'static str]) -> BTreeSet<T> {
+        items.iter().map(|s| T::from(s)).collect()
     }
 
-    fn keys(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn keys(items: &[&str]) -> Vec<ColumnKey> {
+        items.iter().map(|s| ColumnKey::from(*s)).collect()
     }
 
     #[test]
@@ -359,7 +366,7 @@ mod tests {
         let runs: Rc<Vec<RunMeta>> = Rc::new(
             ["a", "b"]
                 .iter()
-                .map(|id| RunMeta::of(&Run::new(*id, *id, Source::Csv)))
+                .map(|id| RunMeta::of(&Run::new(RunId::from(*id), *id, Source::Csv)))
                 .collect(),
         );
         let mut p = PrefsState::default();
@@ -367,9 +374,9 @@ mod tests {
         assert!(Rc::ptr_eq(&p.present(&runs), &runs));
         p.renamed.insert("b".into(), "Bee".into());
         let shown = p.present(&runs);
-        let names: Vec<&str> = shown.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = shown.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, ["a", "Bee"]);
-        assert_eq!(shown[1].id, "b");
+        assert_eq!(shown[1].info.id, "b");
     }
 
     #[test]

@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use runlens_core::formats::workspace::KIND;
-use runlens_core::report::{FileReport, ImportReport};
+use runlens_core::model::RunId;
+use runlens_core::report::{FileReport, ImportReport, ReaderKind};
 
 use super::prefs::{PrefsAction, PrefsState};
 use super::reducer::Apply;
@@ -37,7 +37,7 @@ pub struct Settings {
     pub prefs: Option<PrefsState>,
     /// The runs unticked in the table (not drawn in the charts).
     #[serde(rename = "undrawn_runs", skip_serializing_if = "Option::is_none")]
-    pub undrawn: Option<BTreeSet<String>>,
+    pub undrawn: Option<BTreeSet<RunId>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +56,7 @@ pub struct SettingsActions {
 
 impl Settings {
     /// Every setting (what a workspace file carries).
-    pub fn whole(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<String>) -> Self {
+    pub fn whole(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<RunId>) -> Self {
         Settings {
             view: Some(view.clone()),
             prefs: Some(prefs.clone()),
@@ -65,7 +65,7 @@ impl Settings {
     }
 
     /// What a link carries: the view, the grouping, the hidden and the undrawn runs.
-    pub fn shared(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<String>) -> Self {
+    pub fn shared(view: &ViewState, prefs: &PrefsState, undrawn: &BTreeSet<RunId>) -> Self {
         let mut shared = PrefsState {
             hidden: prefs.hidden.clone(),
             ..PrefsState::default()
@@ -140,7 +140,7 @@ pub fn note_ignored(report: &mut ImportReport, ignored: Vec<String>) {
         .files
         .iter_mut()
         .rev()
-        .find(|f| f.reader.as_deref() == Some(KIND) && f.error.is_none());
+        .find(|f| f.reader == Some(ReaderKind::Workspace) && f.error.is_none());
     match file {
         Some(file) => file.warnings.extend(ignored),
         None => report.files.push(FileReport {
@@ -155,11 +155,11 @@ mod tests {
     use super::*;
     use runlens_core::transform::group::GroupBy;
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
-    fn arranged() -> (ViewState, PrefsState, BTreeSet<String>) {
+    fn arranged() -> (ViewState, PrefsState, BTreeSet<RunId>) {
         let mut view = ViewState::default();
         view.chart.smoothing = 0.9;
         let mut prefs = PrefsState::default();
@@ -228,9 +228,9 @@ mod tests {
     fn ignored_settings_are_warnings_on_the_workspace_files_line() {
         let mut report = ImportReport::default();
         let mut other = FileReport::new("a.csv");
-        other.reader = Some("tables".into());
+        other.reader = Some(ReaderKind::Table);
         let mut file = FileReport::new("w.runlens.json");
-        file.reader = Some(KIND.into());
+        file.reader = Some(ReaderKind::Workspace);
         report.files = vec![file, other];
         note_ignored(&mut report, vec![]);
         assert!(report.files.iter().all(|f| f.warnings.is_empty()));

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use runlens_core::model::Source;
+use runlens_core::model::{RunId, Source};
 use runlens_core::transform::group::{Aggregate, Band, GroupBy};
 use runlens_core::transform::smoothing::SmoothingKind;
 
@@ -107,10 +107,10 @@ pub fn encode(settings: &Settings) -> String {
         pairs.push(("nosrc", name(source)));
     }
     for run in &prefs.hidden {
-        pairs.push(("hide", run.clone()));
+        pairs.push(("hide", run.to_string()));
     }
     for run in settings.undrawn.iter().flatten() {
-        pairs.push(("off", run.clone()));
+        pairs.push(("off", run.to_string()));
     }
     pairs
         .into_iter()
@@ -169,10 +169,10 @@ pub fn decode(hash: &str) -> Settings {
                 }
             }
             "hide" => {
-                prefs.hidden.insert(value);
+                prefs.hidden.insert(RunId::from(value));
             }
             "off" => {
-                undrawn.insert(value);
+                undrawn.insert(RunId::from(value));
             }
             _ => {}
         }
@@ -236,8 +236,8 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
     fn view_of(s: &Settings) -> ViewState {

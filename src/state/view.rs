@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use runlens_core::model::Source;
+use runlens_core::model::{RunId, Source};
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::chart::XSource;
 use runlens_core::transform::filter::Filter;
@@ -111,7 +111,7 @@ pub struct RunSelection {
     /// The runs filter query (core's filter language); invalid queries filter nothing.
     pub run_filter: String,
     /// Runs selected by brushing the parallel-coordinates axes (not kept across reloads).
-    pub brushed: Option<BTreeSet<String>>,
+    pub brushed: Option<BTreeSet<RunId>>,
 }
 
 impl RunSelection {
@@ -134,9 +134,9 @@ impl RunSelection {
             .enumerate()
             .filter(|(_, r)| listed(r))
             .filter(|(_, r)| {
-                self.shows_source(r.source) && filter.as_ref().is_none_or(|f| f.matches(r))
+                self.shows_source(r.info.source) && filter.as_ref().is_none_or(|f| f.matches(r))
             })
-            .filter(|(_, r)| !brush || self.brushed.as_ref().is_none_or(|b| b.contains(&r.id)))
+            .filter(|(_, r)| !brush || self.brushed.as_ref().is_none_or(|b| b.contains(&r.info.id)))
             .map(|(i, _)| i)
             .collect()
     }
@@ -249,7 +249,7 @@ pub enum ViewAction {
     RunFilter(String),
     /// Zoom (from any chart) or `None` to show everything.
     XRange(Option<(f64, f64)>),
-    Brushed(Option<BTreeSet<String>>),
+    Brushed(Option<BTreeSet<RunId>>),
     SmoothingKind(SmoothingKind),
     Aggregate(Aggregate),
     Band(Band),
@@ -320,8 +320,8 @@ mod tests {
         (*Rc::new(state).reduce(action)).clone()
     }
 
-    fn set(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn set(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
     #[test]
@@ -509,15 +509,16 @@ mod tests {
             ("b", Source::MLflow, 0.2),
             ("c", Source::TensorBoard, 0.3),
         ] {
-            let mut run = Run::new(id, id, source);
-            run.hparams
-                .insert("lr".into(), runlens_core::model::HParamValue::Number(lr));
+            let mut run = Run::new(RunId::from(id), id, source);
+            run.info
+                .params
+                .insert("lr".into(), runlens_core::model::ParamValue::Number(lr));
             runs.push(RunMeta::of(&run));
         }
         let all = |_: &RunMeta| true;
         let mut s = RunSelection::default();
         assert_eq!(s.shown(&runs, all, true), [0, 1, 2]);
-        assert_eq!(s.shown(&runs, |r| r.id != "b", true), [0, 2]);
+        assert_eq!(s.shown(&runs, |r| r.info.id != "b", true), [0, 2]);
         s.hidden_sources.insert(Source::MLflow);
         assert_eq!(s.shown(&runs, all, true), [0, 2]);
         s.hidden_sources.clear();

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 
 use super::failure::Failure;
@@ -16,7 +17,7 @@ pub struct WorkspaceState {
     /// undrawn, so newly imported runs show up at once and a re-imported run keeps its
     /// choice. (Kept in localStorage as `hidden.v1`, the URL hash as `off=`, a workspace
     /// file as `undrawn_runs`.)
-    pub undrawn: Rc<BTreeSet<String>>,
+    pub undrawn: Rc<BTreeSet<RunId>>,
     /// Bumped whenever stored runs may have changed, so views that read stored data
     /// (charts, matrices) read it again; the service's series cache has already dropped
     /// the runs that changed.
@@ -27,7 +28,7 @@ pub struct WorkspaceState {
 
 impl WorkspaceState {
     /// Before the store is read: the undrawn runs this browser kept.
-    pub fn with_undrawn(undrawn: BTreeSet<String>) -> Self {
+    pub fn with_undrawn(undrawn: BTreeSet<RunId>) -> Self {
         WorkspaceState {
             undrawn: Rc::new(undrawn),
             ..WorkspaceState::default()
@@ -43,11 +44,11 @@ impl WorkspaceState {
 pub enum WorkspaceAction {
     /// Fresh metadata from the store (after start-up, an import or a deletion).
     Loaded(Vec<RunMeta>),
-    Toggle(String),
+    Toggle(RunId),
     /// Draws (or stops drawing) these runs, leaving the others as they are.
-    SetDrawn(Vec<String>, bool),
+    SetDrawn(Vec<RunId>, bool),
     /// Undrawn runs from a link (replacing these) or a workspace file (added to them).
-    ApplyUndrawn(BTreeSet<String>, Apply),
+    ApplyUndrawn(BTreeSet<RunId>, Apply),
     Failed(Failure),
 }
 
@@ -56,7 +57,7 @@ impl Reducer for WorkspaceState {
 
     fn reduce(self: Rc<Self>, action: WorkspaceAction) -> Rc<Self> {
         let mut next = (*self).clone();
-        let set_drawn = |undrawn: &mut BTreeSet<String>, ids: Vec<String>, drawn: bool| {
+        let set_drawn = |undrawn: &mut BTreeSet<RunId>, ids: Vec<RunId>, drawn: bool| {
             for id in ids {
                 if drawn {
                     undrawn.remove(&id);
@@ -67,7 +68,7 @@ impl Reducer for WorkspaceState {
         };
         match action {
             WorkspaceAction::Loaded(runs) => {
-                let ids: BTreeSet<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+                let ids: BTreeSet<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
                 next.undrawn = Rc::new(
                     self.undrawn
                         .iter()
@@ -113,11 +114,15 @@ mod tests {
     use runlens_core::model::Source;
 
     fn meta(id: &str) -> RunMeta {
-        RunMeta::of(&runlens_core::model::Run::new(id, id, Source::TensorBoard))
+        RunMeta::of(&runlens_core::model::Run::new(
+            RunId::from(id),
+            id,
+            Source::TensorBoard,
+        ))
     }
 
-    fn ids(items: &[&str]) -> BTreeSet<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn ids(items: &[&str]) -> BTreeSet<RunId> {
+        items.iter().map(|s| RunId::from(*s)).collect()
     }
 
     fn reduce(state: WorkspaceState, action: WorkspaceAction) -> WorkspaceState {

@@ -59,8 +59,8 @@ impl SeriesCache {
     }
 
     /// Forgets every series of these runs.
-    pub fn evict_runs(&self, run_ids: &[String]) {
-        let gone: HashSet<&str> = run_ids.iter().map(String::as_str).collect();
+    pub fn evict_runs<S: AsRef<str>>(&self, run_ids: &[S]) {
+        let gone: HashSet<&str> = run_ids.iter().map(AsRef::as_ref).collect();
         self.entries
             .borrow_mut()
             .retain(|(run, _), _| !gone.contains(run.as_str()));

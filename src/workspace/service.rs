@@ -8,7 +8,7 @@ use std::rc::{Rc, Weak};
 
 use yew::Callback;
 
-use runlens_core::model::Series;
+use runlens_core::model::{RunId, Series};
 use runlens_web::protocol::{ImportEvent, TableLayout, TableLayouts};
 use runlens_web::storage::{StorageError, Store};
 
@@ -88,7 +88,7 @@ impl WorkspaceService {
 
     /// Deletes a run with its series and artifacts, and forgets the user's choices for it
     /// (name, colour, pin, hidden).
-    pub fn delete_run(self: &Rc<Self>, id: String) {
+    pub fn delete_run(self: &Rc<Self>, id: RunId) {
         let me = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match me.store.delete_run(&id).await {
@@ -158,10 +158,11 @@ impl WorkspaceService {
     pub fn export(
         &self,
         settings: &Settings,
-        runs: Option<Vec<String>>,
+        runs: Option<Vec<RunId>>,
         on_update: Callback<ExportUpdate>,
     ) -> Result<(), ExportError> {
         let json = settings.to_file_json()?;
+        let runs = runs.map(|ids| ids.into_iter().map(String::from).collect());
         Ok(self.importer.export(json, runs, on_update)?)
     }
 

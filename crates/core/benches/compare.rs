@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use runlens_core::model::{HParamValue, Run, Series, Source, Step, WallTime};
+use runlens_core::model::{ParamValue, Run, RunId, Series, Source, Step, WallTime};
 use runlens_core::summary::RunMeta;
 use runlens_core::transform::group::{aggregate, aggregate_on, step_grid, Aggregate, Band};
 use runlens_core::transform::importance::importance;
@@ -88,24 +88,30 @@ fn main() {
     let metas: Vec<RunMeta> = (0..500)
         .map(|i| {
             let f = i as f64;
-            let mut r = Run::new(format!("b:{i}"), format!("run_{i}"), Source::WandB);
+            let mut r = Run::new(
+                RunId::from(format!("b:{i}")),
+                format!("run_{i}"),
+                Source::WandB,
+            );
             let lr = 10f64.powf(-4.0 + 3.0 * ((f * 0.618).fract()));
             for (k, v) in [
-                ("lr", HParamValue::Number(lr)),
-                ("wd", HParamValue::Number((f * 0.414).fract())),
-                ("seed", HParamValue::Number(f)),
-                ("layers", HParamValue::Number((i % 5) as f64)),
-                ("width", HParamValue::Text(((i % 4) * 64).to_string())),
-                ("dropout", HParamValue::Number((f * 0.271).fract() * 0.5)),
+                ("lr", ParamValue::Number(lr)),
+                ("wd", ParamValue::Number((f * 0.414).fract())),
+                ("seed", ParamValue::Number(f)),
+                ("layers", ParamValue::Number((i % 5) as f64)),
+                ("width", ParamValue::Text(((i % 4) * 64).to_string())),
+                ("dropout", ParamValue::Number((f * 0.271).fract() * 0.5)),
                 (
                     "opt",
-                    HParamValue::Text(["adam", "sgd", "lion"][i % 3].into()),
+                    ParamValue::Text(["adam", "sgd", "lion"][i % 3].into()),
                 ),
-                ("out_dir", HParamValue::Text(format!("/runs/{i}"))),
+                ("out_dir", ParamValue::Text(format!("/runs/{i}"))),
             ] {
-                r.hparams.insert(k.into(), v);
+                r.info.params.insert(k.into(), v);
             }
-            r.summary.insert("val_loss".into(), 1.0 + 0.3 * lr.log10());
+            r.info
+                .summary
+                .insert("val_loss".into(), 1.0 + 0.3 * lr.log10());
             RunMeta::of(&r)
         })
         .collect();

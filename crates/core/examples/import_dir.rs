@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use runlens_core::import::Registry;
-use runlens_core::model::HParamValue;
+use runlens_core::model::ParamValue;
 use runlens_core::source::{FileInfo, HEAD_LEN};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -88,13 +88,14 @@ fn main() {
         let mut runs = serde_json::Map::new();
         for run in &out.runs {
             let hparams: BTreeMap<&str, serde_json::Value> = run
-                .hparams
+                .info
+                .params
                 .iter()
                 .map(|(k, v)| {
                     let v = match v {
-                        HParamValue::Bool(b) => serde_json::json!(b),
-                        HParamValue::Number(x) => serde_json::json!(x),
-                        HParamValue::Text(s) => serde_json::json!(s),
+                        ParamValue::Bool(b) => serde_json::json!(b),
+                        ParamValue::Number(x) => serde_json::json!(x),
+                        ParamValue::Text(s) => serde_json::json!(s),
                     };
                     (k.as_str(), v)
                 })
@@ -114,7 +115,7 @@ fn main() {
                 })
                 .collect();
             runs.insert(
-                run.name.clone(),
+                run.info.name.clone(),
                 serde_json::json!({"hparams": hparams, "series": series}),
             );
         }

@@ -144,7 +144,7 @@ impl Registry {
         match self.readers.get_mut(reader) {
             Some(r) => {
                 let mut report = r.read(file, input, progress);
-                report.reader = Some(r.kind().label().to_owned());
+                report.reader = Some(r.kind());
                 report
             }
             None => skipped(file, "no reader"),
@@ -161,8 +161,12 @@ impl Registry {
         for run in &mut out.runs {
             run.normalize();
         }
-        out.runs
-            .sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+        out.runs.sort_by(|a, b| {
+            a.info
+                .name
+                .cmp(&b.info.name)
+                .then_with(|| a.info.id.cmp(&b.info.id))
+        });
         out
     }
 }

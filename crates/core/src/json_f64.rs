@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An `f64` in JSON: a number when finite, else `{"f64": "NaN" | "Infinity" | "-Infinity"}`.
 ///
-/// An object rather than a string so that an untagged enum (`HParamValue`) never mistakes
+/// An object rather than a string so that an untagged enum (`ParamValue`) never mistakes
 /// the text param `"NaN"` for a number. `null` reads as NaN: metas stored before this type
 /// existed wrote non-finite numbers as `null`. Finite numbers round-trip exactly (shortest repr out,
 /// `float_roundtrip` parsing in).
@@ -132,7 +132,7 @@ pub mod map {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
     use crate::summary::RunMeta;
 
     #[test]
@@ -141,19 +141,24 @@ mod tests {
             r#"{"id":"a","name":"a","source":"csv","hparams":{},"tags":{},"series":[]}"#,
         )
         .unwrap();
-        meta.summary.insert("loss".into(), f64::NAN);
-        meta.summary.insert("grad".into(), f64::INFINITY);
-        meta.hparams
-            .insert("lr".into(), HParamValue::Number(f64::NEG_INFINITY));
-        meta.hparams
-            .insert("text".into(), HParamValue::Text("NaN".into()));
-        meta.start_time = Some(f64::NAN);
+        meta.info.summary.insert("loss".into(), f64::NAN);
+        meta.info.summary.insert("grad".into(), f64::INFINITY);
+        meta.info
+            .params
+            .insert("lr".into(), ParamValue::Number(f64::NEG_INFINITY));
+        meta.info
+            .params
+            .insert("text".into(), ParamValue::Text("NaN".into()));
+        meta.info.start_time = Some(f64::NAN);
         let back: RunMeta = serde_json::from_str(&serde_json::to_string(&meta).unwrap()).unwrap();
-        assert!(back.summary["loss"].is_nan());
-        assert_eq!(back.summary["grad"], f64::INFINITY);
-        assert_eq!(back.hparams["lr"], HParamValue::Number(f64::NEG_INFINITY));
-        assert_eq!(back.hparams["text"], HParamValue::Text("NaN".into()));
-        assert!(back.start_time.is_some_and(f64::is_nan));
+        assert!(back.info.summary["loss"].is_nan());
+        assert_eq!(back.info.summary["grad"], f64::INFINITY);
+        assert_eq!(
+            back.info.params["lr"],
+            ParamValue::Number(f64::NEG_INFINITY)
+        );
+        assert_eq!(back.info.params["text"], ParamValue::Text("NaN".into()));
+        assert!(back.info.start_time.is_some_and(f64::is_nan));
     }
 
     #[test]
@@ -162,7 +167,7 @@ mod tests {
             "series":[{"tag":"x","len":1,"last":null,"last_step":0,"min":null,"max":null}],
             "summary":{"loss":null}}"#;
         let meta: RunMeta = serde_json::from_str(old).unwrap();
-        assert!(meta.summary["loss"].is_nan());
-        assert!(matches!(meta.hparams["lr"], HParamValue::Number(v) if v.is_nan()));
+        assert!(meta.info.summary["loss"].is_nan());
+        assert!(matches!(meta.info.params["lr"], ParamValue::Number(v) if v.is_nan()));
     }
 }

@@ -6,7 +6,9 @@
 //! Layers, bottom first; each imports only the ones before it (`LAYERS.md` says why,
 //! `scripts/check_layers.sh` checks it):
 //! - [`text`], [`json_f64`], [`base64`]: how values are spelled;
-//! - [`model`], [`report`], [`summary`]: runs, series, artifacts, per-file reports;
+//! - [`model`], [`report`], [`summary`] (and `header`, how a run header sits in their JSON):
+//!   runs, series, artifacts, per-file reports;
+//! - [`key`]: a run's keys (`params.lr`, `metrics.loss`, `name`, …), their spellings and values;
 //! - [`source`]: the contract readers implement; [`confusion`]: confusion matrices;
 //! - [`formats`]: the readers; [`transform`]: what the views compute from runs;
 //! - [`import`]: the registry that lists the readers and drives an import.
@@ -18,8 +20,10 @@
 pub mod base64;
 pub mod confusion;
 pub mod formats;
+mod header;
 pub mod import;
 pub mod json_f64;
+pub mod key;
 pub mod model;
 pub mod report;
 pub mod source;

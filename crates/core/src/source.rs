@@ -10,6 +10,7 @@ use std::io::{self, Read};
 
 use crate::model::{DataVersion, RegisteredModel, Run};
 use crate::report::FileReport;
+pub use crate::report::ReaderKind;
 
 /// How many leading bytes a reader's [`SourceReader::claims`] looks at.
 pub const HEAD_LEN: usize = 4096;
@@ -33,40 +34,6 @@ pub struct ImportOutput {
     /// The page's settings a workspace file carried (opaque JSON: core never reads it; the
     /// page applies what it understands). `None` when no workspace file was imported.
     pub settings: Option<serde_json::Value>,
-}
-
-/// Which reader took a file: one variant per reader of the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReaderKind {
-    Workspace,
-    MlflowCsvExport,
-    MlflowSqlite,
-    MlflowFileStore,
-    TensorBoard,
-    Wandb,
-    Dvc,
-    TensorBoardDownload,
-    MatrixFile,
-    Table,
-}
-
-impl ReaderKind {
-    /// What the import summary calls a file this reader took; also the text of
-    /// [`FileReport::reader`], which the page compares (a workspace file's settings).
-    pub const fn label(self) -> &'static str {
-        match self {
-            ReaderKind::Workspace => "runlens workspace",
-            ReaderKind::MlflowCsvExport => "MLflow CSV export",
-            ReaderKind::MlflowSqlite => "MLflow SQLite database",
-            ReaderKind::MlflowFileStore => "MLflow file store",
-            ReaderKind::TensorBoard => "TensorBoard event file",
-            ReaderKind::Wandb => "Weights & Biases",
-            ReaderKind::Dvc => "DVC",
-            ReaderKind::TensorBoardDownload => "TensorBoard UI download",
-            ReaderKind::MatrixFile => "confusion matrix file",
-            ReaderKind::Table => "table (CSV / TSV / JSON Lines)",
-        }
-    }
 }
 
 /// One source format's reader.

@@ -3,16 +3,18 @@
 //! Storage keeps one [`RunMeta`] per run next to the chunked series columns, so the
 //! workspace opens by reading metas only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+use crate::header;
+use crate::model::{Artifact, Run, RunInfo, Series, SeriesKey};
 
 /// What is known about one series without its points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesMeta {
-    pub tag: String,
+    pub tag: SeriesKey,
     pub len: u64,
     /// Value at the greatest step (NaN and ±∞ kept: see [`crate::json_f64`]).
     #[serde(with = "crate::json_f64::option")]
@@ -52,58 +54,56 @@ pub struct ArtifactMeta {
     pub has_text: bool,
 }
 
-/// A run without its points or artifact contents. Series metas sorted by tag, like
-/// [`Run::series`]. Fields after `series` default when reading metas stored before them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A run without its points or artifact contents: its [`RunInfo`], its series' metas
+/// (sorted by tag, like [`Run::series`]) and its artifacts' (the JSON object storage keeps:
+/// the header's keys, then `series` and `artifacts`).
+///
+/// Read through [`crate::header`] (one pass), written with `flatten`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunMeta {
-    pub id: String,
-    pub name: String,
-    pub source: Source,
-    pub hparams: BTreeMap<String, HParamValue>,
-    pub tags: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub info: RunInfo,
     pub series: Vec<SeriesMeta>,
-    #[serde(default)]
-    pub experiment: Option<String>,
-    #[serde(default)]
-    pub group: Option<String>,
-    #[serde(default)]
-    pub status: Option<RunStatus>,
-    #[serde(default, with = "crate::json_f64::option")]
-    pub start_time: Option<f64>,
-    #[serde(default, with = "crate::json_f64::option")]
-    pub end_time: Option<f64>,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    #[serde(default)]
-    pub user: Option<String>,
-    #[serde(default, with = "crate::json_f64::map")]
-    pub summary: BTreeMap<String, f64>,
-    #[serde(default)]
+    /// Absent in metas stored before artifacts were kept.
     pub artifacts: Vec<ArtifactMeta>,
-    #[serde(default)]
-    pub datasets: Vec<DatasetRef>,
+}
+
+impl<'de> Deserialize<'de> for RunMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Body {
+            series: Option<Vec<SeriesMeta>>,
+            artifacts: Option<Vec<ArtifactMeta>>,
+        }
+
+        impl<'de> header::Body<'de> for Body {
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "series" => header::field(&mut self.series, "series", map),
+                    "artifacts" => header::field(&mut self.artifacts, "artifacts", map),
+                    _ => Ok(false),
+                }
+            }
+        }
+
+        let (info, body): (RunInfo, Body) = header::read(deserializer)?;
+        Ok(RunMeta {
+            info,
+            series: header::required(body.series, "series")?,
+            artifacts: body.artifacts.unwrap_or_default(),
+        })
+    }
 }
 
 impl RunMeta {
     pub fn of(run: &Run) -> Self {
         RunMeta {
-            id: run.id.clone(),
-            name: run.name.clone(),
-            source: run.source,
-            hparams: run.hparams.clone(),
-            tags: run.tags.clone(),
+            info: run.info.clone(),
             series: run.series.iter().map(SeriesMeta::of).collect(),
-            experiment: run.experiment.clone(),
-            group: run.group.clone(),
-            status: run.status,
-            start_time: run.start_time,
-            end_time: run.end_time,
-            parent_id: run.parent_id.clone(),
-            notes: run.notes.clone(),
-            user: run.user.clone(),
-            summary: run.summary.clone(),
             artifacts: run
                 .artifacts
                 .iter()
@@ -113,7 +113,6 @@ impl RunMeta {
                     has_text: a.text.is_some(),
                 })
                 .collect(),
-            datasets: run.datasets.clone(),
         }
     }
 
@@ -123,25 +122,11 @@ impl RunMeta {
     /// The inverse of [`RunMeta::of`]: `RunMeta::of(run).into_run(run.series, texts) == run`.
     pub fn into_run(self, series: Vec<Series>, mut texts: BTreeMap<String, String>) -> Run {
         let RunMeta {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series: metas,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         } = self;
-        let mut by_tag: BTreeMap<String, Series> =
+        let mut by_tag: BTreeMap<SeriesKey, Series> =
             series.into_iter().map(|s| (s.tag.clone(), s)).collect();
         let series = metas
             .into_iter()
@@ -160,23 +145,9 @@ impl RunMeta {
             })
             .collect();
         Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         }
     }
 
@@ -184,7 +155,7 @@ impl RunMeta {
     pub fn last_value(&self, key: &str) -> Option<f64> {
         match self.series(key) {
             Some(s) => s.last,
-            None => self.summary.get(key).copied(),
+            None => self.info.summary.get(key).copied(),
         }
     }
 
@@ -195,4 +166,30 @@ impl RunMeta {
     pub fn series(&self, tag: &str) -> Option<&SeriesMeta> {
         self.series.iter().find(|s| s.tag == tag)
     }
+
+    /// Every param, metric and tag name `runs` have, each sorted and once.
+    pub fn keys<'a>(runs: impl IntoIterator<Item = &'a RunMeta>) -> KeySet<'a> {
+        let mut keys = KeySet::default();
+        for run in runs {
+            keys.params
+                .extend(run.info.params.keys().map(String::as_str));
+            keys.metrics
+                .extend(run.series.iter().map(|s| s.tag.as_str()));
+            keys.metrics
+                .extend(run.info.summary.keys().map(String::as_str));
+            keys.tags.extend(run.info.tags.keys().map(String::as_str));
+        }
+        keys
+    }
+}
+
+/// The names some runs have keys under ([`RunMeta::keys`]): what the runs table's columns,
+/// the diff's rows, the relations' axes, the importance's choices and the filter's
+/// autocompletion are made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeySet<'a> {
+    pub params: BTreeSet<&'a str>,
+    /// Series tags and summary keys (a metric's final value is either).
+    pub metrics: BTreeSet<&'a str>,
+    pub tags: BTreeSet<&'a str>,
 }

@@ -229,9 +229,9 @@ fn mlflow_evaluate_per_class_metrics() {
     let run = out
         .runs
         .iter()
-        .find(|r| r.id == run_id)
+        .find(|r| r.info.id == run_id)
         .unwrap_or_else(|| panic!("no run {run_id}"));
-    assert_eq!(run.name, "logreg-eval");
+    assert_eq!(run.info.name, "logreg-eval");
     let png = run
         .artifacts
         .iter()
@@ -339,7 +339,7 @@ fn matrix_files_dropped_on_their_own() {
         reports.push(registry.import_file(file, &bytes, &mut bytes.as_slice(), &mut |_| {}));
     }
     let out = registry.finish(&mut reports);
-    let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
     let want: Vec<&str> = expected["runs"]
         .as_array()
         .into_iter()
@@ -348,8 +348,8 @@ fn matrix_files_dropped_on_their_own() {
         .collect();
     assert_eq!(names, want);
     for run in &out.runs {
-        assert_eq!(run.id, format!("matrix:standalone/{}/", run.name));
-        assert_eq!(run.source, Source::Csv);
+        assert_eq!(run.info.id, format!("matrix:standalone/{}/", run.info.name));
+        assert_eq!(run.info.source, Source::Csv);
     }
     let files = expected["files"].as_object().expect("files");
     for (rel, want) in files {
@@ -358,7 +358,7 @@ fn matrix_files_dropped_on_their_own() {
         let run = out
             .runs
             .iter()
-            .find(|r| Some(r.name.as_str()) == want["run"].as_str())
+            .find(|r| Some(r.info.name.as_str()) == want["run"].as_str())
             .expect("run");
         let path = want["artifact"].as_str().unwrap_or_default();
         let artifact = run

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use common::{assert_series, drop_folder, fixtures, load_json, number, points, scenario};
 use runlens_core::formats::dvc::DvcReader;
-use runlens_core::model::{DataRole, HParamValue, Run, Source};
+use runlens_core::model::{DataRole, ParamValue, Run, Source};
+use runlens_core::source::ReaderKind;
 use runlens_core::text::parse_datetime;
 use serde_json::Value;
 
@@ -25,11 +26,11 @@ fn read_one(file: &str) -> (Vec<Run>, Vec<String>) {
     (reader.finish().0, report.warnings)
 }
 
-fn hparam_matches(got: Option<&HParamValue>, want: &Value) -> bool {
+fn hparam_matches(got: Option<&ParamValue>, want: &Value) -> bool {
     match (got, want) {
-        (Some(HParamValue::Number(n)), Value::Number(w)) => w.as_f64() == Some(*n),
-        (Some(HParamValue::Text(s)), Value::String(w)) => s == w,
-        (Some(HParamValue::Bool(b)), Value::Bool(w)) => b == w,
+        (Some(ParamValue::Number(n)), Value::Number(w)) => w.as_f64() == Some(*n),
+        (Some(ParamValue::Text(s)), Value::String(w)) => s == w,
+        (Some(ParamValue::Bool(b)), Value::Bool(w)) => b == w,
         _ => false,
     }
 }
@@ -49,13 +50,17 @@ fn check_experiments(runs: &[Run], from_csv: bool) {
         let id = format!("dvc:{}", &rev[..7]);
         let run = runs
             .iter()
-            .find(|r| r.id == id)
+            .find(|r| r.info.id == id)
             .unwrap_or_else(|| panic!("no run {id}"));
         let what = format!("{} ({})", id, if from_csv { "csv" } else { "json" });
-        assert_eq!(run.name, want["name"].as_str().expect("name"), "{what}");
-        assert_eq!(run.source, Source::Dvc);
         assert_eq!(
-            run.experiment.as_deref(),
+            run.info.name,
+            want["name"].as_str().expect("name"),
+            "{what}"
+        );
+        assert_eq!(run.info.source, Source::Dvc);
+        assert_eq!(
+            run.info.experiment.as_deref(),
             want["experiment"].as_str(),
             "{what}"
         );
@@ -65,36 +70,41 @@ fn check_experiments(runs: &[Run], from_csv: bool) {
         } else {
             format!("dvc:{}", &baseline[..7])
         };
-        assert_eq!(run.parent_id.as_deref(), Some(parent.as_str()), "{what}");
         assert_eq!(
-            run.start_time,
+            run.info.parent_id.as_deref(),
+            Some(parent.as_str()),
+            "{what}"
+        );
+        assert_eq!(
+            run.info.start_time,
             want["start_time_text"].as_str().and_then(parse_datetime),
             "{what}"
         );
         for (key, value) in want["params"].as_object().expect("params") {
             assert!(
-                hparam_matches(lookup(&run.hparams, key), value),
+                hparam_matches(lookup(&run.info.params, key), value),
                 "{what}: param {key} = {value}, got {:?}",
-                run.hparams
+                run.info.params
             );
         }
         // DVC flattens nested metrics with `.` in both outputs.
         for (key, value) in want["summary"].as_object().expect("summary") {
-            let got = lookup(&run.summary, key).copied();
+            let got = lookup(&run.info.summary, key).copied();
             assert_eq!(
                 got,
                 Some(number(value)),
                 "{what}: metric {key} in {:?}",
-                run.summary
+                run.info.summary
             );
         }
         assert_eq!(
-            run.summary.len(),
+            run.info.summary.len(),
             want["summary"].as_object().map_or(0, |m| m.len()),
             "{what}"
         );
         for (path, hash) in want["deps"].as_object().expect("deps") {
             let dep = run
+                .info
                 .datasets
                 .iter()
                 .find(|d| d.name == *path && d.context.as_deref() == Some("dvc dep"))
@@ -116,9 +126,13 @@ fn exp_show_json() {
     // Params come from two files; the shared ones carry their file, like DVC's table.
     let ws = runs
         .iter()
-        .find(|r| r.id == "dvc:workspace")
+        .find(|r| r.info.id == "dvc:workspace")
         .expect("workspace");
-    assert!(ws.hparams.contains_key("train.lr"), "{:?}", ws.hparams);
+    assert!(
+        ws.info.params.contains_key("train.lr"),
+        "{:?}",
+        ws.info.params
+    );
 }
 
 #[test]
@@ -141,15 +155,15 @@ fn exp_show_csv() {
     // The same experiments read from the JSON get the same keys.
     let (json, _) = read_one("exp_show.json");
     for run in &runs {
-        let twin = json.iter().find(|r| r.id == run.id);
+        let twin = json.iter().find(|r| r.info.id == run.info.id);
         if let Some(twin) = twin {
             assert_eq!(
-                run.hparams.keys().collect::<Vec<_>>(),
-                twin.hparams.keys().collect::<Vec<_>>(),
+                run.info.params.keys().collect::<Vec<_>>(),
+                twin.info.params.keys().collect::<Vec<_>>(),
                 "{}",
-                run.id
+                run.info.id
             );
-            assert_eq!(run.summary, twin.summary, "{}", run.id);
+            assert_eq!(run.info.summary, twin.info.summary, "{}", run.info.id);
         }
     }
     assert!(dir.join("exp_show.csv").is_file());
@@ -168,7 +182,11 @@ fn repository_drop() {
         "data_dir.dvc",
         "dvclive/metrics.json",
     ] {
-        assert_eq!(reports[file].reader.as_deref(), Some("DVC"), "{file}");
+        assert_eq!(
+            reports[file].reader.map(ReaderKind::label),
+            Some("DVC"),
+            "{file}"
+        );
         assert!(reports[file].is_clean(), "{file}: {:?}", reports[file]);
     }
     for file in ["dvc.yaml", "params.yaml"] {
@@ -184,15 +202,15 @@ fn repository_drop() {
     let live = out
         .runs
         .iter()
-        .find(|r| r.id == "dvclive:dvclive")
+        .find(|r| r.info.id == "dvclive:dvclive")
         .unwrap_or_else(|| {
             panic!(
                 "no dvclive run in {:?}",
-                out.runs.iter().map(|r| &r.id).collect::<Vec<_>>()
+                out.runs.iter().map(|r| &r.info.id).collect::<Vec<_>>()
             )
         });
-    assert_eq!(live.name, "dvc");
-    assert_eq!(live.experiment.as_deref(), Some("dvc"));
+    assert_eq!(live.info.name, "dvc");
+    assert_eq!(live.info.experiment.as_deref(), Some("dvc"));
     let metrics = live_want["metrics"].as_object().expect("metrics");
     assert_eq!(
         live.series
@@ -206,23 +224,23 @@ fn repository_drop() {
     }
     // metrics.json values with a series stay series; the rest is the summary.
     assert_eq!(
-        live.summary,
+        live.info.summary,
         BTreeMap::from([(
             "test_acc".to_string(),
             number(&live_want["summary"]["test_acc"])
         )])
     );
     assert_eq!(
-        live.hparams.get("model.hidden"),
-        Some(&HParamValue::Number(16.0))
+        live.info.params.get("model.hidden"),
+        Some(&ParamValue::Number(16.0))
     );
     assert_eq!(
-        live.hparams.get("model.act"),
-        Some(&HParamValue::Text("relu".into()))
+        live.info.params.get("model.act"),
+        Some(&ParamValue::Text("relu".into()))
     );
     assert_eq!(
-        live.hparams.get("note"),
-        Some(&HParamValue::Text("fixture".into()))
+        live.info.params.get("note"),
+        Some(&ParamValue::Text("fixture".into()))
     );
     let cm_want = &live_want["confusion_matrix"];
     let cm = live

@@ -6,7 +6,7 @@ mod mlflow_support;
 
 use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, RunStatus};
+use runlens_core::model::{ParamValue, RunStatus};
 
 const RUN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const RUN_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -24,19 +24,33 @@ fn search_runs_with_pandas_index_column_and_sub_second_times() {
     );
     let (out, reports) = import(&csv("runs.csv", &text));
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
-    let a = out.runs.iter().find(|r| r.name == "alpha").expect("alpha");
-    assert_eq!(a.id, format!("mlflow:{RUN_A}"));
-    assert_eq!(a.start_time, Some(1_700_000_000.25));
-    assert_eq!(a.end_time, Some(1_700_000_060.0));
-    assert_eq!(a.status, Some(RunStatus::Finished));
-    assert_eq!(a.summary.get("loss"), Some(&0.5));
-    assert_eq!(a.summary.get("acc"), Some(&f64::INFINITY));
-    assert_eq!(a.hparams.get("lr"), Some(&HParamValue::Text("0.01".into())));
-    assert_eq!(a.notes.as_deref(), Some("two\nlines"));
-    let b = out.runs.iter().find(|r| r.name == "beta").expect("beta");
-    assert_eq!(b.end_time, None, "an empty end time (NaT) is no end time");
+    let a = out
+        .runs
+        .iter()
+        .find(|r| r.info.name == "alpha")
+        .expect("alpha");
+    assert_eq!(a.info.id, format!("mlflow:{RUN_A}"));
+    assert_eq!(a.info.start_time, Some(1_700_000_000.25));
+    assert_eq!(a.info.end_time, Some(1_700_000_060.0));
+    assert_eq!(a.info.status, Some(RunStatus::Finished));
+    assert_eq!(a.info.summary.get("loss"), Some(&0.5));
+    assert_eq!(a.info.summary.get("acc"), Some(&f64::INFINITY));
+    assert_eq!(
+        a.info.params.get("lr"),
+        Some(&ParamValue::Text("0.01".into()))
+    );
+    assert_eq!(a.info.notes.as_deref(), Some("two\nlines"));
+    let b = out
+        .runs
+        .iter()
+        .find(|r| r.info.name == "beta")
+        .expect("beta");
+    assert_eq!(
+        b.info.end_time, None,
+        "an empty end time (NaT) is no end time"
+    );
     assert!(
-        b.summary.is_empty() && b.hparams.is_empty(),
+        b.info.summary.is_empty() && b.info.params.is_empty(),
         "empty cells are not values"
     );
 }
@@ -94,7 +108,7 @@ fn bad_cells_are_named() {
         r.warnings
     );
     assert_eq!(out.runs.len(), 1);
-    assert!(out.runs[0].summary.is_empty());
+    assert!(out.runs[0].info.summary.is_empty());
 }
 
 #[test]
@@ -106,36 +120,44 @@ fn ui_runs_undo_the_injection_guard_and_split_keys() {
     );
     let (out, reports) = import(&csv("runs.csv", &text));
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
-    let a = out.runs.iter().find(|r| r.name == "alpha").expect("alpha");
-    assert_eq!(a.start_time, Some(1.7e9));
-    assert_eq!(a.end_time, Some(1.7e9 + 90.0));
-    assert_eq!(a.user.as_deref(), Some("alice"));
+    let a = out
+        .runs
+        .iter()
+        .find(|r| r.info.name == "alpha")
+        .expect("alpha");
+    assert_eq!(a.info.start_time, Some(1.7e9));
+    assert_eq!(a.info.end_time, Some(1.7e9 + 90.0));
+    assert_eq!(a.info.user.as_deref(), Some("alice"));
     assert_eq!(
-        a.hparams.get("lr"),
-        Some(&HParamValue::Text("-0.5".into())),
+        a.info.params.get("lr"),
+        Some(&ParamValue::Text("-0.5".into())),
         "'-0.5 → -0.5"
     );
     assert_eq!(
-        a.hparams.get("optimizer"),
-        Some(&HParamValue::Text("adam".into()))
+        a.info.params.get("optimizer"),
+        Some(&ParamValue::Text("adam".into()))
     );
-    assert_eq!(a.summary.get("acc"), Some(&0.9));
+    assert_eq!(a.info.summary.get("acc"), Some(&0.9));
     assert_eq!(
-        a.summary.get("-delta"),
+        a.info.summary.get("-delta"),
         Some(&-1e-7),
         "the header is guarded too"
     );
-    assert!(a.summary.get("loss").is_some_and(|v| v.is_nan()));
-    assert_eq!(a.tags.get("formula").map(String::as_str), Some("=1+2"));
-    assert_eq!(a.tags.get("team").map(String::as_str), Some("vision"));
+    assert!(a.info.summary.get("loss").is_some_and(|v| v.is_nan()));
+    assert_eq!(a.info.tags.get("formula").map(String::as_str), Some("=1+2"));
+    assert_eq!(a.info.tags.get("team").map(String::as_str), Some("vision"));
     assert_eq!(
-        a.tags.get("mlflow.source.name").map(String::as_str),
+        a.info.tags.get("mlflow.source.name").map(String::as_str),
         Some("train.py")
     );
-    let b = out.runs.iter().find(|r| r.name == "beta").expect("beta");
-    assert_eq!(b.status, Some(RunStatus::Killed));
-    assert_eq!(b.end_time, Some(1.7e9 + 600.25));
-    assert_eq!(b.summary.get("loss"), Some(&f64::INFINITY));
+    let b = out
+        .runs
+        .iter()
+        .find(|r| r.info.name == "beta")
+        .expect("beta");
+    assert_eq!(b.info.status, Some(RunStatus::Killed));
+    assert_eq!(b.info.end_time, Some(1.7e9 + 600.25));
+    assert_eq!(b.info.summary.get("loss"), Some(&f64::INFINITY));
 }
 
 #[test]
@@ -153,7 +175,7 @@ fn ui_runs_without_a_sort_break_say_the_split_is_a_guess() {
         "{:?}",
         reports[0].warnings
     );
-    assert_eq!(out.runs[0].end_time, None, "no duration, no end");
+    assert_eq!(out.runs[0].info.end_time, None, "no duration, no end");
 }
 
 #[test]
@@ -180,8 +202,8 @@ fn ui_chart_rows_become_series_and_grouped_charts_name_the_group() {
 
     let grouped = "\"Group\",\"Run ID\",\"metric\",\"step\",\"timestamp\",\"value\"\n\"lr=0.1\",\"\",\"loss\",\"0\",\"1700000000000\",\"1\"\n";
     let (out, _) = import(&csv("grouped.csv", grouped));
-    assert_eq!(out.runs[0].name, "lr=0.1");
-    assert_eq!(out.runs[0].id, "mlflow:group:lr=0.1");
+    assert_eq!(out.runs[0].info.name, "lr=0.1");
+    assert_eq!(out.runs[0].info.id, "mlflow:group:lr=0.1");
 }
 
 #[test]
@@ -224,8 +246,8 @@ fn header_only_and_undecodable_files() {
         reports[0].warnings
     );
     assert_eq!(
-        out.runs[0].hparams.get("name"),
-        Some(&HParamValue::Text("caf\u{FFFD}".into()))
+        out.runs[0].info.params.get("name"),
+        Some(&ParamValue::Text("caf\u{FFFD}".into()))
     );
 }
 

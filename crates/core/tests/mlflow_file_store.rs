@@ -6,8 +6,9 @@ mod mlflow_support;
 
 use mlflow_support::{import, problems};
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, RunStatus};
+use runlens_core::model::{ParamValue, RunId, RunStatus};
 use runlens_core::report::FileReport;
+use runlens_core::source::ReaderKind;
 
 const RUN_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const RUN_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -60,22 +61,22 @@ fn a_store_becomes_runs() {
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
     assert!(reports
         .iter()
-        .all(|r| r.reader.as_deref() == Some("MLflow file store")));
+        .all(|r| r.reader.map(ReaderKind::label) == Some("MLflow file store")));
     let [run] = out.runs.as_slice() else {
         panic!("one run: {:?}", out.runs)
     };
-    assert_eq!(run.id, format!("mlflow:{RUN_A}"));
-    assert_eq!(run.name, "run-a");
-    assert_eq!(run.experiment.as_deref(), Some("clf"));
-    assert_eq!(run.status, Some(RunStatus::Finished));
+    assert_eq!(run.info.id, format!("mlflow:{RUN_A}"));
+    assert_eq!(run.info.name, "run-a");
+    assert_eq!(run.info.experiment.as_deref(), Some("clf"));
+    assert_eq!(run.info.status, Some(RunStatus::Finished));
     assert_eq!(
-        (run.start_time, run.end_time),
+        (run.info.start_time, run.info.end_time),
         (Some(1.7e9), Some(1.7e9 + 60.0))
     );
-    assert_eq!(run.user.as_deref(), Some("alice"));
+    assert_eq!(run.info.user.as_deref(), Some("alice"));
     assert_eq!(
-        run.hparams.get("lr"),
-        Some(&HParamValue::Text("0.01".into()))
+        run.info.params.get("lr"),
+        Some(&ParamValue::Text("0.01".into()))
     );
     let loss = run.series("train/loss").expect("nested key");
     assert_eq!(loss.steps, vec![0, 1]);
@@ -99,7 +100,7 @@ fn every_status_code() {
             run_meta(RUN_A, "1", "run-a", code, "active"),
         );
         let (out, reports) = import(&files);
-        assert_eq!(out.runs[0].status, want, "status {code}");
+        assert_eq!(out.runs[0].info.status, want, "status {code}");
         assert_eq!(
             report(&reports, "meta.yaml").warnings.is_empty()
                 && report(&reports, &format!("{RUN_A}/meta.yaml"))
@@ -222,11 +223,14 @@ fn a_run_meta_that_is_not_mlflows_is_named_and_the_run_still_imports() {
         let a = out
             .runs
             .iter()
-            .find(|r| r.id.ends_with(RUN_A))
+            .find(|r| r.info.id.ends_with(RUN_A))
             .expect("run a");
-        assert_eq!(a.name, "run-a", "{name}: named by its mlflow.runName tag");
         assert_eq!(
-            a.experiment.as_deref(),
+            a.info.name, "run-a",
+            "{name}: named by its mlflow.runName tag"
+        );
+        assert_eq!(
+            a.info.experiment.as_deref(),
             Some("clf"),
             "{name}: experiment from the folder"
         );
@@ -246,7 +250,7 @@ fn an_experiment_meta_that_is_not_mlflows_is_named() {
         r.warnings
     );
     assert_eq!(out.runs.len(), 1);
-    assert_eq!(out.runs[0].experiment, None);
+    assert_eq!(out.runs[0].info.experiment, None);
 }
 
 #[test]
@@ -317,26 +321,30 @@ fn nested_runs_notes_users_and_names_from_tags() {
     let child = out
         .runs
         .iter()
-        .find(|r| r.id.ends_with(RUN_B))
+        .find(|r| r.info.id.ends_with(RUN_B))
         .expect("child");
-    assert_eq!(child.name, "child");
-    assert_eq!(child.parent_id, Some(format!("mlflow:{RUN_A}")));
-    assert_eq!(child.notes.as_deref(), Some("line 1\nline 2"));
+    assert_eq!(child.info.name, "child");
+    assert_eq!(
+        child.info.parent_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
+    assert_eq!(child.info.notes.as_deref(), Some("line 1\nline 2"));
     assert_eq!(
         child
+            .info
             .tags
             .get("mlflow.source.git.commit")
             .map(String::as_str),
         Some("abc123")
     );
-    assert_eq!(child.status, Some(RunStatus::Running));
+    assert_eq!(child.info.status, Some(RunStatus::Running));
     assert_eq!(
-        child.hparams.get("optimizer"),
-        Some(&HParamValue::Text("adam".into()))
+        child.info.params.get("optimizer"),
+        Some(&ParamValue::Text("adam".into()))
     );
     assert_eq!(
-        child.hparams.get("use_bn"),
-        Some(&HParamValue::Text("True".into()))
+        child.info.params.get("use_bn"),
+        Some(&ParamValue::Text("True".into()))
     );
 }
 
@@ -348,7 +356,7 @@ fn a_run_without_meta_still_imports_with_a_warning() {
         .collect();
     let (out, reports) = import(&files);
     assert_eq!(out.runs.len(), 1);
-    assert_eq!(out.runs[0].status, None);
+    assert_eq!(out.runs[0].info.status, None);
     assert!(reports
         .iter()
         .any(|r| r.warnings.iter().any(|w| w.contains("no meta.yaml"))));
@@ -365,8 +373,8 @@ fn a_dropped_run_folder_alone() {
     ];
     let (out, reports) = import(&files);
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
-    assert_eq!(out.runs[0].name, "solo");
-    assert_eq!(out.runs[0].experiment, None);
+    assert_eq!(out.runs[0].info.name, "solo");
+    assert_eq!(out.runs[0].info.experiment, None);
 }
 
 #[test]
@@ -383,10 +391,18 @@ fn two_stores_keep_their_experiments_apart() {
         ),
     ]);
     let (out, _) = import(&files);
-    let b = out.runs.iter().find(|r| r.id.ends_with(RUN_B)).expect("b");
-    assert_eq!(b.experiment.as_deref(), Some("regression"));
-    let a = out.runs.iter().find(|r| r.id.ends_with(RUN_A)).expect("a");
-    assert_eq!(a.experiment.as_deref(), Some("clf"));
+    let b = out
+        .runs
+        .iter()
+        .find(|r| r.info.id.ends_with(RUN_B))
+        .expect("b");
+    assert_eq!(b.info.experiment.as_deref(), Some("regression"));
+    let a = out
+        .runs
+        .iter()
+        .find(|r| r.info.id.ends_with(RUN_A))
+        .expect("a");
+    assert_eq!(a.info.experiment.as_deref(), Some("clf"));
 }
 
 #[test]
@@ -408,7 +424,7 @@ fn datasets_link_through_inputs() {
         ),
     ]);
     let (out, reports) = import(&files);
-    let ds = &out.runs[0].datasets;
+    let ds = &out.runs[0].info.datasets;
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].name, "iris");
     assert_eq!(ds[0].digest.as_deref(), Some("1a2b"));
@@ -494,7 +510,10 @@ fn registry_models_versions_and_aliases() {
     );
     let versions: Vec<i64> = model.versions.iter().map(|v| v.version).collect();
     assert_eq!(versions, vec![1, 2], "the deleted version is left out");
-    assert_eq!(model.versions[0].run_id, Some(format!("mlflow:{RUN_A}")));
+    assert_eq!(
+        model.versions[0].run_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
     assert_eq!(model.versions[0].stage.as_deref(), Some("Archived"));
     assert_eq!(model.versions[1].run_id, None);
     assert_eq!(model.versions[1].aliases, vec!["champion".to_owned()]);
@@ -530,7 +549,12 @@ fn unrelated_files_in_a_mixed_drop_are_left_alone() {
     ];
     let (_, reports) = import(&files);
     for r in &reports {
-        assert_eq!(r.reader.as_deref(), Some("MLflow file store"), "{}", r.path);
+        assert_eq!(
+            r.reader.map(ReaderKind::label),
+            Some("MLflow file store"),
+            "{}",
+            r.path
+        );
         assert!(
             r.skipped_reason
                 .as_deref()

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use mlflow_support::{files_under, import, problems};
 use runlens_core::formats::mlflow::values::{param_value, python_repr, status_from_name};
-use runlens_core::model::{HParamValue, Run, Source};
+use runlens_core::model::{ParamValue, Run, RunId, Source};
 use runlens_core::report::FileReport;
-use runlens_core::source::ImportOutput;
+use runlens_core::source::{ImportOutput, ReaderKind};
 use serde_json::Value;
 
 fn dir(scenario: &str) -> PathBuf {
@@ -64,20 +64,20 @@ fn opt_str(v: &Value) -> Option<&str> {
 
 fn run_by_hint<'a>(runs: &'a [Run], hint: &str) -> &'a Run {
     let id = format!("mlflow:{hint}");
-    runs.iter().find(|r| r.id == id).unwrap_or_else(|| {
+    runs.iter().find(|r| r.info.id == id).unwrap_or_else(|| {
         panic!(
             "no run {id} among {:?}",
-            runs.iter().map(|r| &r.id).collect::<Vec<_>>()
+            runs.iter().map(|r| &r.info.id).collect::<Vec<_>>()
         )
     })
 }
 
 /// The param as runlens keeps it, and a check that its text can be recovered exactly.
-fn check_param(run: &str, key: &str, got: Option<&HParamValue>, text: &str) {
+fn check_param(run: &str, key: &str, got: Option<&ParamValue>, text: &str) {
     let got = got.unwrap_or_else(|| panic!("{run}: param {key} missing"));
     assert_eq!(got, &param_value(text), "{run}: param {key}");
     let recovered = match got {
-        HParamValue::Number(n) => {
+        ParamValue::Number(n) => {
             #[allow(clippy::cast_possible_truncation)]
             let int = (n.fract() == 0.0).then(|| (*n as i64).to_string());
             [Some(python_repr(*n)), Some(format!("{n}")), int]
@@ -85,8 +85,8 @@ fn check_param(run: &str, key: &str, got: Option<&HParamValue>, text: &str) {
                 .flatten()
                 .any(|s| s == text)
         }
-        HParamValue::Bool(b) => text.eq_ignore_ascii_case(&b.to_string()),
-        HParamValue::Text(t) => t == text,
+        ParamValue::Bool(b) => text.eq_ignore_ascii_case(&b.to_string()),
+        ParamValue::Text(t) => t == text,
     };
     assert!(
         recovered,
@@ -105,37 +105,60 @@ struct Check {
 fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
     let hint = exp["id_hint"].as_str().expect("id_hint");
     let who = format!("{scenario}/{hint}");
-    assert_eq!(run.source, Source::MLflow, "{who}");
-    assert_eq!(run.name, exp["name"].as_str().expect("name"), "{who}: name");
+    assert_eq!(run.info.source, Source::MLflow, "{who}");
+    assert_eq!(
+        run.info.name,
+        exp["name"].as_str().expect("name"),
+        "{who}: name"
+    );
     if check.experiment {
         assert_eq!(
-            run.experiment.as_deref(),
+            run.info.experiment.as_deref(),
             opt_str(&exp["experiment"]),
             "{who}: experiment"
         );
     }
     let status = exp["status"].as_str().and_then(status_from_name);
-    assert_eq!(run.status, status, "{who}: status");
-    assert_eq!(run.start_time, exp["start_time"].as_f64(), "{who}: start");
-    assert_eq!(run.end_time, exp["end_time"].as_f64(), "{who}: end");
-    assert_eq!(run.user.as_deref(), opt_str(&exp["user"]), "{who}: user");
+    assert_eq!(run.info.status, status, "{who}: status");
+    assert_eq!(
+        run.info.start_time,
+        exp["start_time"].as_f64(),
+        "{who}: start"
+    );
+    assert_eq!(run.info.end_time, exp["end_time"].as_f64(), "{who}: end");
+    assert_eq!(
+        run.info.user.as_deref(),
+        opt_str(&exp["user"]),
+        "{who}: user"
+    );
     if exp.get("notes").is_some() {
-        assert_eq!(run.notes.as_deref(), opt_str(&exp["notes"]), "{who}: notes");
+        assert_eq!(
+            run.info.notes.as_deref(),
+            opt_str(&exp["notes"]),
+            "{who}: notes"
+        );
     }
     assert_eq!(
-        run.parent_id,
-        exp["parent"].as_str().map(|p| format!("mlflow:{p}")),
+        run.info.parent_id,
+        exp["parent"]
+            .as_str()
+            .map(|p| RunId::from(format!("mlflow:{p}"))),
         "{who}: parent"
     );
     let params = exp["params"].as_object().expect("params");
     assert_eq!(
-        run.hparams.len(),
+        run.info.params.len(),
         params.len(),
         "{who}: params {:?}",
-        run.hparams
+        run.info.params
     );
     for (k, v) in params {
-        check_param(&who, k, run.hparams.get(k), v.as_str().expect("param text"));
+        check_param(
+            &who,
+            k,
+            run.info.params.get(k),
+            v.as_str().expect("param text"),
+        );
     }
     let tags: BTreeMap<String, String> = exp["tags"]
         .as_object()
@@ -143,7 +166,7 @@ fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().expect("tag text").to_owned()))
         .collect();
-    assert_eq!(run.tags, tags, "{who}: tags");
+    assert_eq!(run.info.tags, tags, "{who}: tags");
     if check.series {
         let metrics = exp["metrics"].as_object().expect("metrics");
         let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
@@ -173,7 +196,7 @@ fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
             }
         }
         assert!(
-            run.summary.is_empty(),
+            run.info.summary.is_empty(),
             "{who}: a store has series, not summaries"
         );
     }
@@ -189,8 +212,8 @@ fn check_run(run: &Run, exp: &Value, check: Check, scenario: &str) {
         assert_eq!(got, want, "{who}: artifacts");
     }
     let datasets = exp["datasets"].as_array().expect("datasets");
-    assert_eq!(run.datasets.len(), datasets.len(), "{who}: datasets");
-    for (got, want) in run.datasets.iter().zip(datasets) {
+    assert_eq!(run.info.datasets.len(), datasets.len(), "{who}: datasets");
+    for (got, want) in run.info.datasets.iter().zip(datasets) {
         assert_eq!(got.name, want["name"].as_str().expect("name"), "{who}");
         assert_eq!(got.digest.as_deref(), want["digest"].as_str(), "{who}");
         assert_eq!(got.context.as_deref(), want["context"].as_str(), "{who}");
@@ -216,7 +239,7 @@ fn check_store(scenario: &str, artifacts: bool) -> Vec<Run> {
         let run = run_by_hint(&out.runs, e["id_hint"].as_str().expect("id_hint"));
         check_run(run, e, check, scenario);
         let dataset_source = exp["dataset"]["source"].as_str();
-        for d in &run.datasets {
+        for d in &run.info.datasets {
             assert_eq!(
                 d.source.as_deref(),
                 dataset_source,
@@ -242,7 +265,9 @@ fn check_store(scenario: &str, artifacts: bool) -> Vec<Run> {
             assert_eq!(v.version, number);
             assert_eq!(
                 v.run_id,
-                w["run_id"].as_str().map(|id| format!("mlflow:{id}"))
+                w["run_id"]
+                    .as_str()
+                    .map(|id| RunId::from(format!("mlflow:{id}")))
             );
             assert_eq!(v.source.as_deref(), w["source"].as_str());
             assert_eq!(v.status.as_deref(), Some("READY"));
@@ -265,7 +290,7 @@ fn file_store() {
     // Small text artifacts keep their content, other files are listed only.
     let baseline = runs
         .iter()
-        .find(|r| r.name == "baseline")
+        .find(|r| r.info.name == "baseline")
         .expect("baseline");
     let root = dir("filestore")
         .join("mlruns/681744240005176087/f6f8faa511644a68b0cceab1ea91aba9/artifacts");
@@ -303,23 +328,23 @@ fn both_backends_give_the_same_runs() {
         let b = db
             .runs
             .iter()
-            .find(|r| r.name == a.name)
+            .find(|r| r.info.name == a.info.name)
             .expect("same run names");
-        assert_eq!(a.experiment, b.experiment, "{}", a.name);
-        assert_eq!(a.status, b.status, "{}", a.name);
+        assert_eq!(a.info.experiment, b.info.experiment, "{}", a.info.name);
+        assert_eq!(a.info.status, b.info.status, "{}", a.info.name);
         assert_eq!(
-            (a.start_time, a.end_time),
-            (b.start_time, b.end_time),
+            (a.info.start_time, a.info.end_time),
+            (b.info.start_time, b.info.end_time),
             "{}",
-            a.name
+            a.info.name
         );
-        assert_eq!(a.user, b.user, "{}", a.name);
-        assert_eq!(a.parent_id, b.parent_id, "{}", a.name);
-        assert_eq!(a.notes, b.notes, "{}", a.name);
-        assert_eq!(a.hparams, b.hparams, "{}", a.name);
-        assert_eq!(a.tags, b.tags, "{}", a.name);
-        assert_eq!(a.datasets, b.datasets, "{}", a.name);
-        assert_eq!(a.series.len(), b.series.len(), "{}", a.name);
+        assert_eq!(a.info.user, b.info.user, "{}", a.info.name);
+        assert_eq!(a.info.parent_id, b.info.parent_id, "{}", a.info.name);
+        assert_eq!(a.info.notes, b.info.notes, "{}", a.info.name);
+        assert_eq!(a.info.params, b.info.params, "{}", a.info.name);
+        assert_eq!(a.info.tags, b.info.tags, "{}", a.info.name);
+        assert_eq!(a.info.datasets, b.info.datasets, "{}", a.info.name);
+        assert_eq!(a.series.len(), b.series.len(), "{}", a.info.name);
         for (s, t) in a.series.iter().zip(&b.series) {
             assert_eq!(
                 (&s.tag, &s.steps, &s.wall_times),
@@ -328,7 +353,7 @@ fn both_backends_give_the_same_runs() {
             assert!(
                 s.values.iter().zip(&t.values).all(|(x, y)| same(*x, *y)),
                 "{} {}",
-                a.name,
+                a.info.name,
                 s.tag
             );
         }
@@ -360,21 +385,21 @@ fn check_summary(run: &Run, exp: &Value, nan_may_be_missing: bool) {
     let summary = exp["summary"].as_object().expect("summary");
     for (key, value) in summary {
         let want = num(value);
-        match run.summary.get(key) {
-            Some(got) => assert!(same(*got, want), "{}: {key} {got} != {want}", run.name),
+        match run.info.summary.get(key) {
+            Some(got) => assert!(same(*got, want), "{}: {key} {got} != {want}", run.info.name),
             // pandas writes NaN as an empty cell, the same as "not logged".
             None => assert!(
                 nan_may_be_missing && want.is_nan(),
                 "{}: {key} missing",
-                run.name
+                run.info.name
             ),
         }
     }
     assert!(
-        run.summary.keys().all(|k| summary.contains_key(k)),
+        run.info.summary.keys().all(|k| summary.contains_key(k)),
         "{}: extra summary keys {:?}",
-        run.name,
-        run.summary
+        run.info.name,
+        run.info.summary
     );
 }
 
@@ -383,7 +408,10 @@ fn search_runs_csv() {
     let exp = expected("csv");
     let (out, reports) = import(&csv_files(&["search_runs.csv"]));
     assert!(problems(&reports).is_empty(), "{:#?}", problems(&reports));
-    assert_eq!(reports[0].reader.as_deref(), Some("MLflow CSV export"));
+    assert_eq!(
+        reports[0].reader.map(ReaderKind::label),
+        Some("MLflow CSV export")
+    );
     let runs = exp["runs"].as_array().expect("runs");
     assert_eq!(out.runs.len(), runs.len());
     let check = Check {
@@ -410,37 +438,50 @@ fn ui_runs_csv() {
     assert_eq!(out.runs.len(), runs.len());
     for e in runs {
         let run = run_by_hint(&out.runs, e["id_hint"].as_str().expect("id"));
-        assert_eq!(run.name, e["name"].as_str().expect("name"));
-        assert_eq!(run.status, e["status"].as_str().and_then(status_from_name));
-        assert_eq!(run.user.as_deref(), e["user"].as_str());
-        assert_eq!(run.start_time, e["start_time"].as_f64(), "{}", run.name);
+        assert_eq!(run.info.name, e["name"].as_str().expect("name"));
+        assert_eq!(
+            run.info.status,
+            e["status"].as_str().and_then(status_from_name)
+        );
+        assert_eq!(run.info.user.as_deref(), e["user"].as_str());
+        assert_eq!(
+            run.info.start_time,
+            e["start_time"].as_f64(),
+            "{}",
+            run.info.name
+        );
         // The UI rounds the duration to a tenth of its unit (s, min, h): the end is close.
         let (end, want) = (
-            run.end_time.expect("end"),
+            run.info.end_time.expect("end"),
             e["end_time"].as_f64().expect("end"),
         );
         assert!(
             (end - want).abs() <= 3.0,
             "{}: end {end} vs {want}",
-            run.name
+            run.info.name
         );
         let params = e["params"].as_object().expect("params");
         assert_eq!(
-            run.hparams.len(),
+            run.info.params.len(),
             params.len(),
             "{}: {:?}",
-            run.name,
-            run.hparams
+            run.info.name,
+            run.info.params
         );
         for (k, v) in params {
-            check_param(&run.name, k, run.hparams.get(k), v.as_str().expect("text"));
+            check_param(
+                &run.info.name,
+                k,
+                run.info.params.get(k),
+                v.as_str().expect("text"),
+            );
         }
         check_summary(run, e, false);
         // The UI writes the visible (non-`mlflow.`) tags, and the source columns.
         let mut tags = visible_tags(e);
         tags.insert("mlflow.source.type".into(), "LOCAL".into());
         tags.insert("mlflow.source.name".into(), "train.py".into());
-        assert_eq!(run.tags, tags, "{}", run.name);
+        assert_eq!(run.info.tags, tags, "{}", run.info.name);
     }
 }
 
@@ -486,11 +527,11 @@ fn csv_exports_together_merge_by_run_id() {
     let baseline = out
         .runs
         .iter()
-        .find(|r| r.name == "baseline")
+        .find(|r| r.info.name == "baseline")
         .expect("baseline");
     assert!(baseline.series("train/loss").is_some());
-    assert!(!baseline.summary.contains_key("train/loss"));
-    assert_eq!(baseline.summary.get("eval/accuracy"), Some(&0.9125));
+    assert!(!baseline.info.summary.contains_key("train/loss"));
+    assert_eq!(baseline.info.summary.get("eval/accuracy"), Some(&0.9125));
     // search_runs (read first) gives the exact end time.
-    assert_eq!(baseline.end_time, Some(1_700_200_060.0));
+    assert_eq!(baseline.info.end_time, Some(1_700_200_060.0));
 }

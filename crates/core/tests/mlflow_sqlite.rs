@@ -8,7 +8,8 @@ mod common;
 mod mlflow_support;
 
 use mlflow_support::{files_under, import, problems};
-use runlens_core::model::RunStatus;
+use runlens_core::model::{RunId, RunStatus};
+use runlens_core::source::ReaderKind;
 use rusqlite::{Connection, MAIN_DB};
 use std::path::Path;
 
@@ -79,16 +80,19 @@ fn mlflow_db() -> Vec<u8> {
 fn runs_metrics_params_tags_and_models() {
     let (out, reports) = import(&[("proj/mlflow.db".to_owned(), mlflow_db())]);
     let r = &reports[0];
-    assert_eq!(r.reader.as_deref(), Some("MLflow SQLite database"));
+    assert_eq!(
+        r.reader.map(ReaderKind::label),
+        Some("MLflow SQLite database")
+    );
     assert_eq!(r.error, None);
     let [run] = out.runs.as_slice() else {
         panic!("deleted runs and experiments are skipped: {:?}", out.runs)
     };
-    assert_eq!(run.id, format!("mlflow:{RUN_A}"));
-    assert_eq!(run.experiment.as_deref(), Some("clf"));
-    assert_eq!(run.status, Some(RunStatus::Finished));
-    assert_eq!(run.user.as_deref(), Some("alice"));
-    assert_eq!(run.notes.as_deref(), Some("notes"));
+    assert_eq!(run.info.id, format!("mlflow:{RUN_A}"));
+    assert_eq!(run.info.experiment.as_deref(), Some("clf"));
+    assert_eq!(run.info.status, Some(RunStatus::Finished));
+    assert_eq!(run.info.user.as_deref(), Some("alice"));
+    assert_eq!(run.info.notes.as_deref(), Some("notes"));
     let loss = run.series("loss").expect("loss");
     assert_eq!(loss.steps, vec![0, 1, 2, 3]);
     assert_eq!(loss.values[0], 1.0);
@@ -99,7 +103,7 @@ fn runs_metrics_params_tags_and_models() {
         "±f64::MAX → ±inf"
     );
     assert!(run.series("train/acc").is_some());
-    assert_eq!(run.hparams.len(), 2);
+    assert_eq!(run.info.params.len(), 2);
 
     assert!(
         r.warnings
@@ -120,7 +124,10 @@ fn runs_metrics_params_tags_and_models() {
         panic!("{:?}", out.models)
     };
     assert_eq!(model.versions.len(), 1, "Deleted_Internal is left out");
-    assert_eq!(model.versions[0].run_id, Some(format!("mlflow:{RUN_A}")));
+    assert_eq!(
+        model.versions[0].run_id,
+        Some(RunId::from(format!("mlflow:{RUN_A}")))
+    );
     assert_eq!(model.versions[0].aliases, vec!["champion".to_owned()]);
 }
 
@@ -208,7 +215,7 @@ fn the_same_run_in_a_db_and_its_artifact_folder_merge() {
     let [run] = out.runs.as_slice() else {
         panic!("{:?}", out.runs)
     };
-    assert_eq!(run.name, "run-a");
+    assert_eq!(run.info.name, "run-a");
     assert_eq!(run.artifacts.len(), 1);
     assert_eq!(run.artifacts[0].text.as_deref(), Some("{\"matrix\":[[1]]}"));
 }

@@ -9,6 +9,7 @@ mod common;
 use common::{assert_series, drop_folder, fixtures, load_json, points, scenario};
 use runlens_core::formats::tables::{sniff_path, ColumnRole};
 use runlens_core::model::Source;
+use runlens_core::source::ReaderKind;
 use serde_json::Value;
 
 #[test]
@@ -24,7 +25,7 @@ fn tables_match_expected() {
             .get(file)
             .unwrap_or_else(|| panic!("{file}: no report"));
         assert_eq!(
-            report.reader.as_deref(),
+            report.reader.map(ReaderKind::label),
             Some("table (CSV / TSV / JSON Lines)"),
             "{file}: {report:?}"
         );
@@ -32,7 +33,7 @@ fn tables_match_expected() {
         let runs: Vec<_> = out
             .runs
             .iter()
-            .filter(|r| r.id == id || r.id.starts_with(&format!("{id}#")))
+            .filter(|r| r.info.id == id || r.info.id.starts_with(&format!("{id}#")))
             .collect();
         let want_runs = want["runs"].as_array().expect("runs");
         assert_eq!(runs.len(), want_runs.len(), "{file}: runs {runs:#?}");
@@ -40,9 +41,9 @@ fn tables_match_expected() {
             let name = want_run["name"].as_str().expect("name");
             let run = runs
                 .iter()
-                .find(|r| r.name == name)
+                .find(|r| r.info.name == name)
                 .unwrap_or_else(|| panic!("{file}: no run {name}"));
-            assert_eq!(run.source, Source::Csv);
+            assert_eq!(run.info.source, Source::Csv);
             let metrics = want_run["metrics"].as_object().expect("metrics");
             let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
             let want_tags: Vec<&str> = metrics.keys().map(String::as_str).collect();

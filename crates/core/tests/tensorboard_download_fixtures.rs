@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use common::{assert_series, drop_folder, fixtures, load_json, number};
 use runlens_core::formats::tensorboard::DOWNLOAD_TAG;
 use runlens_core::model::Source;
+use runlens_core::source::ReaderKind;
 
 #[test]
 fn downloads_match_expected() {
@@ -25,7 +26,7 @@ fn downloads_match_expected() {
     for (file, e) in expected["files"].as_object().expect("files") {
         let report = &reports[file];
         assert_eq!(
-            report.reader.as_deref(),
+            report.reader.map(ReaderKind::label),
             Some("TensorBoard UI download"),
             "{file}"
         );
@@ -44,7 +45,7 @@ fn downloads_match_expected() {
             "{file}"
         );
     }
-    let runs: BTreeMap<&str, _> = out.runs.iter().map(|r| (r.name.as_str(), r)).collect();
+    let runs: BTreeMap<&str, _> = out.runs.iter().map(|r| (r.info.name.as_str(), r)).collect();
     let want_runs: std::collections::BTreeSet<&str> =
         want.keys().map(|(r, _)| r.as_str()).collect();
     assert_eq!(
@@ -55,9 +56,12 @@ fn downloads_match_expected() {
     );
     for ((run_name, tag), points) in &want {
         let run = runs[run_name.as_str()];
-        assert_eq!(run.id, format!("tensorboard-download:{run_name}"));
-        assert_eq!(run.source, Source::TensorBoard);
-        assert_eq!(run.tags.get(DOWNLOAD_TAG).map(String::as_str), Some("true"));
+        assert_eq!(run.info.id, format!("tensorboard-download:{run_name}"));
+        assert_eq!(run.info.source, Source::TensorBoard);
+        assert_eq!(
+            run.info.tags.get(DOWNLOAD_TAG).map(String::as_str),
+            Some("true")
+        );
         let series = run
             .series(tag)
             .unwrap_or_else(|| panic!("{run_name}: no {tag} in {:?}", run.series));

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use runlens_core::confusion::from_artifact;
 use runlens_core::formats::tensorboard::{is_event_file, LogdirReader};
-use runlens_core::model::{HParamValue, Run};
+use runlens_core::model::{ParamValue, Run};
 use runlens_core::report::FileReport;
 use serde_json::Value;
 
@@ -140,13 +140,13 @@ fn same_value(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) || (a == 0.0 && b == 0.0)
 }
 
-fn hparam_json(v: &HParamValue) -> Value {
+fn hparam_json(v: &ParamValue) -> Value {
     match v {
-        HParamValue::Bool(b) => Value::Bool(*b),
-        HParamValue::Number(n) => {
+        ParamValue::Bool(b) => Value::Bool(*b),
+        ParamValue::Number(n) => {
             serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
         }
-        HParamValue::Text(s) => Value::String(s.clone()),
+        ParamValue::Text(s) => Value::String(s.clone()),
     }
 }
 
@@ -160,21 +160,25 @@ fn check_scenario(scenario: &str, runs: &[Run]) {
         .filter(|(name, tags)| !tags.is_empty() || hparams.contains_key(*name))
         .map(|(n, _)| n)
         .collect();
-    let got_names: Vec<&String> = runs.iter().map(|r| &r.name).collect();
+    let got_names: Vec<&String> = runs.iter().map(|r| &r.info.name).collect();
     assert_eq!(got_names, want_names, "{scenario}: run names");
 
     for run in runs {
-        let ctx = format!("{scenario}/{}", run.name);
-        assert_eq!(run.id, format!("tensorboard:{}", run.name), "{ctx}");
-        let want_tags = expected.get(&run.name).cloned().unwrap_or_default();
-        let got_tags: Vec<&String> = run.series.iter().map(|s| &s.tag).collect();
+        let ctx = format!("{scenario}/{}", run.info.name);
+        assert_eq!(
+            run.info.id,
+            format!("tensorboard:{}", run.info.name),
+            "{ctx}"
+        );
+        let want_tags = expected.get(&run.info.name).cloned().unwrap_or_default();
+        let got_tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
         assert_eq!(
             got_tags,
-            want_tags.keys().collect::<Vec<_>>(),
+            want_tags.keys().map(String::as_str).collect::<Vec<_>>(),
             "{ctx}: tags"
         );
         for series in &run.series {
-            let want = &want_tags[&series.tag];
+            let want = &want_tags[series.tag.as_str()];
             let got: Points = series
                 .steps
                 .iter()
@@ -203,11 +207,12 @@ fn check_scenario(scenario: &str, runs: &[Run]) {
             );
         }
         let got_hp: BTreeMap<String, Value> = run
-            .hparams
+            .info
+            .params
             .iter()
             .map(|(k, v)| (k.clone(), hparam_json(v)))
             .collect();
-        let want_hp = hparams.get(&run.name).cloned().unwrap_or_default();
+        let want_hp = hparams.get(&run.info.name).cloned().unwrap_or_default();
         assert_eq!(
             got_hp.len(),
             want_hp.len(),
@@ -361,7 +366,7 @@ fn confusion() {
     assert_eq!(runs.len(), want_runs.len());
     let mut matrices = 0;
     for run in &runs {
-        let want = &want_runs[&run.name];
+        let want = &want_runs[&run.info.name];
         let mut want_paths = Vec::new();
         for (tag, steps) in want.as_object().into_iter().flatten() {
             for (step, m) in steps.as_object().into_iter().flatten() {
@@ -370,7 +375,7 @@ fn confusion() {
                     .artifacts
                     .iter()
                     .find(|a| a.path == path)
-                    .unwrap_or_else(|| panic!("{}: no {path}", run.name));
+                    .unwrap_or_else(|| panic!("{}: no {path}", run.info.name));
                 let text = artifact.text.as_deref().unwrap_or_default();
                 let got = match from_artifact(&artifact.path, text) {
                     Some(Ok(got)) => got,
@@ -402,7 +407,7 @@ fn confusion() {
             got_paths,
             want_paths.iter().collect::<Vec<_>>(),
             "{}",
-            run.name
+            run.info.name
         );
     }
     assert_eq!(matrices, 8);

@@ -11,7 +11,7 @@ use runlens_core::formats::tensorboard::proto::{
 };
 use runlens_core::formats::tensorboard::tfrecord::{encode_record, HEADER_LEN};
 use runlens_core::formats::tensorboard::{is_event_file, run_name, LogdirReader, GROUP_NAME_TAG};
-use runlens_core::model::{HParamValue, Run, Source};
+use runlens_core::model::{ParamValue, Run, Source};
 use runlens_core::report::FileReport;
 
 // ---------------------------------------------------------------------------------------
@@ -221,10 +221,10 @@ fn runs_sorted_named_and_empty_dropped() {
         &mut |_| {},
     );
     let runs = reader.finish();
-    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(names, ["a/x", "b", "logs"]);
-    assert_eq!(runs[0].id, "tensorboard:a/x");
-    assert!(runs.iter().all(|r| r.source == Source::TensorBoard));
+    assert_eq!(runs[0].info.id, "tensorboard:a/x");
+    assert!(runs.iter().all(|r| r.info.source == Source::TensorBoard));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -644,16 +644,16 @@ fn hparams_from_session_start_info() {
     let (report, runs) = read_one("logs/trial/events.out.tfevents.1.h", &file);
     assert_eq!(report.points, 1, "hparams are not points");
     let run = &runs[0];
-    let want: BTreeMap<String, HParamValue> = [
-        ("lr".to_string(), HParamValue::Number(0.01)),
-        ("optimizer".to_string(), HParamValue::Text("adam".into())),
-        ("use_bn".to_string(), HParamValue::Bool(false)),
+    let want: BTreeMap<String, ParamValue> = [
+        ("lr".to_string(), ParamValue::Number(0.01)),
+        ("optimizer".to_string(), ParamValue::Text("adam".into())),
+        ("use_bn".to_string(), ParamValue::Bool(false)),
     ]
     .into_iter()
     .collect();
-    assert_eq!(run.hparams, want);
+    assert_eq!(run.info.params, want);
     assert_eq!(
-        run.tags.get(GROUP_NAME_TAG).map(String::as_str),
+        run.info.tags.get(GROUP_NAME_TAG).map(String::as_str),
         Some("grp")
     );
     assert_eq!(
@@ -717,7 +717,7 @@ fn add_hparams_child_merges_into_parent() {
         &mut |_| {},
     );
     let runs = reader.finish();
-    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -729,12 +729,12 @@ fn add_hparams_child_merges_into_parent() {
         ]
     );
     let a = &runs[1];
-    assert_eq!(a.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+    assert_eq!(a.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
     assert_eq!(points(a, "hparam/accuracy"), vec![(0, f64::from(0.9f32))]);
     assert_eq!(points(a, "loss").len(), 3);
     let b = &runs[3];
-    assert_eq!(b.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
-    assert_eq!(b.id, "tensorboard:run_b");
+    assert_eq!(b.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
+    assert_eq!(b.info.id, "tensorboard:run_b");
 }
 
 #[test]

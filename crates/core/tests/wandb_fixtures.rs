@@ -19,9 +19,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use runlens_core::import::Registry;
-use runlens_core::model::{HParamValue, Run, RunStatus};
+use runlens_core::model::{ParamValue, Run, RunStatus};
 use runlens_core::report::FileReport;
-use runlens_core::source::{FileInfo, HEAD_LEN};
+use runlens_core::source::{FileInfo, ReaderKind, HEAD_LEN};
 use serde_json::Value;
 
 use common::{files_under, Dribble};
@@ -153,7 +153,7 @@ fn status(text: Option<&str>) -> Option<RunStatus> {
     }
 }
 
-fn hparam_text(v: &HParamValue) -> String {
+fn hparam_text(v: &ParamValue) -> String {
     v.to_string()
 }
 
@@ -165,19 +165,31 @@ fn check_metadata(run: &Run, exp: &Value, ctx: &str) {
         Some(p) => format!("wandb:{p}/{id_hint}"),
         None => format!("wandb:{id_hint}"),
     };
-    assert_eq!(run.id, want_id, "{ctx}");
+    assert_eq!(run.info.id, want_id, "{ctx}");
     assert_eq!(
-        run.name,
+        run.info.name,
         exp["name"].as_str().unwrap_or(id_hint),
         "{ctx}: name"
     );
-    assert_eq!(run.experiment.as_deref(), project, "{ctx}: project");
-    assert_eq!(run.group.as_deref(), exp["group"].as_str(), "{ctx}: group");
-    assert_eq!(run.notes.as_deref(), exp["notes"].as_str(), "{ctx}: notes");
-    assert_eq!(run.user.as_deref(), exp["user"].as_str(), "{ctx}: user");
+    assert_eq!(run.info.experiment.as_deref(), project, "{ctx}: project");
+    assert_eq!(
+        run.info.group.as_deref(),
+        exp["group"].as_str(),
+        "{ctx}: group"
+    );
+    assert_eq!(
+        run.info.notes.as_deref(),
+        exp["notes"].as_str(),
+        "{ctx}: notes"
+    );
+    assert_eq!(
+        run.info.user.as_deref(),
+        exp["user"].as_str(),
+        "{ctx}: user"
+    );
     if let Some(job_type) = exp["job_type"].as_str() {
         assert_eq!(
-            run.tags.get("wandb.job_type").map(String::as_str),
+            run.info.tags.get("wandb.job_type").map(String::as_str),
             Some(job_type),
             "{ctx}"
         );
@@ -189,6 +201,7 @@ fn check_metadata(run: &Run, exp: &Value, ctx: &str) {
         .map(|(t, _)| format!("tag.{t}"))
         .collect();
     let got_tags: BTreeSet<String> = run
+        .info
         .tags
         .keys()
         .filter(|k| k.starts_with("tag."))
@@ -202,23 +215,28 @@ fn check_metadata(run: &Run, exp: &Value, ctx: &str) {
         .map(|(k, v)| (k.clone(), v.as_str().expect("param text").to_string()))
         .collect();
     let got: BTreeMap<String, String> = run
-        .hparams
+        .info
+        .params
         .iter()
         .map(|(k, v)| (k.clone(), hparam_text(v)))
         .collect();
     assert_eq!(got, params, "{ctx}: hparams");
-    assert_eq!(run.status, status(exp["status"].as_str()), "{ctx}: status");
+    assert_eq!(
+        run.info.status,
+        status(exp["status"].as_str()),
+        "{ctx}: status"
+    );
     assert!(
-        close(run.start_time, exp["start_time"].as_f64()),
+        close(run.info.start_time, exp["start_time"].as_f64()),
         "{ctx}: start {:?} vs {}",
-        run.start_time,
+        run.info.start_time,
         exp["start_time"]
     );
     if exp.get("end_time").is_some() {
         assert!(
-            close(run.end_time, exp["end_time"].as_f64()),
+            close(run.info.end_time, exp["end_time"].as_f64()),
             "{ctx}: end {:?} vs {}",
-            run.end_time,
+            run.info.end_time,
             exp["end_time"]
         );
     }
@@ -251,20 +269,20 @@ fn numeric_summary(summary: &Value) -> BTreeMap<String, f64> {
 
 fn check_summary(run: &Run, want: &BTreeMap<String, f64>, ctx: &str) {
     assert_eq!(
-        run.summary.keys().collect::<Vec<_>>(),
+        run.info.summary.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>(),
         "{ctx}: summary keys"
     );
     for (k, v) in want {
-        assert!(same(run.summary[k], *v), "{ctx}: summary `{k}`");
+        assert!(same(run.info.summary[k], *v), "{ctx}: summary `{k}`");
     }
 }
 
 fn run_by_id<'a>(runs: &'a [Run], id: &str) -> &'a Run {
-    runs.iter().find(|r| r.id == id).unwrap_or_else(|| {
+    runs.iter().find(|r| r.info.id == id).unwrap_or_else(|| {
         panic!(
             "no run {id} among {:?}",
-            runs.iter().map(|r| &r.id).collect::<Vec<_>>()
+            runs.iter().map(|r| &r.info.id).collect::<Vec<_>>()
         )
     })
 }
@@ -345,7 +363,7 @@ fn offline_runs() {
     for r in &reports {
         if r.path.ends_with(".wandb") || r.path.ends_with(".table.json") {
             assert!(r.is_clean(), "{r:?}");
-            assert_eq!(r.reader.as_deref(), Some("Weights & Biases"));
+            assert_eq!(r.reader.map(ReaderKind::label), Some("Weights & Biases"));
         } else {
             assert!(
                 r.skipped_reason.is_some(),
@@ -399,7 +417,7 @@ fn corrupt_bad_crc_drops_only_the_bad_record() {
         "badcrc",
     );
     assert_eq!(
-        run.status,
+        run.info.status,
         Some(RunStatus::Finished),
         "the exit record is kept"
     );
@@ -431,8 +449,8 @@ fn corrupt_truncated_keeps_the_rows_before_the_cut() {
     check_series(run, &cut["metrics"], |_, _| true, "truncated");
     let last = run.series.iter().filter_map(|s| s.steps.last()).max();
     assert_eq!(last.copied(), cut["last_step"].as_i64());
-    assert_eq!(run.status, Some(RunStatus::Running), "no exit record");
-    assert_eq!(run.end_time, None);
+    assert_eq!(run.info.status, Some(RunStatus::Running), "no exit record");
+    assert_eq!(run.info.end_time, None);
 
     let report = &reports[0];
     assert!(report.truncated && report.error.is_none(), "{report:?}");
@@ -497,7 +515,7 @@ fn exports() {
     let (runs, reports) = import_dir(&dir);
     for r in &reports {
         assert!(r.is_clean(), "{r:?}");
-        assert_eq!(r.reader.as_deref(), Some("Weights & Biases"));
+        assert_eq!(r.reader.map(ReaderKind::label), Some("Weights & Biases"));
     }
     let files = &exp["files"];
     let offline = offline_expected();
@@ -544,7 +562,8 @@ fn exports() {
             .expect("offline run of the row");
         let params = source["params"].as_object().expect("params");
         let got: BTreeMap<String, String> = run
-            .hparams
+            .info
+            .params
             .iter()
             .map(|(k, v)| (k.clone(), hparam_text(v)))
             .collect();
@@ -553,14 +572,14 @@ fn exports() {
             .map(|(k, v)| (k.clone(), v.as_str().expect("text").to_string()))
             .collect();
         assert_eq!(got, want, "{ctx}: hparams");
-        assert_eq!(run.status, status(row["State"].as_str()), "{ctx}");
+        assert_eq!(run.info.status, status(row["State"].as_str()), "{ctx}");
         assert_eq!(
-            run.notes.as_deref(),
+            run.info.notes.as_deref(),
             row["Notes"].as_str().filter(|s| !s.is_empty())
         );
         for tag in row["Tags"].as_str().unwrap_or_default().split(", ") {
             assert!(
-                run.tags.contains_key(&format!("tag.{tag}")),
+                run.info.tags.contains_key(&format!("tag.{tag}")),
                 "{ctx}: tag {tag}"
             );
         }
@@ -582,7 +601,7 @@ fn exports() {
             }
         }
         check_summary(run, &summary, &ctx);
-        assert!(run.start_time.is_some(), "{ctx}: Created");
+        assert!(run.info.start_time.is_some(), "{ctx}: Created");
     }
     assert_eq!(
         runs.len(),

@@ -57,7 +57,7 @@ fn assert_same(scenario: &str, got: &ImportOutput, want: &ImportOutput) {
             format!("{g:?}"),
             format!("{w:?}"),
             "{scenario}: run {}",
-            w.id
+            w.info.id
         );
         for (gs, ws) in g.series.iter().zip(&w.series) {
             let bits = |s: &Series| {
@@ -67,7 +67,7 @@ fn assert_same(scenario: &str, got: &ImportOutput, want: &ImportOutput) {
                     .map(|v| v.to_bits())
                     .collect::<Vec<_>>()
             };
-            assert_eq!(bits(gs), bits(ws), "{scenario}: {} {}", w.id, ws.tag);
+            assert_eq!(bits(gs), bits(ws), "{scenario}: {} {}", w.info.id, ws.tag);
         }
     }
     assert_eq!(got.models, want.models, "{scenario}: models");
@@ -129,7 +129,7 @@ fn a_run_rebuilt_from_its_meta_and_stored_parts_is_the_run() {
                 format!("{rebuilt:?}"),
                 format!("{run:?}"),
                 "{scenario}: {}",
-                run.id
+                run.info.id
             );
         }
     }

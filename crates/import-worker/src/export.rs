@@ -47,8 +47,8 @@ async fn write(
 ) -> Result<(Blob, u64), String> {
     let mut metas = store.load_runs().await.map_err(|e| e.to_string())?;
     if let Some(only) = &job.runs {
-        let only: std::collections::BTreeSet<&String> = only.iter().collect();
-        metas.retain(|m| only.contains(&m.id));
+        let only: std::collections::BTreeSet<&str> = only.iter().map(String::as_str).collect();
+        metas.retain(|m| only.contains(m.info.id.as_str()));
     }
     let models = store.load_models().await.map_err(|e| e.to_string())?;
     let versions = store

@@ -159,7 +159,7 @@ async fn run_job(job: ImportJob, files: Array) {
     match saved {
         Ok(()) => post_import(ImportEvent::Done {
             job: job.id,
-            run_ids: Some(output.runs.iter().map(|r| r.id.clone()).collect()),
+            run_ids: Some(output.runs.iter().map(|r| r.info.id.to_string()).collect()),
             report,
             settings: output.settings,
             timings,

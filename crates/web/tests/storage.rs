@@ -10,8 +10,8 @@ use indexed_db_futures::transaction::TransactionMode;
 use wasm_bindgen_test::*;
 
 use runlens_core::model::{
-    Artifact, DataEntry, DataRole, DataVersion, HParamValue, ModelVersion, RegisteredModel, Run,
-    Series, Source, Step, WallTime,
+    Artifact, DataEntry, DataRole, DataVersion, ModelVersion, ParamValue, RegisteredModel, Run,
+    RunId, Series, Source, Step, WallTime,
 };
 use runlens_core::report::{FileReport, ImportReport};
 use runlens_core::source::ImportOutput;
@@ -39,10 +39,14 @@ fn run(name: &str, points: usize, offset: f64) -> Run {
         }
     }
     let mut hparams = BTreeMap::new();
-    hparams.insert("lr".to_owned(), HParamValue::Number(0.01));
-    hparams.insert("optimizer".to_owned(), HParamValue::Text("adam".into()));
-    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
-    run.hparams = hparams;
+    hparams.insert("lr".to_owned(), ParamValue::Number(0.01));
+    hparams.insert("optimizer".to_owned(), ParamValue::Text("adam".into()));
+    let mut run = Run::new(
+        RunId::from(format!("tensorboard:{name}")),
+        name,
+        Source::TensorBoard,
+    );
+    run.info.params = hparams;
     run.series = vec![acc, loss];
     run
 }
@@ -82,7 +86,7 @@ fn assert_same_series(a: &Series, b: &Series) {
 async fn assert_stored(store: &Store, run: &Run) {
     for s in &run.series {
         let loaded = store
-            .load_series(&run.id, &s.tag)
+            .load_series(&run.info.id, &s.tag)
             .await
             .expect("load series");
         assert_same_series(&loaded, s);
@@ -111,7 +115,10 @@ async fn round_trip_keeps_every_point_across_chunks() {
     // What a chart reads: one tag of several runs at once, in the order asked, a run
     // without the tag giving an empty series.
     let many = store
-        .load_series_many(&[&small.id, "tensorboard:absent", &big.id], "loss/train")
+        .load_series_many(
+            &[&small.info.id, "tensorboard:absent", &big.info.id],
+            "loss/train",
+        )
         .await
         .expect("load many");
     assert_eq!(many.len(), 3);
@@ -179,10 +186,10 @@ async fn delete_run_and_clear() {
         .await
         .unwrap();
 
-    store.delete_run(&a.id).await.unwrap();
+    store.delete_run(&a.info.id).await.unwrap();
     assert_eq!(store.load_runs().await.unwrap(), vec![RunMeta::of(&b)]);
     assert!(store
-        .load_series(&a.id, "loss/train")
+        .load_series(&a.info.id, "loss/train")
         .await
         .unwrap()
         .is_empty());
@@ -212,7 +219,7 @@ async fn schema_upgrade_from_version_1_keeps_data() {
         tx.object_store(schema::RUNS)
             .unwrap()
             .put(meta)
-            .with_key(old.id.clone())
+            .with_key(old.info.id.to_string())
             .primitive()
             .unwrap();
         let series = tx.object_store(schema::SERIES).unwrap();
@@ -220,7 +227,7 @@ async fn schema_upgrade_from_version_1_keeps_data() {
             for (i, chunk) in codec::encode_chunks(s).into_iter().enumerate() {
                 series
                     .put(chunk)
-                    .with_key(codec::chunk_key(&old.id, &s.tag, i))
+                    .with_key(codec::chunk_key(&old.info.id, &s.tag, i))
                     .primitive()
                     .unwrap();
             }
@@ -277,7 +284,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
         name: "classifier".into(),
         versions: vec![ModelVersion {
             version: 1,
-            run_id: Some(a.id.clone()),
+            run_id: Some(a.info.id.clone()),
             source: Some("runs:/a/model".into()),
             status: Some("READY".into()),
             stage: None,
@@ -293,23 +300,26 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
     assert!(meta.artifacts[0].has_text && !meta.artifacts[1].has_text);
     assert_eq!(
         store
-            .load_artifact_text(&a.id, "confusion_matrix.json")
+            .load_artifact_text(&a.info.id, "confusion_matrix.json")
             .await
             .unwrap()
             .as_deref(),
         Some("{\"labels\":[1,2]}")
     );
     assert_eq!(
-        store.load_artifact_text(&a.id, "model.pt").await.unwrap(),
+        store
+            .load_artifact_text(&a.info.id, "model.pt")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(store.load_data_versions().await.unwrap(), vec![version]);
     assert_eq!(store.load_models().await.unwrap(), vec![model]);
 
-    store.delete_run(&a.id).await.unwrap();
+    store.delete_run(&a.info.id).await.unwrap();
     assert_eq!(
         store
-            .load_artifact_text(&a.id, "confusion_matrix.json")
+            .load_artifact_text(&a.info.id, "confusion_matrix.json")
             .await
             .unwrap(),
         None
@@ -320,7 +330,7 @@ async fn artifacts_data_versions_and_models_round_trip_and_artifacts_go_with_the
 async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
     let store = fresh("test-load-run").await;
     let mut a = run("a", CHUNK_POINTS * 2 + 7, 0.0);
-    a.summary.insert("best".into(), 0.5);
+    a.info.summary.insert("best".into(), 0.5);
     a.artifacts = vec![
         Artifact {
             path: "confusion_matrix.json".into(),
@@ -365,10 +375,11 @@ async fn load_run_gives_back_every_series_and_artifact_text_of_one_run() {
 async fn non_finite_summaries_hparams_and_last_values_load_back() {
     let store = fresh("runlens-test-nonfinite").await;
     let mut a = run("a", 5, 0.0);
-    a.summary.insert("loss".into(), f64::NAN);
-    a.summary.insert("grad_norm".into(), f64::INFINITY);
-    a.hparams
-        .insert("clip".into(), HParamValue::Number(f64::NEG_INFINITY));
+    a.info.summary.insert("loss".into(), f64::NAN);
+    a.info.summary.insert("grad_norm".into(), f64::INFINITY);
+    a.info
+        .params
+        .insert("clip".into(), ParamValue::Number(f64::NEG_INFINITY));
     a.series[1].push(Step(1000), WallTime(1.8e9), f64::INFINITY);
     store
         .save_import(&out(&[a.clone()]), &report(&[a.clone()]))
@@ -379,9 +390,12 @@ async fn non_finite_summaries_hparams_and_last_values_load_back() {
         .await
         .expect("a NaN or ∞ does not damage the run");
     let meta = &metas[0];
-    assert!(meta.summary["loss"].is_nan());
-    assert_eq!(meta.summary["grad_norm"], f64::INFINITY);
-    assert_eq!(meta.hparams["clip"], HParamValue::Number(f64::NEG_INFINITY));
+    assert!(meta.info.summary["loss"].is_nan());
+    assert_eq!(meta.info.summary["grad_norm"], f64::INFINITY);
+    assert_eq!(
+        meta.info.params["clip"],
+        ParamValue::Number(f64::NEG_INFINITY)
+    );
     assert_eq!(
         meta.series("loss/train").and_then(|s| s.last),
         Some(f64::INFINITY)

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use runlens_core::transform::table::{Column, RunsTable};
+use runlens_core::transform::table::{Column, ColumnKey, RunsTable};
 
 use crate::hooks::{use_prefs, Selection};
 use crate::state::PrefsAction;
@@ -20,13 +20,13 @@ pub fn column_chooser(props: &ChooserProps) -> Html {
         |(runs, options)| RunsTable::all_columns(&runs.to_vec(), options),
     );
     let hidden_columns = &prefs.table.hidden;
-    let visible_keys: Vec<String> = {
+    let visible_keys: Vec<ColumnKey> = {
         let mut cols: Vec<&Column> = all
             .iter()
             .filter(|c| !hidden_columns.contains(&c.key()))
             .collect();
         let position = |c: &Column| match c {
-            Column::Name => 0,
+            &Column::NAME => 0,
             other => prefs
                 .table
                 .order
@@ -37,7 +37,7 @@ pub fn column_chooser(props: &ChooserProps) -> Html {
         cols.sort_by_key(|c| position(c));
         cols.iter().map(|c| c.key()).collect()
     };
-    let hidden_keys: Vec<String> = all
+    let hidden_keys: Vec<ColumnKey> = all
         .iter()
         .map(Column::key)
         .filter(|k| hidden_columns.contains(k))
@@ -53,7 +53,7 @@ pub fn column_chooser(props: &ChooserProps) -> Html {
             </div>
             <ul>
                 { for visible_keys.iter().chain(hidden_keys.iter()).map(|key| {
-                    let fixed = key == "name";
+                    let fixed = *key == Column::NAME.key();
                     let hidden = hidden_columns.contains(key);
                     let toggle = {
                         let (prefs, key) = (prefs.clone(), key.clone());
@@ -70,7 +70,7 @@ pub fn column_chooser(props: &ChooserProps) -> Html {
                         })
                     };
                     html! {
-                        <li key={key.clone()} data-key={key.clone()}>
+                        <li key={key.as_str()} data-key={key.to_string()}>
                             <label>
                                 <input type="checkbox" checked={!hidden} disabled={fixed} onchange={toggle} />
                                 { format!(" {key}") }

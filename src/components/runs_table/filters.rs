@@ -17,7 +17,12 @@ pub fn source_filter() -> Html {
     let view = use_view();
     let counts: Vec<(Source, usize)> = Source::ALL
         .into_iter()
-        .map(|s| (s, workspace.runs.iter().filter(|r| r.source == s).count()))
+        .map(|s| {
+            (
+                s,
+                workspace.runs.iter().filter(|r| r.info.source == s).count(),
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     if counts.len() < 2 && view.selection.hidden_sources.is_empty() {

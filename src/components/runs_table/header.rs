@@ -56,7 +56,7 @@ pub fn header_cell(props: &HeaderProps) -> Html {
         _ => html! {},
     };
     html! {
-        <th class="sortable" onclick={on_sort} title={props.column.csv_header()} data-key={key}>
+        <th class="sortable" onclick={on_sort} title={props.column.csv_header()} data-key={key.to_string()}>
             { props.column.label() }{ arrow }{ stat }
         </th>
     }

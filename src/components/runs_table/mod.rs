@@ -18,6 +18,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::key::RunKey;
+use runlens_core::model::RunId;
 use runlens_core::transform::table::Column;
 
 use crate::browser::download::download;
@@ -36,8 +38,8 @@ const ROW_HEIGHT: f64 = 30.0;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 10;
 
-#[function_component(RunsTable)]
-pub fn runs_table() -> Html {
+#[function_component(RunsTableView)]
+pub fn runs_table_view() -> Html {
     let workspace = use_workspace();
     let prefs = use_prefs();
     let services = use_services();
@@ -51,7 +53,7 @@ pub fn runs_table() -> Html {
         let shown = shown.clone();
         Callback::from(move |_| download("runs.csv", "text/csv", &shown.table.to_csv()))
     };
-    let shown_ids: Vec<String> = table.rows.iter().map(|r| r.run_id.clone()).collect();
+    let shown_ids: Vec<RunId> = table.rows.iter().map(|r| r.run_id.clone()).collect();
     let all_drawn = shown_ids.iter().all(|id| workspace.is_drawn(id));
     let on_all = {
         let (ws, ids) = (workspace.clone(), shown_ids.clone());
@@ -60,7 +62,7 @@ pub fn runs_table() -> Html {
     };
     let on_row = use_callback(
         (workspace.dispatcher(), prefs.dispatcher(), services.clone()),
-        |(id, action): (String, RowAction), (ws, prefs, services)| match action {
+        |(id, action): (RunId, RowAction), (ws, prefs, services)| match action {
             RowAction::ToggleDrawn => ws.dispatch(WorkspaceAction::Toggle(id)),
             RowAction::TogglePin => prefs.dispatch(PrefsAction::TogglePin(id)),
             RowAction::ToggleHidden => prefs.dispatch(PrefsAction::ToggleHidden(id)),
@@ -95,7 +97,7 @@ pub fn runs_table() -> Html {
     let params = table
         .columns
         .iter()
-        .filter(|c| matches!(c, Column::Param(_)))
+        .filter(|c| matches!(c, Column::Key(RunKey::Param(_))))
         .count();
     let metrics = table
         .columns
@@ -127,9 +129,9 @@ pub fn runs_table() -> Html {
             let meta = position.and_then(|p| visible.at(p));
             let index = position.unwrap_or_default();
             html! {
-                <RunRow key={row.run_id.clone()} row={Rc::new(row.clone())} columns={columns.clone()}
+                <RunRow key={row.run_id.as_str()} row={Rc::new(row.clone())} columns={columns.clone()}
                     color={prefs.color(&row.run_id, run_color(index))}
-                    name={meta.map(|m| m.name.clone()).unwrap_or_default()}
+                    name={meta.map(|m| m.info.name.clone()).unwrap_or_default()}
                     has_matrix={meta.is_some_and(may_hold_matrix)}
                     drawn={workspace.is_drawn(&row.run_id)}
                     hidden={prefs.hidden.contains(&row.run_id)}

@@ -7,6 +7,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use runlens_core::key::RunKey;
+use runlens_core::model::RunId;
 use runlens_core::summary::RunMeta;
 use runlens_core::text::short_number;
 use runlens_core::transform::table::{Cell, Column, Row};
@@ -33,7 +35,7 @@ pub struct RowProps {
     pub drawn: bool,
     pub hidden: bool,
     /// The run's id and what the user did.
-    pub on_action: Callback<(String, RowAction)>,
+    pub on_action: Callback<(RunId, RowAction)>,
 }
 
 /// Whether a run keeps an artifact that looks like a confusion matrix (the Confusion
@@ -86,7 +88,7 @@ pub fn run_row(props: &RowProps) -> Html {
     });
 
     let cells = props.row.cells.iter().zip(props.columns.iter()).map(|(cell, col)| {
-        if matches!(col, Column::Name) && *editing {
+        if *col == Column::NAME && *editing {
             return html! {
                 <td class="text">
                     <input class="rename" value={props.name.clone()} onblur={finish_edit.clone()}
@@ -94,8 +96,8 @@ pub fn run_row(props: &RowProps) -> Html {
                 </td>
             };
         }
-        let ondblclick = matches!(col, Column::Name).then(|| start_edit.clone());
-        let badge = matches!(col, Column::Name) && props.has_matrix;
+        let ondblclick = (*col == Column::NAME).then(|| start_edit.clone());
+        let badge = *col == Column::NAME && props.has_matrix;
         cell_html(cell, col, props.row.depth, ondblclick, badge)
     });
     let class = classes!(
@@ -104,7 +106,7 @@ pub fn run_row(props: &RowProps) -> Html {
         pinned.then_some("pinned")
     );
     html! {
-        <tr {class} data-run={id.clone()}>
+        <tr {class} data-run={id.to_string()}>
             <td class="select">
                 <input type="checkbox" checked={drawn} onchange={toggle} aria-label="draw this run" />
             </td>
@@ -138,11 +140,11 @@ fn cell_html(
         _ => "text",
     };
     let text = match (cell, column) {
-        (Cell::Number(n), Column::Metric(..) | Column::Param(_)) => short_number(*n),
+        (Cell::Number(n), Column::Metric(..) | Column::Key(RunKey::Param(_))) => short_number(*n),
         _ => cell.display(),
     };
     // Child runs (MLflow nested runs) are indented under their parent.
-    let is_name = matches!(column, Column::Name);
+    let is_name = *column == Column::NAME;
     let style =
         (is_name && depth > 0).then(|| format!("padding-left:{}rem", 0.6 + 1.2 * depth as f64));
     let marker = if is_name && depth > 0 { "↳ " } else { "" };

@@ -37,7 +37,7 @@ use crate::confusion::{
     has_actual_predicted, is_cm_name, is_per_class_header, is_per_class_name, read_artifact,
     MAX_MATRIX_TEXT,
 };
-use crate::model::{Artifact, Run, Source};
+use crate::model::{Artifact, Run, RunId, Source};
 use crate::report::FileReport;
 use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
 
@@ -147,7 +147,7 @@ impl MatrixFilesReader {
         self.groups
             .into_iter()
             .map(|(key, group)| {
-                let mut run = Run::new(format!("matrix:{key}"), group.name, Source::Csv);
+                let mut run = Run::new(RunId::matrix(&key), group.name, Source::Csv);
                 run.artifacts = group.artifacts.into_values().collect();
                 run
             })
@@ -340,7 +340,7 @@ mod tests {
         assert!(reports.iter().all(FileReport::is_clean), "{reports:?}");
         let names: Vec<(&str, &str)> = runs
             .iter()
-            .map(|r| (r.id.as_str(), r.name.as_str()))
+            .map(|r| (r.info.id.as_str(), r.info.name.as_str()))
             .collect();
         assert_eq!(
             names,
@@ -363,7 +363,7 @@ mod tests {
             ),
             Some(Ok(ConfusionArtifact::PerClass(_)))
         ));
-        assert_eq!(runs[1].source, Source::Csv);
+        assert_eq!(runs[1].info.source, Source::Csv);
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Side-by-side params and final metrics of two or more runs, differences first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::HParamValue;
-use crate::summary::RunMeta;
+use crate::key::RunKey;
+use crate::model::ParamValue;
+use crate::summary::{KeySet, RunMeta};
 use crate::text::{format_number, natural_cmp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -30,6 +31,16 @@ pub struct DiffRow {
     pub differs: bool,
 }
 
+impl DiffRow {
+    /// The key the row is about (`params.lr`, `metrics.loss`).
+    pub fn run_key(&self) -> RunKey {
+        match self.kind {
+            DiffKind::Param => RunKey::Param(self.key.clone()),
+            DiffKind::Metric => RunKey::Metric(self.key.clone()),
+        }
+    }
+}
+
 /// Every param and every metric of `runs` as rows: rows that differ first, then identical
 /// ones; within each, params before metrics; keys in natural order (`layer_2` before
 /// `layer_10`).
@@ -41,25 +52,15 @@ pub struct DiffRow {
 /// digit differ). That is what the user sees side by side; a numeric tolerance would hide
 /// a difference the row then shows.
 pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
-    let params: BTreeSet<&str> = runs
-        .iter()
-        .flat_map(|r| r.hparams.keys().map(String::as_str))
-        .collect();
-    let metrics: BTreeSet<&str> = runs
-        .iter()
-        .flat_map(|r| {
-            r.series
-                .iter()
-                .map(|s| s.tag.as_str())
-                .chain(r.summary.keys().map(String::as_str))
-        })
-        .collect();
+    let KeySet {
+        params, metrics, ..
+    } = RunMeta::keys(runs.iter().copied());
 
     // `RunMeta::last_value` per run, indexed: finding a tag is a scan of the run's series.
     let finals: Vec<BTreeMap<&str, Option<f64>>> = runs
         .iter()
         .map(|r| {
-            let summary = r.summary.iter().map(|(k, &v)| (k.as_str(), Some(v)));
+            let summary = r.info.summary.iter().map(|(k, &v)| (k.as_str(), Some(v)));
             // Series after summary: a series wins over a summary key of the same name.
             let series = r.series.iter().map(|s| (s.tag.as_str(), s.last));
             summary.chain(series).collect()
@@ -80,7 +81,7 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
         .into_iter()
         .map(|k| {
             row(k, DiffKind::Param, &|i| {
-                runs.get(i)?.hparams.get(k).map(HParamValue::to_string)
+                runs.get(i)?.info.params.get(k).map(ParamValue::to_string)
             })
         })
         .chain(metrics.into_iter().map(|k| {
@@ -101,12 +102,12 @@ pub fn diff(runs: &[&RunMeta]) -> Vec<DiffRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, Series, Source, Step, WallTime};
+    use crate::model::{Run, RunId, Series, Source, Step, WallTime};
 
-    fn run(name: &str, params: &[(&str, HParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
-        let mut r = Run::new(format!("t:{name}"), name, Source::MLflow);
+    fn run(name: &str, params: &[(&str, ParamValue)], metrics: &[(&str, f64)]) -> RunMeta {
+        let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::MLflow);
         for (k, v) in params {
-            r.hparams.insert((*k).to_owned(), v.clone());
+            r.info.params.insert((*k).to_owned(), v.clone());
         }
         for (tag, last) in metrics {
             let mut s = Series::new(*tag);
@@ -115,13 +116,13 @@ mod tests {
             r.series.push(s);
         }
         // A summary key shadowed by a series of the same name: the series wins.
-        r.summary.insert("loss".into(), -1.0);
+        r.info.summary.insert("loss".into(), -1.0);
         r.normalize();
         RunMeta::of(&r)
     }
 
-    fn text(s: &str) -> HParamValue {
-        HParamValue::Text(s.to_owned())
+    fn text(s: &str) -> ParamValue {
+        ParamValue::Text(s.to_owned())
     }
 
     #[test]
@@ -129,7 +130,7 @@ mod tests {
         let a = run(
             "a",
             &[
-                ("lr", HParamValue::Number(0.001)),
+                ("lr", ParamValue::Number(0.001)),
                 ("layer_10", text("64")),
                 ("layer_2", text("32")),
                 ("opt", text("adam")),
@@ -139,15 +140,15 @@ mod tests {
         let mut b = run(
             "b",
             &[
-                ("lr", HParamValue::Number(0.01)),
+                ("lr", ParamValue::Number(0.01)),
                 ("layer_10", text("64")),
                 ("layer_2", text("16")),
                 ("opt", text("adam")),
-                ("bn", HParamValue::Bool(true)),
+                ("bn", ParamValue::Bool(true)),
             ],
             &[("loss", 0.5), ("acc", 0.9)],
         );
-        b.summary.insert("f1".into(), 0.7);
+        b.info.summary.insert("f1".into(), 0.7);
         let rows = diff(&[&a, &b]);
         let keys: Vec<(&str, DiffKind, bool)> = rows
             .iter()
@@ -181,7 +182,7 @@ mod tests {
 
     #[test]
     fn compares_display_text() {
-        let a = run("a", &[("x", HParamValue::Number(1.0))], &[]);
+        let a = run("a", &[("x", ParamValue::Number(1.0))], &[]);
         let b = run("b", &[("x", text("1.0"))], &[]);
         let c = run("c", &[("x", text("1"))], &[]);
         let rows = diff(&[&a, &b, &c]);
@@ -194,7 +195,7 @@ mod tests {
             !diff(&[&a, &c])[0].differs,
             "Number 1 and Text \"1\" read the same"
         );
-        let nan = run("n", &[("x", HParamValue::Number(f64::NAN))], &[]);
+        let nan = run("n", &[("x", ParamValue::Number(f64::NAN))], &[]);
         assert_eq!(diff(&[&nan])[0].values, [Some("NaN".into())]);
     }
 

@@ -21,7 +21,7 @@
 
 use regex_lite::Regex;
 
-use crate::model::HParamValue;
+use crate::key::{KeyError, KeyHead, KeyValue, RunKey};
 use crate::summary::RunMeta;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,20 +37,6 @@ fn error<T>(column: usize, message: impl Into<String>) -> Result<T, FilterError>
         column,
         message: message.into(),
     })
-}
-
-/// What a comparison looks at.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Key {
-    Param(String),
-    Metric(String),
-    Tag(String),
-    Name,
-    Source,
-    Status,
-    Experiment,
-    Group,
-    User,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,9 +61,9 @@ pub enum Filter {
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
-    Compare(Key, Op, Literal),
-    Matches(Key, Regex),
-    In(Key, Vec<Literal>),
+    Compare(RunKey, Op, Literal),
+    Matches(RunKey, Regex),
+    In(RunKey, Vec<Literal>),
 }
 
 impl Filter {
@@ -104,13 +90,11 @@ impl Filter {
             Filter::And(a, b) => a.matches(run) && b.matches(run),
             Filter::Or(a, b) => a.matches(run) || b.matches(run),
             Filter::Not(f) => !f.matches(run),
-            Filter::Compare(key, op, lit) => {
-                value_of(run, key).is_some_and(|v| compare(&v, *op, lit))
-            }
-            Filter::Matches(key, re) => value_of(run, key).is_some_and(|v| re.is_match(&v.text())),
-            Filter::In(key, lits) => {
-                value_of(run, key).is_some_and(|v| lits.iter().any(|l| compare(&v, Op::Eq, l)))
-            }
+            Filter::Compare(key, op, lit) => key.value(run).is_some_and(|v| compare(&v, *op, lit)),
+            Filter::Matches(key, re) => key.value(run).is_some_and(|v| re.is_match(&text(&v))),
+            Filter::In(key, lits) => key
+                .value(run)
+                .is_some_and(|v| lits.iter().any(|l| compare(&v, Op::Eq, l))),
         }
     }
 }
@@ -136,86 +120,53 @@ pub fn tag_matcher(pattern: &str) -> Box<dyn Fn(&str) -> bool> {
 /// `metrics.` and `tags.` keys (backquoted when they need it).
 pub fn keys(runs: &[RunMeta]) -> Vec<String> {
     use std::collections::BTreeSet;
-    let quote = |prefix: &str, k: &str| {
-        if k.chars().all(|c| c.is_alphanumeric() || "_-./".contains(c)) {
-            format!("{prefix}.{k}")
-        } else {
-            format!("{prefix}.`{k}`")
-        }
+    let names = RunMeta::keys(runs);
+    let spelled = |names: BTreeSet<&str>, key: fn(String) -> RunKey| {
+        names
+            .into_iter()
+            .map(|k| key(k.to_owned()).to_string())
+            .collect::<BTreeSet<String>>()
     };
-    let mut params = BTreeSet::new();
-    let mut metrics = BTreeSet::new();
-    let mut tags = BTreeSet::new();
-    for r in runs {
-        params.extend(r.hparams.keys().map(|k| quote("params", k)));
-        metrics.extend(r.series.iter().map(|s| quote("metrics", &s.tag)));
-        metrics.extend(r.summary.keys().map(|k| quote("metrics", k)));
-        tags.extend(r.tags.keys().map(|k| quote("tags", k)));
-    }
-    let fixed = ["name", "source", "status", "experiment", "group", "user"].map(String::from);
-    fixed
-        .into_iter()
-        .chain(params)
-        .chain(metrics)
-        .chain(tags)
+    RunKey::FIXED
+        .iter()
+        .map(RunKey::to_string)
+        .chain(spelled(names.params, RunKey::Param))
+        .chain(spelled(names.metrics, RunKey::Metric))
+        .chain(spelled(names.tags, RunKey::Tag))
         .collect()
 }
 
-/// A run's value for a key, if it has one.
-enum Value {
-    Number(f64),
-    Text(String),
-    Bool(bool),
-}
-
-impl Value {
-    fn text(&self) -> String {
-        match self {
-            Value::Number(n) => crate::text::format_number(*n),
-            Value::Text(s) => s.clone(),
-            Value::Bool(b) => b.to_string(),
-        }
+/// A value as text, for regular expressions and text comparisons: numbers as
+/// [`crate::text::format_number`] writes them, text as logged.
+fn text(value: &KeyValue<'_>) -> String {
+    match value {
+        KeyValue::Number(n) => crate::text::format_number(*n),
+        KeyValue::Text(s) | KeyValue::NumberText(_, s) => (*s).to_owned(),
+        KeyValue::Bool(b) => b.to_string(),
     }
 }
 
-fn value_of(run: &RunMeta, key: &Key) -> Option<Value> {
-    let text = |s: &Option<String>| s.clone().map(Value::Text);
-    match key {
-        Key::Param(k) => run.hparams.get(k).map(|v| match v {
-            HParamValue::Number(n) => Value::Number(*n),
-            HParamValue::Bool(b) => Value::Bool(*b),
-            HParamValue::Text(s) => Value::Text(s.clone()),
-        }),
-        Key::Metric(k) => run.last_value(k).map(Value::Number),
-        Key::Tag(k) => run.tags.get(k).cloned().map(Value::Text),
-        Key::Name => Some(Value::Text(run.name.clone())),
-        Key::Source => Some(Value::Text(run.source.label().to_owned())),
-        Key::Status => run.status.map(|s| Value::Text(s.label().to_owned())),
-        Key::Experiment => text(&run.experiment),
-        Key::Group => text(&run.group),
-        Key::User => text(&run.user),
-    }
-}
-
-fn compare(value: &Value, op: Op, lit: &Literal) -> bool {
+/// Text compares as a number when it reads as one (trimmed, any `f64` `parse` takes, so
+/// `'inf'` too), whatever [`KeyValue`] made of it.
+fn compare(value: &KeyValue<'_>, op: Op, lit: &Literal) -> bool {
     use std::cmp::Ordering;
-    let as_number = |v: &Value| match v {
-        Value::Number(n) => Some(*n),
-        Value::Text(s) => s.trim().parse::<f64>().ok(),
-        Value::Bool(_) => None,
+    let as_number = |v: &KeyValue<'_>| match v {
+        KeyValue::Number(n) => Some(*n),
+        KeyValue::Text(s) | KeyValue::NumberText(_, s) => s.trim().parse::<f64>().ok(),
+        KeyValue::Bool(_) => None,
     };
     let ordering = match (value, lit) {
-        (Value::Bool(a), Literal::Bool(b)) => Some(a.cmp(b)),
-        (Value::Text(s), Literal::Bool(b)) => {
+        (KeyValue::Bool(a), Literal::Bool(b)) => Some(a.cmp(b)),
+        (KeyValue::Text(s) | KeyValue::NumberText(_, s), Literal::Bool(b)) => {
             Some(s.eq_ignore_ascii_case(&b.to_string()).cmp(&true).reverse())
         }
         (_, Literal::Number(n)) => as_number(value).and_then(|v| v.partial_cmp(n)),
         (_, Literal::Text(t)) => match (as_number(value), t.trim().parse::<f64>()) {
             (Some(v), Ok(n)) => v.partial_cmp(&n),
             // Names and sources compare without case: `source = 'mlflow'` matches "MLflow".
-            _ => Some(value.text().to_lowercase().cmp(&t.to_lowercase())),
+            _ => Some(text(value).to_lowercase().cmp(&t.to_lowercase())),
         },
-        (Value::Number(_), Literal::Bool(_)) => None,
+        (KeyValue::Number(_), Literal::Bool(_)) => None,
     };
     let Some(ord) = ordering else { return false };
     match op {
@@ -519,7 +470,7 @@ impl Parser {
         Ok(Filter::Compare(key, op, lit))
     }
 
-    fn key(&mut self) -> Result<Key, FilterError> {
+    fn key(&mut self) -> Result<RunKey, FilterError> {
         let column = self.column();
         let head = match self.next() {
             Some(Token {
@@ -537,47 +488,27 @@ impl Parser {
             }
             None => return error(self.end, "expected a key such as params.lr or name"),
         };
-        let prefix = head.to_lowercase();
-        let wrap: Option<fn(String) -> Key> = match prefix.as_str() {
-            "params" | "param" | "hparams" | "config" => Some(Key::Param),
-            "metrics" | "metric" => Some(Key::Metric),
-            "tags" | "tag" => Some(Key::Tag),
-            _ => None,
+        let expect_dot = |parser: &mut Parser, what: String| match parser.next() {
+            Some(Token {
+                kind: Kind::Dot, ..
+            }) => Ok(()),
+            _ => error(parser.column_before(), what),
         };
-        if let Some(wrap) = wrap {
-            if !matches!(
-                self.next(),
-                Some(Token {
-                    kind: Kind::Dot,
-                    ..
-                })
-            ) {
-                return error(
-                    self.column_before(),
-                    format!("expected '.' and a name after {head}"),
-                );
+        match KeyHead::of(&head) {
+            Some(KeyHead::Prefix(prefix)) => {
+                expect_dot(self, KeyError::NoName(head.clone()).to_string())?;
+                Ok(prefix.key(self.dotted_name()?))
             }
-            return Ok(wrap(self.dotted_name()?));
-        }
-        match prefix.as_str() {
-            "name" | "run" | "run_name" | "attributes.run_name" => Ok(Key::Name),
-            "source" => Ok(Key::Source),
-            "status" => Ok(Key::Status),
-            "experiment" | "project" => Ok(Key::Experiment),
-            "group" => Ok(Key::Group),
-            "user" => Ok(Key::User),
-            "attributes" => {
-                if !matches!(self.next(), Some(Token { kind: Kind::Dot, .. })) {
-                    return error(self.column_before(), "expected '.' after attributes");
-                }
-                match self.dotted_name()?.as_str() {
-                    "run_name" => Ok(Key::Name),
-                    "status" => Ok(Key::Status),
-                    "user_id" => Ok(Key::User),
-                    other => error(column, format!("unknown attribute {other}")),
-                }
+            Some(KeyHead::Fixed(key)) => Ok(key),
+            Some(KeyHead::Attributes) => {
+                expect_dot(self, "expected '.' after attributes".into())?;
+                let name = self.dotted_name()?;
+                RunKey::attribute(&name).map_or_else(
+                    || error(column, KeyError::UnknownAttribute(name).to_string()),
+                    Ok,
+                )
             }
-            _ => error(column, format!("unknown key '{head}': use params.<name>, metrics.<name>, tags.<name>, name, source, status, experiment, group or user")),
+            None => error(column, KeyError::Unknown(head).to_string()),
         }
     }
 
@@ -698,33 +629,34 @@ fn like_to_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
+    use crate::model::{ParamValue, Run, RunId, RunStatus, Series, Source, Step, WallTime};
 
-    fn run(name: &str, alpha: HParamValue, rmse: f64, source: Source) -> RunMeta {
-        let mut r = Run::new(format!("x:{name}"), name, source);
-        r.hparams.insert("alpha".into(), alpha);
-        r.hparams
-            .insert("optimizer".into(), HParamValue::Text("adam".into()));
-        r.tags.insert("team".into(), "vision".into());
-        r.status = Some(RunStatus::Finished);
+    fn run(name: &str, alpha: ParamValue, rmse: f64, source: Source) -> RunMeta {
+        let mut r = Run::new(RunId::from(format!("x:{name}")), name, source);
+        r.info.params.insert("alpha".into(), alpha);
+        r.info
+            .params
+            .insert("optimizer".into(), ParamValue::Text("adam".into()));
+        r.info.tags.insert("team".into(), "vision".into());
+        r.info.status = Some(RunStatus::Finished);
         let mut s = Series::new("rmse");
         s.push(Step(0), WallTime(0.0), 9.0);
         s.push(Step(1), WallTime(1.0), rmse);
         r.series.push(s);
-        r.summary.insert("f1 score".into(), 0.8);
+        r.info.summary.insert("f1 score".into(), 0.8);
         RunMeta::of(&r)
     }
 
     fn runs() -> Vec<RunMeta> {
         vec![
-            run("a", HParamValue::Number(0.5), 0.7, Source::MLflow),
+            run("a", ParamValue::Number(0.5), 0.7, Source::MLflow),
             run(
                 "b",
-                HParamValue::Text("0.1".into()),
+                ParamValue::Text("0.1".into()),
                 1.5,
                 Source::TensorBoard,
             ),
-            run("c-run", HParamValue::Number(0.9), 0.2, Source::WandB),
+            run("c-run", ParamValue::Number(0.9), 0.2, Source::WandB),
         ]
     }
 
@@ -733,7 +665,7 @@ mod tests {
         runs()
             .into_iter()
             .filter(|r| f.as_ref().is_none_or(|f| f.matches(r)))
-            .map(|r| r.name)
+            .map(|r| r.info.name)
             .collect()
     }
 
@@ -834,6 +766,41 @@ mod tests {
             if let Err(e) = Filter::parse(&query) {
                 proptest::prop_assert!(e.column <= query.chars().count(), "{query}: {e}");
             }
+        }
+    }
+
+    #[test]
+    fn a_key_reads_as_the_filter_reads_it() {
+        for text in [
+            "params.lr",
+            "hparams.optimizer.name",
+            "config.seed",
+            "metrics.loss/train",
+            "metrics.`f1 score`",
+            "metric.\"f1 score\"",
+            "tags.team",
+            "tag.mlflow.user",
+            "name",
+            "run",
+            "source",
+            "status",
+            "experiment",
+            "project",
+            "group",
+            "user",
+            "attributes.status",
+            "attributes.run_name",
+            "attributes.user_id",
+            "params.yaml:lr",
+        ] {
+            let Ok(Some(Filter::Compare(key, ..))) = Filter::parse(&format!("{text} = 1")) else {
+                panic!("{text} does not parse as a filter");
+            };
+            assert_eq!(text.parse::<RunKey>().ok(), Some(key.clone()), "{text}");
+            let Ok(Some(Filter::Compare(again, ..))) = Filter::parse(&format!("{key} = 1")) else {
+                panic!("{key} does not parse as a filter");
+            };
+            assert_eq!(again, key, "{text} spelled {key}");
         }
     }
 }

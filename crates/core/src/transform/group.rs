@@ -42,11 +42,11 @@ pub enum GroupBy {
 /// The group `run` belongs to: the value of `by`, or [`NONE_KEY`] when the run lacks it.
 pub fn group_key(run: &RunMeta, by: &GroupBy) -> String {
     let key = match by {
-        GroupBy::Param(k) => run.hparams.get(k).map(ToString::to_string),
-        GroupBy::Tag(k) => run.tags.get(k).cloned(),
-        GroupBy::Source => Some(run.source.label().to_owned()),
-        GroupBy::Experiment => run.experiment.clone(),
-        GroupBy::Group => run.group.clone(),
+        GroupBy::Param(k) => run.info.params.get(k).map(ToString::to_string),
+        GroupBy::Tag(k) => run.info.tags.get(k).cloned(),
+        GroupBy::Source => Some(run.info.source.label().to_owned()),
+        GroupBy::Experiment => run.info.experiment.clone(),
+        GroupBy::Group => run.info.group.clone(),
     };
     key.unwrap_or_else(|| NONE_KEY.to_owned())
 }

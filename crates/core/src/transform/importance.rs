@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 use crate::summary::RunMeta;
 use crate::text::natural_cmp;
 use forest::{Columns, Forest};
@@ -68,11 +68,8 @@ pub fn importance(runs: &[RunMeta], metric: &str) -> Result<Vec<Importance>, Imp
             found: used.len(),
         });
     }
-    let keys: BTreeSet<&str> = used
-        .iter()
-        .flat_map(|r| r.hparams.keys().map(String::as_str))
-        .collect();
-    let params: Vec<Param<'_>> = keys
+    let params: Vec<Param<'_>> = RunMeta::keys(used.iter().copied())
+        .params
         .into_iter()
         .map(|key| Param::read(key, &used))
         .collect();
@@ -137,7 +134,7 @@ enum Values {
 
 impl<'a> Param<'a> {
     fn read(key: &'a str, runs: &[&RunMeta]) -> Param<'a> {
-        let raw: Vec<Option<&HParamValue>> = runs.iter().map(|r| r.hparams.get(key)).collect();
+        let raw: Vec<Option<&ParamValue>> = runs.iter().map(|r| r.info.params.get(key)).collect();
         let numeric = raw.iter().flatten().all(|v| as_number(v).is_some());
         let values = if numeric {
             Values::Numeric(
@@ -199,11 +196,11 @@ impl<'a> Param<'a> {
 }
 
 /// A param value as a number, when it is one (booleans as 0/1, numeric text parsed).
-fn as_number(v: &HParamValue) -> Option<f64> {
+fn as_number(v: &ParamValue) -> Option<f64> {
     match v {
-        HParamValue::Number(n) => Some(*n),
-        HParamValue::Bool(b) => Some(f64::from(u8::from(*b))),
-        HParamValue::Text(t) => t.trim().parse::<f64>().ok(),
+        ParamValue::Number(n) => Some(*n),
+        ParamValue::Bool(b) => Some(f64::from(u8::from(*b))),
+        ParamValue::Text(t) => t.trim().parse::<f64>().ok(),
     }
 }
 

@@ -6,27 +6,43 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::HParamValue;
+use serde::{Deserialize, Serialize};
+
+use crate::key::{KeyValue, RunKey};
+use crate::model::{text_key, RunId};
 use crate::summary::RunMeta;
 use crate::text::{csv_field, format_number, natural_cmp};
 use crate::transform::group::{group_runs, GroupBy};
 
+/// What a column shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Column {
-    Name,
-    Source,
-    /// MLflow experiment / W&B project / DVC repository (only when some run has one).
-    Experiment,
-    /// Run status (only when some run has one).
-    Status,
-    Points,
-    /// A hyperparameter, by name.
-    Param(String),
+    /// A run's value under a key: the name, source, experiment and status (those two only
+    /// when some run has one), params. A [`RunKey::Metric`] here shows its final value;
+    /// [`RunsTable::all_columns`] gives metrics as [`Column::Metric`].
+    Key(RunKey),
     /// A metric's final, lowest or highest value (series tags and summary keys).
     Metric(String, MetricStat),
+    Points,
     /// The run's group and the group's size (when runs are grouped).
     Group,
 }
+
+/// A column's identity, whatever it shows (`metrics.loss` for its last, min or max): what
+/// the user's sort, column order, stats and hidden columns refer to. The plain spelling of
+/// its key ([`RunKey::plain`]), or `points` / `group`; stored (in prefs, workspace files) as
+/// that string, and any stored string reads (one no column has is ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ColumnKey(String);
+
+impl ColumnKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_key!(ColumnKey);
 
 /// Which value of a metric a column shows.
 #[derive(
@@ -52,41 +68,42 @@ impl MetricStat {
 }
 
 impl Column {
+    /// The run name's column, always shown and first.
+    pub const NAME: Column = Column::Key(RunKey::Name);
+
     /// Header as written to CSV: MLflow-style `params.<k>` / `metrics.<tag>` prefixes keep
-    /// a param and a tag of the same name apart.
+    /// a param and a tag of the same name apart; a metric's min or max adds `:min` / `:max`.
     pub fn csv_header(&self) -> String {
         match self {
-            Column::Name => "name".into(),
-            Column::Source => "source".into(),
-            Column::Experiment => "experiment".into(),
-            Column::Status => "status".into(),
-            Column::Points => "points".into(),
-            Column::Group => "group".into(),
-            Column::Param(k) => format!("params.{k}"),
-            Column::Metric(t, MetricStat::Last) => format!("metrics.{t}"),
-            Column::Metric(t, stat) => format!("metrics.{t}:{}", stat.label()),
+            Column::Metric(_, stat @ (MetricStat::Min | MetricStat::Max)) => {
+                format!("{}:{}", self.key(), stat.label())
+            }
+            other => other.key().into(),
         }
     }
 
-    /// Stable identity of the column, whatever it shows (`metrics.loss` for its last, min
-    /// or max): the key options refer to.
-    pub fn key(&self) -> String {
-        match self {
-            Column::Metric(t, _) => format!("metrics.{t}"),
-            other => other.csv_header(),
-        }
+    /// Stable identity of the column, whatever it shows: the key options refer to.
+    pub fn key(&self) -> ColumnKey {
+        ColumnKey(match self {
+            Column::Key(key) => key.plain(),
+            Column::Metric(t, _) => RunKey::Metric(t.clone()).plain(),
+            Column::Points => "points".into(),
+            Column::Group => "group".into(),
+        })
     }
 
     /// Short header for the screen (the column group says whether it is a param or a metric).
     pub fn label(&self) -> &str {
         match self {
-            Column::Name => "Run",
-            Column::Source => "Source",
-            Column::Experiment => "Experiment",
-            Column::Status => "Status",
+            Column::Key(RunKey::Name) => "Run",
+            Column::Key(RunKey::Source) => "Source",
+            Column::Key(RunKey::Experiment) => "Experiment",
+            Column::Key(RunKey::Status) => "Status",
+            Column::Key(RunKey::Group) | Column::Group => "Group",
+            Column::Key(RunKey::User) => "User",
             Column::Points => "Points",
-            Column::Group => "Group",
-            Column::Param(k) | Column::Metric(k, _) => k,
+            Column::Key(RunKey::Param(k) | RunKey::Metric(k) | RunKey::Tag(k))
+            | Column::Metric(k, _) => k,
         }
     }
 }
@@ -141,7 +158,7 @@ impl Cell {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub run_id: String,
+    pub run_id: RunId,
     pub pinned: bool,
     /// Nesting depth: 0 for top-level runs, 1 for a child run shown under its parent, …
     pub depth: usize,
@@ -151,7 +168,7 @@ pub struct Row {
 /// Sort by the column with this [`Column::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Sort {
-    pub key: String,
+    pub key: ColumnKey,
     pub descending: bool,
 }
 
@@ -163,16 +180,16 @@ pub struct TableOptions {
     pub sort: Option<Sort>,
     /// Per metric key: the value its column shows (default: last).
     #[serde(default)]
-    pub stats: BTreeMap<String, MetricStat>,
+    pub stats: BTreeMap<ColumnKey, MetricStat>,
     /// Columns not shown (the run name is always shown).
     #[serde(default)]
-    pub hidden: BTreeSet<String>,
+    pub hidden: BTreeSet<ColumnKey>,
     /// Column keys in the user's order; columns not listed follow in their default order.
     #[serde(default)]
-    pub order: Vec<String>,
+    pub order: Vec<ColumnKey>,
     /// Run ids shown first, before all others (a pinned parent brings its children).
     #[serde(default)]
-    pub pinned: BTreeSet<String>,
+    pub pinned: BTreeSet<RunId>,
     /// Runs grouped: a group column (`key (count)`) after the name, rows of a group
     /// together, groups in natural key order.
     #[serde(default)]
@@ -190,35 +207,27 @@ impl RunsTable {
     /// (when any run has them), points, every param (sorted), then every metric (series
     /// tags and summary keys, sorted), each metric showing its `options.stats` value.
     pub fn all_columns(runs: &[RunMeta], options: &TableOptions) -> Vec<Column> {
-        let params: BTreeSet<&str> = runs
-            .iter()
-            .flat_map(|r| r.hparams.keys().map(String::as_str))
-            .collect();
-        let metrics: BTreeSet<&str> = runs
-            .iter()
-            .flat_map(|r| {
-                r.series
-                    .iter()
-                    .map(|s| s.tag.as_str())
-                    .chain(r.summary.keys().map(String::as_str))
-            })
-            .collect();
-        let mut columns = vec![Column::Name, Column::Source];
-        if runs.iter().any(|r| r.experiment.is_some()) {
-            columns.push(Column::Experiment);
+        let names = RunMeta::keys(runs);
+        let mut columns = vec![Column::NAME, Column::Key(RunKey::Source)];
+        if runs.iter().any(|r| r.info.experiment.is_some()) {
+            columns.push(Column::Key(RunKey::Experiment));
         }
-        if runs.iter().any(|r| r.status.is_some()) {
-            columns.push(Column::Status);
+        if runs.iter().any(|r| r.info.status.is_some()) {
+            columns.push(Column::Key(RunKey::Status));
         }
         columns.push(Column::Points);
-        columns.extend(params.into_iter().map(|p| Column::Param(p.to_owned())));
-        columns.extend(metrics.into_iter().map(|t| {
-            let stat = options
-                .stats
-                .get(&format!("metrics.{t}"))
-                .copied()
-                .unwrap_or_default();
-            Column::Metric(t.to_owned(), stat)
+        columns.extend(
+            names
+                .params
+                .into_iter()
+                .map(|p| Column::Key(RunKey::Param(p.to_owned()))),
+        );
+        columns.extend(names.metrics.into_iter().map(|t| {
+            let column = Column::Metric(t.to_owned(), MetricStat::Last);
+            match options.stats.get(column.key().as_str()) {
+                Some(&stat) => Column::Metric(t.to_owned(), stat),
+                None => column,
+            }
         }));
         columns
     }
@@ -230,10 +239,10 @@ impl RunsTable {
     pub fn build(runs: &[RunMeta], options: &TableOptions) -> Self {
         let mut columns: Vec<Column> = Self::all_columns(runs, options)
             .into_iter()
-            .filter(|c| *c == Column::Name || !options.hidden.contains(&c.key()))
+            .filter(|c| *c == Column::NAME || !options.hidden.contains(&c.key()))
             .collect();
         let position = |c: &Column| match c {
-            Column::Name => 0,
+            &Column::NAME => 0,
             other => options
                 .order
                 .iter()
@@ -253,7 +262,7 @@ impl RunsTable {
                     let label = format!("{key} ({})", members.len());
                     members
                         .into_iter()
-                        .map(move |r| (r.id.as_str(), (rank, label.clone())))
+                        .map(move |r| (r.info.id.as_str(), (rank, label.clone())))
                 })
                 .collect(),
             None => BTreeMap::new(),
@@ -267,16 +276,16 @@ impl RunsTable {
                     .iter()
                     .map(|c| match c {
                         Column::Group => groups
-                            .get(run.id.as_str())
+                            .get(run.info.id.as_str())
                             .map_or(Cell::Empty, |(_, label)| Cell::Text(label.clone())),
                         c => cell(run, c),
                     })
                     .collect();
-                let pinned = options.pinned.contains(&run.id);
+                let pinned = options.pinned.contains(&run.info.id);
                 (
-                    run.parent_id.as_deref(),
+                    run.info.parent_id.as_deref(),
                     Row {
-                        run_id: run.id.clone(),
+                        run_id: run.info.id.clone(),
                         pinned,
                         depth: 0,
                         cells,
@@ -345,7 +354,7 @@ impl RunsTable {
 /// (bad input) cannot loop: every row is emitted exactly once.
 fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
     use std::collections::HashMap;
-    let present: BTreeSet<String> = rows.iter().map(|(_, r)| r.run_id.clone()).collect();
+    let present: BTreeSet<&str> = rows.iter().map(|(_, r)| r.run_id.as_str()).collect();
     let mut children: HashMap<String, Vec<usize>> = HashMap::new();
     let mut roots = Vec::new();
     for (i, (parent, row)) in rows.iter().enumerate() {
@@ -365,7 +374,7 @@ fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
                 continue;
             };
             row.depth = depth;
-            if let Some(kids) = children.get(&row.run_id) {
+            if let Some(kids) = children.get(row.run_id.as_str()) {
                 stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
             }
             out.push(row);
@@ -381,24 +390,16 @@ fn nest(rows: Vec<(Option<&str>, Row)>) -> Vec<Row> {
 
 fn cell(run: &RunMeta, column: &Column) -> Cell {
     match column {
-        Column::Name => Cell::Text(run.name.clone()),
-        Column::Source => Cell::Text(run.source.label().to_owned()),
-        Column::Experiment => run.experiment.clone().map_or(Cell::Empty, Cell::Text),
+        Column::Key(key) => match key.value(run) {
+            None => Cell::Empty,
+            Some(KeyValue::Number(n)) => Cell::Number(n),
+            Some(KeyValue::NumberText(n, t)) => Cell::NumberText(n, t.to_owned()),
+            Some(KeyValue::Text(t)) => Cell::Text(t.to_owned()),
+            Some(KeyValue::Bool(b)) => Cell::Text(b.to_string()),
+        },
         // Filled in by `build`, which knows the groups.
         Column::Group => Cell::Empty,
-        Column::Status => run
-            .status
-            .map_or(Cell::Empty, |s| Cell::Text(s.label().to_owned())),
         Column::Points => Cell::Number(run.point_count() as f64),
-        Column::Param(k) => match run.hparams.get(k) {
-            None => Cell::Empty,
-            Some(HParamValue::Number(n)) => Cell::Number(*n),
-            Some(HParamValue::Text(t)) => match t.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Cell::NumberText(n, t.clone()),
-                _ => Cell::Text(t.clone()),
-            },
-            Some(v) => Cell::Text(v.to_string()),
-        },
         Column::Metric(t, stat) => match metric_value(run, t, *stat) {
             Some(v) => Cell::Number(v),
             // A series whose last value is NaN is stored with `last: None` by JSON; a run
@@ -419,7 +420,7 @@ fn metric_value(run: &RunMeta, key: &str, stat: MetricStat) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Run, Series, Source, Step, WallTime};
+    use crate::model::{ParamValue, Run, Series, Source, Step, WallTime};
 
     fn sorted(key: &str, descending: bool) -> TableOptions {
         TableOptions {
@@ -437,10 +438,10 @@ mod tests {
             s.push(Step(i as i64), WallTime(i as f64), *v);
         }
         let mut hparams = std::collections::BTreeMap::new();
-        hparams.insert("lr".to_owned(), HParamValue::Number(lr));
-        hparams.insert("opt".to_owned(), HParamValue::Text("-adam".into()));
-        let mut run = Run::new(format!("tb:{name}"), name, Source::TensorBoard);
-        run.hparams = hparams;
+        hparams.insert("lr".to_owned(), ParamValue::Number(lr));
+        hparams.insert("opt".to_owned(), ParamValue::Text("-adam".into()));
+        let mut run = Run::new(RunId::from(format!("tb:{name}")), name, Source::TensorBoard);
+        run.info.params = hparams;
         run.series = vec![s];
         RunMeta::of(&run)
     }
@@ -482,7 +483,7 @@ mod tests {
     #[test]
     fn missing_values_sort_last_both_ways() {
         let mut a = run("a", 1.0, &[1.0]);
-        a.hparams.clear();
+        a.info.params.clear();
         let b = run("b", 2.0, &[1.0]);
         for descending in [false, true] {
             let t = RunsTable::build(&[a.clone(), b.clone()], &sorted("params.lr", descending));
@@ -493,11 +494,11 @@ mod tests {
     #[test]
     fn children_follow_their_parent_whatever_the_sort() {
         let mut parent = run("parent", 0.5, &[9.0]);
-        parent.id = "p".into();
+        parent.info.id = "p".into();
         let mut kid_a = run("kid_a", 0.1, &[1.0]);
-        kid_a.parent_id = Some("p".into());
+        kid_a.info.parent_id = Some("p".into());
         let mut kid_b = run("kid_b", 0.2, &[2.0]);
-        kid_b.parent_id = Some("p".into());
+        kid_b.info.parent_id = Some("p".into());
         let lone = run("lone", 0.3, &[5.0]);
         let runs = [kid_b.clone(), lone.clone(), parent.clone(), kid_a.clone()];
         let t = RunsTable::build(&runs, &TableOptions::default());
@@ -512,8 +513,8 @@ mod tests {
         );
         // A cycle still lists every run once.
         let (mut x, mut y) = (run("x", 1.0, &[1.0]), run("y", 1.0, &[1.0]));
-        x.parent_id = Some(y.id.clone());
-        y.parent_id = Some(x.id.clone());
+        x.info.parent_id = Some(y.info.id.clone());
+        y.info.parent_id = Some(x.info.id.clone());
         assert_eq!(
             RunsTable::build(&[x, y], &TableOptions::default())
                 .rows
@@ -525,7 +526,7 @@ mod tests {
     #[test]
     fn summary_metrics_are_columns_too() {
         let mut r = run("a", 1.0, &[1.0]);
-        r.summary.insert("final_auc".into(), 0.93);
+        r.info.summary.insert("final_auc".into(), 0.93);
         let t = RunsTable::build(&[r], &TableOptions::default());
         assert!(t.to_csv().contains("metrics.final_auc"));
         assert!(t.to_csv().contains(",0.93"));
@@ -536,7 +537,9 @@ mod tests {
         let mut runs = Vec::new();
         for (name, lr) in [("a", "1e-05"), ("b", "0.001"), ("c", "1.0"), ("d", "adam")] {
             let mut r = run(name, 0.0, &[1.0]);
-            r.hparams.insert("lr".into(), HParamValue::Text(lr.into()));
+            r.info
+                .params
+                .insert("lr".into(), ParamValue::Text(lr.into()));
             runs.push(r);
         }
         let t = RunsTable::build(&runs, &sorted("params.lr", false));
@@ -559,7 +562,7 @@ mod tests {
         options.stats.insert("metrics.loss".into(), MetricStat::Min);
         options.pinned.insert("tb:b".into());
         let t = RunsTable::build(&runs, &options);
-        let keys: Vec<String> = t.columns.iter().map(Column::key).collect();
+        let keys: Vec<ColumnKey> = t.columns.iter().map(Column::key).collect();
         assert_eq!(
             keys,
             ["name", "metrics.loss", "params.lr", "points", "params.opt"]
@@ -583,8 +586,9 @@ mod tests {
         let mut runs = Vec::new();
         for (name, opt) in [("a", "sgd"), ("b", "adam"), ("c", "sgd")] {
             let mut r = run(name, 0.1, &[1.0]);
-            r.hparams
-                .insert("opt".into(), HParamValue::Text(opt.into()));
+            r.info
+                .params
+                .insert("opt".into(), ParamValue::Text(opt.into()));
             runs.push(r);
         }
         let options = TableOptions {
@@ -611,7 +615,7 @@ mod tests {
     #[test]
     fn csv_quotes_special_text() {
         let mut r = run("a,\"b\"", 1.0, &[f64::NAN]);
-        r.hparams.clear();
+        r.info.params.clear();
         let csv = RunsTable::build(&[r], &TableOptions::default()).to_csv();
         assert!(csv.contains("\"a,\"\"b\"\"\""), "{csv}");
     }

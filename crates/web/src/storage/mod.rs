@@ -124,7 +124,7 @@ impl Store {
                 // Dropping `tx` uncommitted rolls back everything written so far.
                 return Err(StorageError::Injected(i));
             }
-            let (lo, hi) = codec::run_range(&run.id);
+            let (lo, hi) = codec::run_range(&run.info.id);
             series
                 .delete::<String, _>(string_range(lo.clone(), hi.clone()))
                 .primitive()?;
@@ -133,13 +133,13 @@ impl Store {
                 .primitive()?;
             metas
                 .put(to_json(&RunMeta::of(run))?)
-                .with_key(run.id.clone())
+                .with_key(run.info.id.to_string())
                 .primitive()?;
             for s in &run.series {
                 for (chunk, value) in codec::encode_chunks(s).into_iter().enumerate() {
                     series
                         .put(value)
-                        .with_key(codec::chunk_key(&run.id, &s.tag, chunk))
+                        .with_key(codec::chunk_key(&run.info.id, &s.tag, chunk))
                         .primitive()?;
                 }
             }
@@ -147,7 +147,7 @@ impl Store {
                 if let Some(text) = &a.text {
                     artifacts
                         .put(text.clone())
-                        .with_key(codec::artifact_key(&run.id, &a.path))
+                        .with_key(codec::artifact_key(&run.info.id, &a.path))
                         .primitive()?;
                 }
             }
@@ -211,7 +211,7 @@ impl Store {
     /// silently: the caller shows the error.
     pub async fn load_runs(&self) -> Result<Vec<RunMeta>, StorageError> {
         let mut runs: Vec<RunMeta> = self.load_all_json(RUNS).await?;
-        runs.sort_by(|a, b| a.name.cmp(&b.name));
+        runs.sort_by(|a, b| a.info.name.cmp(&b.info.name));
         Ok(runs)
     }
 
@@ -290,7 +290,7 @@ impl Store {
         let tx = self.db.transaction([SERIES, ARTIFACTS]).build()?;
         let (series, artifacts) = (tx.object_store(SERIES)?, tx.object_store(ARTIFACTS)?);
         let range = || {
-            let (lo, hi) = codec::run_range(&meta.id);
+            let (lo, hi) = codec::run_range(&meta.info.id);
             string_range(lo, hi)
         };
         // Every request is made before the first await (a transaction with no pending
@@ -320,14 +320,14 @@ impl Store {
         let mut by_tag: BTreeMap<&str, Series> = meta
             .series
             .iter()
-            .map(|s| (s.tag.as_str(), Series::new(&s.tag)))
+            .map(|s| (s.tag.as_str(), Series::new(s.tag.clone())))
             .collect();
         for (key, chunk) in chunk_keys.iter().zip(&chunks) {
             let damaged = |message: String| StorageError::Damaged {
                 key: key.clone(),
                 message,
             };
-            let (tag, _) = codec::split_chunk_key(&meta.id, key)
+            let (tag, _) = codec::split_chunk_key(&meta.info.id, key)
                 .ok_or_else(|| damaged("not a series chunk key".into()))?;
             if let Some(series) = by_tag.get_mut(tag) {
                 codec::decode_chunk(chunk, series).map_err(damaged)?;
@@ -337,7 +337,10 @@ impl Store {
             .iter()
             .zip(texts)
             .filter_map(|(key, text)| {
-                Some((codec::split_artifact_key(&meta.id, key)?.to_owned(), text))
+                Some((
+                    codec::split_artifact_key(&meta.info.id, key)?.to_owned(),
+                    text,
+                ))
             })
             .collect();
         Ok(meta.clone().into_run(by_tag.into_values().collect(), texts))

@@ -14,8 +14,8 @@
 //! `proj/dvclive` → `proj`, `exps/exp1/dvclive` → `exp1`; a dropped `dvclive` folder alone
 //! → `dvclive`), its id is `dvclive:<folder path without the dropped folder>`. Series
 //! come from the TSVs; `metrics.json` values whose key (nesting joined with `/`, as dvclive
-//! names metrics) has no series go to [`Run::summary`]; `params.yaml` (flattened with `.`)
-//! to [`Run::hparams`]; every other file is an [`Artifact`] (path relative to the folder),
+//! names metrics) has no series go to [`RunInfo::summary`](crate::model::RunInfo::summary); `params.yaml` (flattened with `.`)
+//! to [`RunInfo::params`](crate::model::RunInfo::params); every other file is an [`Artifact`] (path relative to the folder),
 //! JSON / YAML / CSV / TSV / Markdown text kept.
 
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ use crate::formats::head::header_cells_with;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
-use crate::model::{Artifact, HParamValue, Run, Source};
+use crate::model::{Artifact, ParamValue, Run, RunId, Source};
 use crate::report::FileReport;
 use crate::text;
 
@@ -105,8 +105,8 @@ pub fn run_name(dir: &str) -> String {
     }
 }
 
-pub fn run_id(dir: &str) -> String {
-    format!("dvclive:{}", super::lock::repo_path(dir))
+pub fn run_id(dir: &str) -> RunId {
+    RunId::dvclive(&super::lock::repo_path(dir))
 }
 
 /// What the files of one dvclive folder contributed so far.
@@ -115,7 +115,7 @@ pub struct LiveRun {
     /// By file path, merged in path order.
     series: BTreeMap<String, SeriesSet>,
     summary: BTreeMap<String, f64>,
-    hparams: BTreeMap<String, HParamValue>,
+    hparams: BTreeMap<String, ParamValue>,
     artifacts: Vec<Artifact>,
 }
 
@@ -241,14 +241,14 @@ impl LiveRun {
         }
         let mut run = Run::new(run_id(dir), run_name(dir), Source::Dvc);
         // The dropped folder is the repository, as for experiments.
-        run.experiment = paths::dropped_folder(dir).map(str::to_string);
-        run.summary = self
+        run.info.experiment = paths::dropped_folder(dir).map(str::to_string);
+        run.info.summary = self
             .summary
             .into_iter()
             .filter(|(k, _)| !series.contains(k))
             .collect();
         run.series = series.into_series();
-        run.hparams = self.hparams;
+        run.info.params = self.hparams;
         run.artifacts = self.artifacts;
         run.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         Some(run)
@@ -360,9 +360,9 @@ mod tests {
         );
         assert!(r.is_clean(), "{r:?}");
         let run = live.finish("p/dvclive").expect("run");
-        assert_eq!(run.name, "p");
-        assert_eq!(run.id, "dvclive:dvclive");
-        assert_eq!(run.source, Source::Dvc);
+        assert_eq!(run.info.name, "p");
+        assert_eq!(run.info.id, "dvclive:dvclive");
+        assert_eq!(run.info.source, Source::Dvc);
         let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
         assert_eq!(tags, vec!["acc", "train/loss"]);
         assert_eq!(
@@ -370,13 +370,13 @@ mod tests {
             vec![1_700_000_000.0]
         );
         assert_eq!(
-            run.summary,
+            run.info.summary,
             BTreeMap::from([("test/f1".to_string(), 0.25)]),
             "series keep their values"
         );
         assert_eq!(
-            run.hparams.get("train.epochs"),
-            Some(&HParamValue::Number(2.0))
+            run.info.params.get("train.epochs"),
+            Some(&ParamValue::Number(2.0))
         );
         assert_eq!(run.artifacts[0].path, "plots/sklearn/confusion_matrix.json");
         assert_eq!(

@@ -19,7 +19,7 @@ use super::experiments::{into_runs, run_id, status, ExpRecord};
 use crate::formats::encoding;
 use crate::formats::paths;
 use crate::formats::tables::param_value;
-use crate::model::{DatasetRef, Run};
+use crate::model::{DatasetRef, Run, RunId};
 use crate::text;
 
 /// The header `dvc exp show --csv` starts with.
@@ -110,7 +110,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Run>, Vec<String>), String> {
     let kinds = classify(&header, first_data, &rows, &mut warnings);
 
     let mut records = Vec::new();
-    let mut baseline: Option<(String, String)> = None;
+    let mut baseline: Option<(RunId, String)> = None;
     for (_, row) in &rows {
         let get = |i: usize| row.get(i).map(|s| s.trim()).unwrap_or_default();
         let (experiment, rev, typ, created) = (get(0), get(1), get(2), get(3));
@@ -260,7 +260,7 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
 
     /// Written by dvc 3.67.1 for a baseline, the workspace and two experiments.
     const SHOW: &str = "Experiment,rev,typ,Created,parent,train.loss,acc,step,params.yaml:lr,params.yaml:train.epochs,params.yaml:train.optimizer,params.yaml:train.layers,dvclive/params.yaml:lr,dvclive/params.yaml:train.epochs,dvclive/params.yaml:train.optimizer,dvclive/params.yaml:train.layers,data/images,data/raw.txt,train.py
@@ -274,30 +274,33 @@ lunar-wool,5354b1d,branch_base,2023-11-14T22:13:22,,3.333333333333333,0.7,2,0.01
     fn real_output() {
         let (runs, warnings) = read(SHOW.as_bytes()).expect("read");
         assert!(warnings.is_empty(), "{warnings:?}");
-        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
         assert_eq!(
             ids,
             vec!["dvc:workspace", "dvc:master", "dvc:5c5fc8e", "dvc:5354b1d"]
         );
         let master = &runs[1];
-        assert_eq!(master.start_time, Some(1_700_000_000.0));
-        assert_eq!(master.summary.get("train.loss"), Some(&0.3333333333333333));
-        assert_eq!(master.summary.len(), 3);
+        assert_eq!(master.info.start_time, Some(1_700_000_000.0));
         assert_eq!(
-            master.hparams.get("params.yaml:lr"),
-            Some(&HParamValue::Number(0.001))
+            master.info.summary.get("train.loss"),
+            Some(&0.3333333333333333)
+        );
+        assert_eq!(master.info.summary.len(), 3);
+        assert_eq!(
+            master.info.params.get("params.yaml:lr"),
+            Some(&ParamValue::Number(0.001))
         );
         assert_eq!(
-            master.hparams.get("dvclive/params.yaml:train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            master.info.params.get("dvclive/params.yaml:train.layers"),
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
-        assert_eq!(master.hparams.len(), 8);
-        assert_eq!(master.datasets.len(), 3);
-        assert_eq!(master.datasets[0].name, "data/images");
+        assert_eq!(master.info.params.len(), 8);
+        assert_eq!(master.info.datasets.len(), 3);
+        assert_eq!(master.info.datasets[0].name, "data/images");
         let exp = &runs[2];
-        assert_eq!(exp.name, "myexp");
-        assert_eq!(exp.parent_id.as_deref(), Some("dvc:master"));
-        assert_eq!(exp.group.as_deref(), Some("master"));
+        assert_eq!(exp.info.name, "myexp");
+        assert_eq!(exp.info.parent_id.as_deref(), Some("dvc:master"));
+        assert_eq!(exp.info.group.as_deref(), Some("master"));
     }
 
     #[test]
@@ -311,14 +314,17 @@ lunar-wool,5354b1d,branch_base,2023-11-14T22:13:22,,3.333333333333333,0.7,2,0.01
             "{warnings:?}"
         );
         let run = &runs[1];
-        assert_eq!(run.status, Some(crate::model::RunStatus::Running));
+        assert_eq!(run.info.status, Some(crate::model::RunStatus::Running));
         // `lr` comes before the first text column: counted as a metric.
-        assert_eq!(run.summary.keys().collect::<Vec<_>>(), vec!["acc", "lr"]);
         assert_eq!(
-            run.hparams.keys().collect::<Vec<_>>(),
+            run.info.summary.keys().collect::<Vec<_>>(),
+            vec!["acc", "lr"]
+        );
+        assert_eq!(
+            run.info.params.keys().collect::<Vec<_>>(),
             vec!["epochs", "optimizer"]
         );
-        assert_eq!(run.datasets[0].name, "data.csv");
+        assert_eq!(run.info.datasets[0].name, "data.csv");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::experiments::{run_id, short_rev, status, ExpRecord};
 use super::values::{flatten_json_metrics, flatten_json_params};
-use crate::model::{DatasetRef, Run};
+use crate::model::{DatasetRef, Run, RunId};
 use crate::text;
 
 /// Whether a file head looks like `dvc exp show --json` output.
@@ -71,7 +71,7 @@ pub fn read(text: &str) -> Result<(Vec<Run>, Vec<String>), String> {
 
 fn record(
     entry: &Value,
-    baseline: Option<(&str, &str)>,
+    baseline: Option<(&RunId, &str)>,
     group_name: Option<&Value>,
     warnings: &mut Vec<String>,
 ) -> Option<ExpRecord> {
@@ -84,7 +84,7 @@ fn record(
     let mut r = ExpRecord {
         id: run_id(&rev),
         name,
-        baseline: baseline.map(|(id, _)| id.to_string()),
+        baseline: baseline.map(|(id, _)| id.clone()),
         group: baseline.map(|(_, name)| name.to_string()),
         ..Default::default()
     };
@@ -153,7 +153,7 @@ fn error_message(err: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, RunStatus};
+    use crate::model::{ParamValue, RunStatus};
 
     /// Shaped like dvc 3.67's output for a baseline with one finished and one queued experiment.
     const SHOW: &str = r#"[
@@ -181,39 +181,39 @@ mod tests {
     #[test]
     fn one_run_per_experiment() {
         let (runs, warnings) = read(SHOW).expect("read");
-        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
         assert_eq!(
             ids,
             vec!["dvc:workspace", "dvc:2d93302", "dvc:5c5fc8e", "dvc:aaaaaaa"]
         );
         let ws = &runs[0];
-        assert_eq!(ws.name, "workspace");
-        assert_eq!(ws.summary.get("train.loss"), Some(&5.0));
-        assert_eq!(ws.summary.get("step"), Some(&1.0));
+        assert_eq!(ws.info.name, "workspace");
+        assert_eq!(ws.info.summary.get("train.loss"), Some(&5.0));
+        assert_eq!(ws.info.summary.get("step"), Some(&1.0));
         assert_eq!(
-            ws.hparams.get("train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            ws.info.params.get("train.layers"),
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
-        assert_eq!(ws.datasets[0].name, "data/raw.txt");
-        assert_eq!(ws.datasets[0].context.as_deref(), Some("dvc dep"));
+        assert_eq!(ws.info.datasets[0].name, "data/raw.txt");
+        assert_eq!(ws.info.datasets[0].context.as_deref(), Some("dvc dep"));
         let master = &runs[1];
-        assert_eq!(master.name, "master");
-        assert_eq!(master.start_time, Some(1_700_000_000.0));
-        assert!(master.summary.get("acc").is_some_and(|v| v.is_nan()));
+        assert_eq!(master.info.name, "master");
+        assert_eq!(master.info.start_time, Some(1_700_000_000.0));
+        assert!(master.info.summary.get("acc").is_some_and(|v| v.is_nan()));
         assert_eq!(
-            master.tags.get("dvc.rev").map(String::as_str),
+            master.info.tags.get("dvc.rev").map(String::as_str),
             Some("2d933021c84c21547e1ddee35f98af2f9e3b1fc7")
         );
         let exp = &runs[2];
-        assert_eq!(exp.name, "myexp");
-        assert_eq!(exp.parent_id.as_deref(), Some("dvc:2d93302"));
-        assert_eq!(exp.group.as_deref(), Some("master"));
-        assert_eq!(exp.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
-        assert!(exp.summary.is_empty(), "the metrics file had an error");
+        assert_eq!(exp.info.name, "myexp");
+        assert_eq!(exp.info.parent_id.as_deref(), Some("dvc:2d93302"));
+        assert_eq!(exp.info.group.as_deref(), Some("master"));
+        assert_eq!(exp.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
+        assert!(exp.info.summary.is_empty(), "the metrics file had an error");
         let queued = &runs[3];
-        assert_eq!(queued.name, "queued-one");
-        assert_eq!(queued.status, Some(RunStatus::Scheduled));
-        assert_eq!(queued.notes.as_deref(), Some("boom"));
+        assert_eq!(queued.info.name, "queued-one");
+        assert_eq!(queued.info.status, Some(RunStatus::Scheduled));
+        assert_eq!(queued.info.notes.as_deref(), Some("boom"));
         assert!(warnings.iter().any(|w| w.contains("boom")), "{warnings:?}");
     }
 

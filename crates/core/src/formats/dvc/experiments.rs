@@ -3,10 +3,10 @@
 //! Each experiment (a baseline commit, the workspace, or an experiment derived from a
 //! baseline) is one run: id `dvc:<rev>` with the rev shortened to 7 characters as DVC prints
 //! it (`dvc:workspace`, `dvc:5c5fc8e`; a CSV baseline row gives its branch name instead,
-//! `dvc:master`, as that is all the CSV holds), params in [`Run::hparams`], metrics in
-//! [`Run::summary`], deps and outs in [`Run::datasets`]; an experiment's
-//! [`Run::parent_id`] is its baseline, and [`Run::group`] the baseline's name. The reader
-//! sets [`Run::experiment`] to the dropped folder (the repository), when there is one.
+//! `dvc:master`, as that is all the CSV holds), params in [`RunInfo::params`](crate::model::RunInfo::params), metrics in
+//! [`RunInfo::summary`](crate::model::RunInfo::summary), deps and outs in [`RunInfo::datasets`](crate::model::RunInfo::datasets); an experiment's
+//! [`RunInfo::parent_id`](crate::model::RunInfo::parent_id) is its baseline, and [`RunInfo::group`](crate::model::RunInfo::group) the baseline's name. The reader
+//! sets [`RunInfo::experiment`](crate::model::RunInfo::experiment) to the dropped folder (the repository), when there is one.
 //!
 //! Keys follow `dvc exp show`'s columns: flattened with `.`, bare when only one params or
 //! metrics file has that name, `<file>:<name>` when several do (`params.yaml:lr` beside
@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{DatasetRef, HParamValue, Run, RunStatus, Source};
+use crate::model::{DatasetRef, ParamValue, Run, RunId, RunStatus, Source};
 
 /// The columns `dvc exp show` prints before metrics; a metric or param of the same name is
 /// shown with its file.
@@ -32,25 +32,25 @@ pub const FIXED_COLUMNS: [&str; 7] = [
 /// One experiment before its keys are resolved.
 #[derive(Debug, Default, Clone)]
 pub struct ExpRecord {
-    pub id: String,
+    pub id: RunId,
     pub name: String,
     /// The rev as given (full sha in JSON, 7 characters or a branch name in CSV).
     pub rev: String,
     /// The baseline run's id, for experiments.
-    pub baseline: Option<String>,
+    pub baseline: Option<RunId>,
     pub group: Option<String>,
     pub start_time: Option<f64>,
     pub status: Option<RunStatus>,
     pub notes: Option<String>,
     /// (file, flattened name, value)
     pub metrics: Vec<(String, String, f64)>,
-    pub params: Vec<(String, String, HParamValue)>,
+    pub params: Vec<(String, String, ParamValue)>,
     pub datasets: Vec<DatasetRef>,
 }
 
 /// `dvc:<rev>`, a sha shortened to 7 characters.
-pub fn run_id(rev: &str) -> String {
-    format!("dvc:{}", short_rev(rev))
+pub fn run_id(rev: &str) -> RunId {
+    RunId::new(Source::Dvc, short_rev(rev))
 }
 
 pub fn short_rev(rev: &str) -> &str {
@@ -101,18 +101,18 @@ pub fn into_runs(records: Vec<ExpRecord>) -> Vec<Run> {
         .map(|r| {
             let mut run = Run::new(r.id, r.name, Source::Dvc);
             for (file, name, v) in &r.metrics {
-                run.summary.insert(key(file, name), *v);
+                run.info.summary.insert(key(file, name), *v);
             }
             for (file, name, v) in r.params {
-                run.hparams.insert(key(&file, &name), v);
+                run.info.params.insert(key(&file, &name), v);
             }
-            run.tags.insert("dvc.rev".to_string(), r.rev);
-            run.parent_id = r.baseline;
-            run.group = r.group;
-            run.start_time = r.start_time;
-            run.status = r.status;
-            run.notes = r.notes;
-            run.datasets = r.datasets;
+            run.info.tags.insert("dvc.rev".to_string(), r.rev);
+            run.info.parent_id = r.baseline;
+            run.info.group = r.group;
+            run.info.start_time = r.start_time;
+            run.info.status = r.status;
+            run.info.notes = r.notes;
+            run.info.datasets = r.datasets;
             run
         })
         .collect()
@@ -143,30 +143,26 @@ mod tests {
                 ("metrics.json".into(), "rev".into(), 1.0),
             ],
             params: vec![
-                ("params.yaml".into(), "lr".into(), HParamValue::Number(0.1)),
+                ("params.yaml".into(), "lr".into(), ParamValue::Number(0.1)),
                 (
                     "dvclive/params.yaml".into(),
                     "lr".into(),
-                    HParamValue::Number(0.1),
+                    ParamValue::Number(0.1),
                 ),
-                (
-                    "params.yaml".into(),
-                    "seed".into(),
-                    HParamValue::Number(1.0),
-                ),
+                ("params.yaml".into(), "seed".into(), ParamValue::Number(1.0)),
             ],
             ..Default::default()
         };
         let runs = into_runs(vec![rec]);
         let run = &runs[0];
         assert_eq!(
-            run.summary.keys().collect::<Vec<_>>(),
+            run.info.summary.keys().collect::<Vec<_>>(),
             vec!["acc", "metrics.json:rev"]
         );
         assert_eq!(
-            run.hparams.keys().collect::<Vec<_>>(),
+            run.info.params.keys().collect::<Vec<_>>(),
             vec!["dvclive/params.yaml:lr", "params.yaml:lr", "seed"]
         );
-        assert_eq!(run.source, Source::Dvc);
+        assert_eq!(run.info.source, Source::Dvc);
     }
 }

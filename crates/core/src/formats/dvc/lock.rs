@@ -17,7 +17,7 @@ use yaml_rust2::Yaml;
 
 use super::values::{load_yaml, yaml_get, yaml_key, yaml_text, yaml_u64};
 use crate::formats::paths;
-use crate::model::{DataEntry, DataRole, DataVersion};
+use crate::model::{DataEntry, DataRole, DataVersion, Source};
 
 /// `path` without the dropped folder (the whole path for a loose file).
 pub fn repo_path(path: &str) -> String {
@@ -52,7 +52,7 @@ pub fn read_lock(path: &str, text: &str) -> Result<(Vec<DataVersion>, Vec<String
         None => top,
     };
     let dir = repo_dir(path);
-    let id_base = format!("dvc:{}", repo_path(path));
+    let id_base = DataVersion::id_of(Source::Dvc, &repo_path(path));
     let mut warnings = Vec::new();
     let mut versions = Vec::new();
     for (name, stage) in stages {
@@ -118,7 +118,7 @@ pub fn read_dvc_file(path: &str, text: &str) -> Result<(DataVersion, Vec<String>
     }
     Ok((
         DataVersion {
-            id: format!("dvc:{}", repo_path(path)),
+            id: DataVersion::id_of(Source::Dvc, &repo_path(path)),
             origin: path.to_string(),
             stage: None,
             entries,

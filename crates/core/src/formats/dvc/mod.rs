@@ -21,7 +21,7 @@ use super::encoding;
 use super::head::header_cells;
 use super::input::read_all;
 use super::paths;
-use crate::model::{DataVersion, Run};
+use crate::model::{DataVersion, Run, RunId};
 use crate::report::FileReport;
 use crate::source::{note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader};
 
@@ -63,7 +63,7 @@ pub fn classify(path: &str, head: &[u8]) -> Option<DvcFile> {
 #[derive(Debug, Default)]
 pub struct DvcReader {
     /// Experiment runs by id, with the file they came from (a later file wins).
-    experiments: BTreeMap<String, (String, Run)>,
+    experiments: BTreeMap<RunId, (String, Run)>,
     versions: BTreeMap<String, (String, DataVersion)>,
     /// dvclive folders by path.
     live: BTreeMap<String, LiveRun>,
@@ -160,15 +160,15 @@ impl DvcReader {
         }
         for mut run in runs {
             // The dropped folder is the repository the experiments came from.
-            run.experiment = paths::dropped_folder(path).map(str::to_string);
-            if let Some((other, _)) = self.experiments.get(&run.id) {
+            run.info.experiment = paths::dropped_folder(path).map(str::to_string);
+            if let Some((other, _)) = self.experiments.get(&run.info.id) {
                 report.warnings.push(format!(
                     "experiment {} was also in {other}: this file's copy is kept",
-                    run.id
+                    run.info.id
                 ));
             }
             self.experiments
-                .insert(run.id.clone(), (path.to_string(), run));
+                .insert(run.info.id.clone(), (path.to_string(), run));
         }
     }
 
@@ -288,7 +288,7 @@ mod tests {
         let r = reader.read_bytes("p/x.dvc", b"\xFF\xFE\x00");
         assert!(r.error.is_some());
         let (runs, versions, _) = reader.finish();
-        let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+        let ids: Vec<&str> = runs.iter().map(|r| r.info.id.as_str()).collect();
         assert_eq!(ids, vec!["dvc:main", "dvclive:dvclive"]);
         assert_eq!(versions.len(), 1);
         assert_eq!(versions[0].entries[0].path, "data/raw.txt");

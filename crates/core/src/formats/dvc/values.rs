@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 
 /// Parses the first YAML document (`Null` for an empty file).
 pub fn load_yaml(text: &str) -> Result<Yaml, String> {
@@ -50,7 +50,7 @@ pub fn yaml_key(y: &Yaml) -> Option<String> {
 
 /// Flattens YAML params into `out` with `.` between levels. Lists become their Python
 /// text; nulls, aliases and invalid values are left out.
-pub fn flatten_yaml(prefix: &str, y: &Yaml, out: &mut BTreeMap<String, HParamValue>) {
+pub fn flatten_yaml(prefix: &str, y: &Yaml, out: &mut BTreeMap<String, ParamValue>) {
     let value = match y {
         Yaml::Hash(h) => {
             for (k, v) in h {
@@ -60,14 +60,14 @@ pub fn flatten_yaml(prefix: &str, y: &Yaml, out: &mut BTreeMap<String, HParamVal
             }
             return;
         }
-        Yaml::Integer(i) => HParamValue::Number(*i as f64),
+        Yaml::Integer(i) => ParamValue::Number(*i as f64),
         Yaml::Real(_) => match y.as_f64() {
-            Some(v) => HParamValue::Number(v),
+            Some(v) => ParamValue::Number(v),
             None => return,
         },
-        Yaml::String(s) => HParamValue::Text(s.clone()),
-        Yaml::Boolean(b) => HParamValue::Bool(*b),
-        Yaml::Array(items) => HParamValue::Text(python_list(items.iter().map(yaml_python))),
+        Yaml::String(s) => ParamValue::Text(s.clone()),
+        Yaml::Boolean(b) => ParamValue::Bool(*b),
+        Yaml::Array(items) => ParamValue::Text(python_list(items.iter().map(yaml_python))),
         Yaml::Null | Yaml::Alias(_) | Yaml::BadValue => return,
     };
     if !prefix.is_empty() {
@@ -76,7 +76,7 @@ pub fn flatten_yaml(prefix: &str, y: &Yaml, out: &mut BTreeMap<String, HParamVal
 }
 
 /// Flattens JSON params like [`flatten_yaml`].
-pub fn flatten_json_params(prefix: &str, v: &Value, out: &mut BTreeMap<String, HParamValue>) {
+pub fn flatten_json_params(prefix: &str, v: &Value, out: &mut BTreeMap<String, ParamValue>) {
     let value = match v {
         Value::Object(map) => {
             for (k, v) in map {
@@ -85,12 +85,12 @@ pub fn flatten_json_params(prefix: &str, v: &Value, out: &mut BTreeMap<String, H
             return;
         }
         Value::Number(n) => match n.as_f64() {
-            Some(f) => HParamValue::Number(f),
+            Some(f) => ParamValue::Number(f),
             None => return,
         },
-        Value::String(s) => HParamValue::Text(s.clone()),
-        Value::Bool(b) => HParamValue::Bool(*b),
-        Value::Array(items) => HParamValue::Text(python_list(items.iter().map(json_python))),
+        Value::String(s) => ParamValue::Text(s.clone()),
+        Value::Bool(b) => ParamValue::Bool(*b),
+        Value::Array(items) => ParamValue::Text(python_list(items.iter().map(json_python))),
         Value::Null => return,
     };
     if !prefix.is_empty() {
@@ -208,21 +208,21 @@ mod tests {
             .expect("yaml");
         let mut out = BTreeMap::new();
         flatten_yaml("", &y, &mut out);
-        assert_eq!(out.get("lr"), Some(&HParamValue::Number(0.001)));
-        assert_eq!(out.get("train.epochs"), Some(&HParamValue::Number(3.0)));
+        assert_eq!(out.get("lr"), Some(&ParamValue::Number(0.001)));
+        assert_eq!(out.get("train.epochs"), Some(&ParamValue::Number(3.0)));
         assert_eq!(
             out.get("train.optimizer"),
-            Some(&HParamValue::Text("adam".into()))
+            Some(&ParamValue::Text("adam".into()))
         );
         assert_eq!(
             out.get("train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
         assert_eq!(
             out.get("train.names"),
-            Some(&HParamValue::Text("['a', 1.5]".into()))
+            Some(&ParamValue::Text("['a', 1.5]".into()))
         );
-        assert_eq!(out.get("train.on"), Some(&HParamValue::Bool(true)));
+        assert_eq!(out.get("train.on"), Some(&ParamValue::Bool(true)));
         assert!(!out.contains_key("train.none"));
     }
 
@@ -235,9 +235,9 @@ mod tests {
         flatten_json_params("", &v, &mut out);
         assert_eq!(
             out.get("train.layers"),
-            Some(&HParamValue::Text("[64, 32]".into()))
+            Some(&ParamValue::Text("[64, 32]".into()))
         );
-        assert_eq!(out.get("train.epochs"), Some(&HParamValue::Number(2.0)));
+        assert_eq!(out.get("train.epochs"), Some(&ParamValue::Number(2.0)));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! - the UI's chart download, long form (`chartMetricHistoryToCsv`): `Run, Run ID, metric,
 //!   step, timestamp, value` (`Group` instead of `Run` for grouped charts).
 //!
-//! Final values (the first two) go to [`Run::summary`](crate::model::Run::summary); the
+//! Final values (the first two) go to [`RunInfo::summary`](crate::model::RunInfo::summary); the
 //! chart download gives series. A row with a different number of cells than the header is
 //! skipped with a warning naming its line; the other rows are kept.
 

@@ -33,14 +33,15 @@ pub use file_store::FileStoreReader;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteReader;
 
+use crate::model::{RunId, Source};
 use crate::report::FileReport;
 
 /// `on_progress` is called at least this often (in bytes read).
 const PROGRESS_EVERY: u64 = 1024 * 1024;
 
-/// The [`Run::id`](crate::model::Run::id) of an MLflow run.
-pub fn run_id(run_uuid: &str) -> String {
-    format!("mlflow:{run_uuid}")
+/// The [`RunInfo::id`](crate::model::RunInfo::id) of an MLflow run.
+pub fn run_id(run_uuid: &str) -> RunId {
+    RunId::new(Source::MLflow, run_uuid)
 }
 
 /// Reads `input` to its end, or to `limit` bytes; `Ok((bytes, cut))` where `cut` says the

@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Artifact, DatasetRef, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, DatasetRef, Run, RunStatus, Series, SeriesKey, Source};
 
 use super::run_id;
 use super::values::{ms_to_secs, param_value};
 
 /// Reserved tags (mlflow/utils/mlflow_tags.py) that fill [`Run`] fields. Every tag is also
-/// kept in [`Run::tags`] as it was.
+/// kept in [`RunInfo::tags`](crate::model::RunInfo::tags) as it was.
 pub const TAG_RUN_NAME: &str = "mlflow.runName";
 pub const TAG_USER: &str = "mlflow.user";
 pub const TAG_PARENT_RUN: &str = "mlflow.parentRunId";
@@ -52,7 +52,7 @@ impl RunParts {
 
     /// The run, normalized. Name: the run's name field, else the `mlflow.runName` tag, else
     /// the run id. User: the run's user field, else `mlflow.user`. `mlflow.parentRunId` →
-    /// [`Run::parent_id`] (as a runlens id), `mlflow.note.content` → [`Run::notes`].
+    /// [`RunInfo::parent_id`](crate::model::RunInfo::parent_id) (as a runlens id), `mlflow.note.content` → [`RunInfo::notes`](crate::model::RunInfo::notes).
     pub fn into_run(self) -> Run {
         let non_empty = |s: Option<&String>| s.filter(|s| !s.is_empty()).cloned();
         let name = self
@@ -61,23 +61,23 @@ impl RunParts {
             .or_else(|| non_empty(self.tags.get(TAG_RUN_NAME)))
             .unwrap_or_else(|| self.run_uuid.clone());
         let mut run = Run::new(run_id(&self.run_uuid), name, Source::MLflow);
-        run.experiment = self.experiment;
-        run.status = self.status;
-        run.start_time = self.start_ms.map(ms_to_secs);
-        run.end_time = self.end_ms.map(ms_to_secs);
-        run.user = self
+        run.info.experiment = self.experiment;
+        run.info.status = self.status;
+        run.info.start_time = self.start_ms.map(ms_to_secs);
+        run.info.end_time = self.end_ms.map(ms_to_secs);
+        run.info.user = self
             .user
             .filter(|s| !s.is_empty())
             .or_else(|| non_empty(self.tags.get(TAG_USER)));
-        run.parent_id = non_empty(self.tags.get(TAG_PARENT_RUN)).map(|id| run_id(&id));
-        run.notes = non_empty(self.tags.get(TAG_NOTE));
-        run.hparams = self
+        run.info.parent_id = non_empty(self.tags.get(TAG_PARENT_RUN)).map(|id| run_id(&id));
+        run.info.notes = non_empty(self.tags.get(TAG_NOTE));
+        run.info.params = self
             .params
             .iter()
             .map(|(k, v)| (k.clone(), param_value(v)))
             .collect();
-        run.tags = self.tags;
-        run.summary = self
+        run.info.tags = self.tags;
+        run.info.summary = self
             .summary
             .into_iter()
             .filter(|(k, _)| !self.metrics.contains_key(k))
@@ -93,7 +93,7 @@ impl RunParts {
             .collect();
         run.artifacts = self.artifacts;
         run.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-        run.datasets = self.datasets;
+        run.info.datasets = self.datasets;
         run.normalize();
         run
     }
@@ -124,7 +124,7 @@ pub fn number_stepless_points(series: &mut Series) {
 /// MLflow run read twice: an `mlflow.db` and its `mlartifacts/` folder, a store and a CSV
 /// export). What the existing run has wins; the new one fills what it lacks.
 pub fn push_or_merge(runs: &mut Vec<Run>, run: Run) {
-    match runs.iter_mut().find(|r| r.id == run.id) {
+    match runs.iter_mut().find(|r| r.info.id == run.info.id) {
         Some(existing) => merge(existing, run),
         None => runs.push(run),
     }
@@ -132,43 +132,45 @@ pub fn push_or_merge(runs: &mut Vec<Run>, run: Run) {
 
 fn merge(into: &mut Run, from: Run) {
     // A name that is only the run id is a placeholder: a real name replaces it.
-    let placeholder = into.id.strip_prefix("mlflow:") == Some(into.name.as_str());
-    if placeholder && from.id.strip_prefix("mlflow:") != Some(from.name.as_str()) {
-        into.name = from.name;
+    let placeholder = into.info.id.local() == into.info.name;
+    if placeholder && from.info.id.local() != from.info.name {
+        into.info.name = from.info.name;
     }
-    into.experiment = into.experiment.take().or(from.experiment);
-    into.group = into.group.take().or(from.group);
-    into.status = into.status.or(from.status);
-    into.start_time = into.start_time.or(from.start_time);
-    into.end_time = into.end_time.or(from.end_time);
-    into.parent_id = into.parent_id.take().or(from.parent_id);
-    into.notes = into.notes.take().or(from.notes);
-    into.user = into.user.take().or(from.user);
-    for (k, v) in from.hparams {
-        into.hparams.entry(k).or_insert(v);
+    into.info.experiment = into.info.experiment.take().or(from.info.experiment);
+    into.info.group = into.info.group.take().or(from.info.group);
+    into.info.status = into.info.status.or(from.info.status);
+    into.info.start_time = into.info.start_time.or(from.info.start_time);
+    into.info.end_time = into.info.end_time.or(from.info.end_time);
+    into.info.parent_id = into.info.parent_id.take().or(from.info.parent_id);
+    into.info.notes = into.info.notes.take().or(from.info.notes);
+    into.info.user = into.info.user.take().or(from.info.user);
+    for (k, v) in from.info.params {
+        into.info.params.entry(k).or_insert(v);
     }
-    for (k, v) in from.tags {
-        into.tags.entry(k).or_insert(v);
+    for (k, v) in from.info.tags {
+        into.info.tags.entry(k).or_insert(v);
     }
     for s in from.series {
         if into.series(&s.tag).is_none() {
             into.series.push(s);
         }
     }
-    for (k, v) in from.summary {
-        into.summary.entry(k).or_insert(v);
+    for (k, v) in from.info.summary {
+        into.info.summary.entry(k).or_insert(v);
     }
-    let series_tags: Vec<String> = into.series.iter().map(|s| s.tag.clone()).collect();
-    into.summary.retain(|k, _| !series_tags.contains(k));
+    let series_tags: Vec<SeriesKey> = into.series.iter().map(|s| s.tag.clone()).collect();
+    into.info
+        .summary
+        .retain(|k, _| !series_tags.iter().any(|t| t == k));
     for a in from.artifacts {
         if !into.artifacts.iter().any(|b| b.path == a.path) {
             into.artifacts.push(a);
         }
     }
     into.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    for d in from.datasets {
-        if !into.datasets.contains(&d) {
-            into.datasets.push(d);
+    for d in from.info.datasets {
+        if !into.info.datasets.contains(&d) {
+            into.info.datasets.push(d);
         }
     }
     into.normalize();
@@ -177,7 +179,7 @@ fn merge(into: &mut Run, from: Run) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HParamValue, Step, WallTime};
+    use crate::model::{ParamValue, Step, WallTime};
 
     #[test]
     fn reserved_tags_fill_run_fields() {
@@ -190,21 +192,21 @@ mod tests {
         parts.params.insert("opt".into(), "adam".into());
         parts.start_ms = Some(1_700_000_000_500);
         let run = parts.into_run();
-        assert_eq!(run.id, "mlflow:abc");
-        assert_eq!(run.name, "from-tag");
-        assert_eq!(run.user.as_deref(), Some("bob"));
-        assert_eq!(run.parent_id.as_deref(), Some("mlflow:parent"));
-        assert_eq!(run.notes.as_deref(), Some("# notes"));
-        assert_eq!(run.start_time, Some(1_700_000_000.5));
+        assert_eq!(run.info.id, "mlflow:abc");
+        assert_eq!(run.info.name, "from-tag");
+        assert_eq!(run.info.user.as_deref(), Some("bob"));
+        assert_eq!(run.info.parent_id.as_deref(), Some("mlflow:parent"));
+        assert_eq!(run.info.notes.as_deref(), Some("# notes"));
+        assert_eq!(run.info.start_time, Some(1_700_000_000.5));
         assert_eq!(
-            run.hparams.get("lr"),
-            Some(&HParamValue::Text("0.01".into()))
+            run.info.params.get("lr"),
+            Some(&ParamValue::Text("0.01".into()))
         );
         assert_eq!(
-            run.hparams.get("opt"),
-            Some(&HParamValue::Text("adam".into()))
+            run.info.params.get("opt"),
+            Some(&ParamValue::Text("adam".into()))
         );
-        assert_eq!(run.tags.len(), 4, "reserved tags are kept too");
+        assert_eq!(run.info.tags.len(), 4, "reserved tags are kept too");
     }
 
     #[test]
@@ -212,8 +214,8 @@ mod tests {
         let mut parts = RunParts::new("abc");
         parts.name = Some("field".into());
         parts.tags.insert(TAG_RUN_NAME.into(), "tag".into());
-        assert_eq!(parts.clone().into_run().name, "field");
-        assert_eq!(RunParts::new("abc").into_run().name, "abc");
+        assert_eq!(parts.clone().into_run().info.name, "field");
+        assert_eq!(RunParts::new("abc").into_run().info.name, "abc");
     }
 
     #[test]
@@ -250,9 +252,9 @@ mod tests {
         third.summary.insert("loss".into(), 0.1);
         push_or_merge(&mut runs, third.into_run());
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].name, "real");
+        assert_eq!(runs[0].info.name, "real");
         assert_eq!(runs[0].series.len(), 1);
-        assert_eq!(runs[0].summary.get("acc"), Some(&0.9));
-        assert_eq!(runs[0].summary.get("loss"), None, "the series wins");
+        assert_eq!(runs[0].info.summary.get("acc"), Some(&0.9));
+        assert_eq!(runs[0].info.summary.get("loss"), None, "the series wins");
     }
 }

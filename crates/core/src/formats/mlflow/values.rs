@@ -1,13 +1,13 @@
 //! Text as MLflow writes it: parameter values, run statuses, times and numbers.
 
-use crate::model::{HParamValue, RunStatus};
+use crate::model::{ParamValue, RunStatus};
 
 /// A parameter value as runlens keeps it: the exact text MLflow stored (`log_param` stores
 /// `str(value)`), so what the table shows and exports is what was logged (`1.0` stays
 /// `1.0`, `1e-05` stays `1e-05`). Numbers still sort and filter as numbers: the runs table
 /// and the filter language read numeric text as a number.
-pub fn param_value(text: &str) -> HParamValue {
-    HParamValue::Text(text.to_owned())
+pub fn param_value(text: &str) -> ParamValue {
+    ParamValue::Text(text.to_owned())
 }
 
 /// `Some(v)` when `text` is a finite number in one of the canonical spellings of
@@ -183,11 +183,7 @@ mod tests {
         for text in [
             "32", "0.001", "3.0", "1e-05", "True", "007", "1.50", "nan", "adam", "",
         ] {
-            assert_eq!(
-                param_value(text),
-                HParamValue::Text(text.into()),
-                "{text:?}"
-            );
+            assert_eq!(param_value(text), ParamValue::Text(text.into()), "{text:?}");
         }
     }
 

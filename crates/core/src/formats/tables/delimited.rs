@@ -21,7 +21,7 @@ use super::TableError;
 use crate::formats::encoding::StreamDecoder;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
-use crate::model::{HParamValue, Run, Source, Step, WallTime};
+use crate::model::{ParamValue, Run, RunId, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 use crate::text;
@@ -35,12 +35,12 @@ pub struct TableImport {
 
 /// Identity of the runs of a table file: `csv:<path without the dropped folder>`, plus
 /// `#<run value>` for each run of a file with a run column.
-pub fn run_id(path: &str, run_value: Option<&str>) -> String {
+pub fn run_id(path: &str, run_value: Option<&str>) -> RunId {
     let parts = paths::components(path);
     let base = paths::without_dropped_folder(&parts);
     match run_value {
-        Some(v) => format!("csv:{base}#{v}"),
-        None => format!("csv:{base}"),
+        Some(v) => RunId::new(Source::Csv, &format!("{base}#{v}")),
+        None => RunId::new(Source::Csv, &base),
     }
 }
 
@@ -341,7 +341,7 @@ impl<'l> Builder<'l> {
             let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
             let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
             run.series = acc.series.into_series();
-            run.hparams = hparams;
+            run.info.params = hparams;
             out.push(run);
         }
         for w in varying.into_values() {
@@ -404,17 +404,17 @@ fn note_param(
 }
 
 /// A param cell as a typed value: a number, `true` / `false` (any case), else text.
-pub fn param_value(raw: &str) -> HParamValue {
+pub fn param_value(raw: &str) -> ParamValue {
     if let Some(v) = text::parse_number(raw, false) {
-        return HParamValue::Number(v);
+        return ParamValue::Number(v);
     }
     if raw.eq_ignore_ascii_case("true") {
-        return HParamValue::Bool(true);
+        return ParamValue::Bool(true);
     }
     if raw.eq_ignore_ascii_case("false") {
-        return HParamValue::Bool(false);
+        return ParamValue::Bool(false);
     }
-    HParamValue::Text(raw.to_string())
+    ParamValue::Text(raw.to_string())
 }
 
 #[cfg(test)]
@@ -438,9 +438,9 @@ mod tests {
         let [run] = out.runs.as_slice() else {
             panic!("{:?}", out.runs)
         };
-        assert_eq!(run.name, "exp1/metrics");
-        assert_eq!(run.id, "csv:exp1/metrics.csv");
-        assert_eq!(run.source, Source::Csv);
+        assert_eq!(run.info.name, "exp1/metrics");
+        assert_eq!(run.info.id, "csv:exp1/metrics.csv");
+        assert_eq!(run.info.source, Source::Csv);
         let loss = run.series("loss").expect("loss");
         assert_eq!(loss.steps, vec![0, 1, 2]);
         assert!(loss.values[2].is_nan());
@@ -449,8 +449,8 @@ mod tests {
         assert_eq!(acc.steps, vec![1, 2], "the empty cell is missing, not 0");
         assert_eq!(acc.values, vec![0.7, f64::INFINITY]);
         assert_eq!(
-            run.hparams.get("model"),
-            Some(&HParamValue::Text("resnet".into()))
+            run.info.params.get("model"),
+            Some(&ParamValue::Text("resnet".into()))
         );
         assert_eq!(out.report.points, 5);
         assert_eq!(out.report.records, 3);
@@ -460,14 +460,14 @@ mod tests {
     fn without_a_step_column_the_row_index_is_the_step() {
         let out = read("m.csv", b"loss,acc\n3,4\n5,6\n");
         let run = &out.runs[0];
-        assert_eq!(run.name, "m");
+        assert_eq!(run.info.name, "m");
         assert_eq!(run.series("loss").expect("loss").steps, vec![0, 1]);
     }
 
     #[test]
     fn varying_text_column_is_skipped_with_a_warning_naming_it() {
         let out = read("m.csv", b"step,loss,note\n0,1,a\n1,2,b\n");
-        assert!(out.runs[0].hparams.is_empty());
+        assert!(out.runs[0].info.params.is_empty());
         assert!(
             out.report
                 .warnings
@@ -484,9 +484,9 @@ mod tests {
             "logs/all.csv",
             b"run,step,loss,lr\na,0,1,0.1\nb,0,2,0.2\na,1,0.5,0.1\n",
         );
-        let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, vec!["a", "b"]);
-        assert_eq!(out.runs[0].id, "csv:all.csv#a");
+        assert_eq!(out.runs[0].info.id, "csv:all.csv#a");
         assert_eq!(
             out.runs[0].series("loss").expect("loss").values,
             vec![1.0, 0.5]
@@ -506,7 +506,7 @@ mod tests {
         assert!(out.report.is_clean(), "{:?}", out.report);
         assert_eq!(out.runs.len(), 2);
         let a = &out.runs[0];
-        assert_eq!(a.name, "a");
+        assert_eq!(a.info.name, "a");
         assert_eq!(a.series("loss").expect("loss").values, vec![1.0, 0.5]);
         assert_eq!(
             a.series("acc").expect("acc").wall_times,

@@ -23,7 +23,7 @@ use super::{cell, TableError};
 use crate::formats::encoding::StreamDecoder;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
-use crate::model::{HParamValue, Run, Source, Step, WallTime};
+use crate::model::{ParamValue, Run, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 use crate::text::{self, json_number, non_finite, quote_non_finite};
@@ -57,7 +57,7 @@ pub fn read_jsonl_from(
 #[derive(Debug, Default)]
 struct RunAcc {
     series: SeriesSet,
-    params: BTreeMap<String, Option<HParamValue>>,
+    params: BTreeMap<String, Option<ParamValue>>,
     next_step: i64,
 }
 
@@ -133,7 +133,7 @@ fn read_into(
         let name = run_value.map_or_else(|| base_name.clone(), str::to_string);
         let mut run = Run::new(run_id(path, run_value), name, Source::Csv);
         run.series = acc.series.into_series();
-        run.hparams = hparams;
+        run.info.params = hparams;
         out.push(run);
     }
     if report.ignored_values > 0 {
@@ -259,7 +259,7 @@ fn find_key<'a>(object: &'a Map<String, Value>, name: &str) -> Option<(&'a str, 
 
 enum Leaf {
     Number(f64),
-    Param(HParamValue),
+    Param(ParamValue),
     Other,
 }
 
@@ -271,10 +271,10 @@ fn flatten(key: String, value: &Value, out: &mut Vec<(String, Leaf)>) {
                 flatten(format!("{key}/{k}"), v, out);
             }
         }
-        Value::Bool(b) => out.push((key, Leaf::Param(HParamValue::Bool(*b)))),
+        Value::Bool(b) => out.push((key, Leaf::Param(ParamValue::Bool(*b)))),
         Value::String(s) => match non_finite(s) {
             Some(v) => out.push((key, Leaf::Number(v))),
-            None => out.push((key, Leaf::Param(HParamValue::Text(s.clone())))),
+            None => out.push((key, Leaf::Param(ParamValue::Text(s.clone())))),
         },
         v => match json_number(v) {
             Some(n) => out.push((key, Leaf::Number(n))),
@@ -319,8 +319,8 @@ mod tests {
         let [run] = out.runs.as_slice() else {
             panic!("{:?}", out.runs)
         };
-        assert_eq!(run.name, "exp/history");
-        assert_eq!(run.id, "csv:exp/history.jsonl");
+        assert_eq!(run.info.name, "exp/history");
+        assert_eq!(run.info.id, "csv:exp/history.jsonl");
         let loss = run.series("train/loss").expect("loss");
         assert_eq!(loss.steps, vec![0, 1, 2]);
         assert!(loss.values[1].is_nan());
@@ -331,8 +331,8 @@ mod tests {
         );
         assert_eq!(loss.wall_times[1], 1_700_000_001.5);
         assert_eq!(
-            run.hparams.get("model"),
-            Some(&HParamValue::Text("resnet".into()))
+            run.info.params.get("model"),
+            Some(&ParamValue::Text("resnet".into()))
         );
         assert!(run.series("step").is_none());
         assert_eq!(out.report.ignored_values, 2, "the list and the null");
@@ -368,9 +368,9 @@ mod tests {
             "all.jsonl",
             b"{\"run\": \"a\", \"x\": 1}\n{\"run\": \"b\", \"x\": 2}\n",
         );
-        let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, vec!["a", "b"]);
-        assert_eq!(out.runs[1].id, "csv:all.jsonl#b");
+        assert_eq!(out.runs[1].info.id, "csv:all.jsonl#b");
     }
 
     #[test]

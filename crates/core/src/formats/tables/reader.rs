@@ -117,7 +117,7 @@ mod tests {
         );
         let mut out = ImportOutput::default();
         Box::new(reader).finish(&mut out, &mut Vec::new());
-        let names: Vec<&str> = out.runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = out.runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, vec!["a", "b"]);
     }
 

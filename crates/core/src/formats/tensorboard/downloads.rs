@@ -29,14 +29,14 @@ use crate::formats::input::read_all;
 use crate::formats::paths;
 use crate::formats::series_set::SeriesSet;
 use crate::formats::tables::{self, ColumnRole, TableLayout};
-use crate::model::{Run, Source, Step, WallTime};
+use crate::model::{Run, RunId, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{
     note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
 };
 use crate::text;
 
-/// Key in [`Run::tags`] marking a run built from UI downloads (value: `true`).
+/// Key in [`RunInfo::tags`](crate::model::RunInfo::tags) marking a run built from UI downloads (value: `true`).
 pub const DOWNLOAD_TAG: &str = "tensorboard.download";
 /// The CSV header TensorBoard writes.
 pub const CSV_HEADER: [&str; 3] = ["Wall time", "Step", "Value"];
@@ -114,12 +114,13 @@ impl TensorBoardDownloadReader {
                     all.extend(series);
                 }
                 let mut run = Run::new(
-                    format!("tensorboard-download:{name}"),
+                    RunId::tensorboard_download(&name),
                     name,
                     Source::TensorBoard,
                 );
                 run.series = all.into_series();
-                run.tags
+                run.info
+                    .tags
                     .insert(DOWNLOAD_TAG.to_string(), "true".to_string());
                 run
             })
@@ -302,10 +303,10 @@ mod tests {
         let runs = reader.finish();
         assert_eq!(runs.len(), 2);
         let train = &runs[0];
-        assert_eq!(train.id, "tensorboard-download:train");
-        assert_eq!(train.source, Source::TensorBoard);
+        assert_eq!(train.info.id, "tensorboard-download:train");
+        assert_eq!(train.info.source, Source::TensorBoard);
         assert_eq!(
-            train.tags.get(DOWNLOAD_TAG).map(String::as_str),
+            train.info.tags.get(DOWNLOAD_TAG).map(String::as_str),
             Some("true")
         );
         let loss = train.series("epoch_loss").expect("loss");
@@ -326,7 +327,7 @@ mod tests {
             b"Wall time,Step,Value\r\n1,0,2\r\n",
         );
         let runs = reader.finish();
-        assert_eq!(runs[0].name, "exp1");
+        assert_eq!(runs[0].info.name, "exp1");
         assert!(runs[0].series("loss").is_some());
     }
 

@@ -5,17 +5,17 @@ use std::collections::BTreeMap;
 
 use super::event_view::ValueRef;
 use super::proto::{proto_value::Kind, HParamsPluginData};
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 use crate::report::FileReport;
 
-/// Key in [`Run::tags`](crate::model::Run::tags) for the hparams session's group name.
+/// Key in [`RunInfo::tags`](crate::model::RunInfo::tags) for the hparams session's group name.
 pub const GROUP_NAME_TAG: &str = "hparams.group_name";
 
 /// What one `session_start_info` says.
 #[derive(Debug, Default)]
 pub(super) struct SessionStart {
     /// The values that are numbers, strings or bools (the others are reported).
-    pub hparams: BTreeMap<String, HParamValue>,
+    pub hparams: BTreeMap<String, ParamValue>,
     /// `None` when empty.
     pub group_name: Option<String>,
 }
@@ -47,9 +47,9 @@ pub(super) fn session_start(
     let mut session = SessionStart::default();
     for (name, v) in start.hparams {
         let value = match v.kind {
-            Some(Kind::NumberValue(n)) => HParamValue::Number(n),
-            Some(Kind::StringValue(s)) => HParamValue::Text(s),
-            Some(Kind::BoolValue(b)) => HParamValue::Bool(b),
+            Some(Kind::NumberValue(n)) => ParamValue::Number(n),
+            Some(Kind::StringValue(s)) => ParamValue::Text(s),
+            Some(Kind::BoolValue(b)) => ParamValue::Bool(b),
             Some(Kind::NullValue(_) | Kind::StructValue(_) | Kind::ListValue(_)) | None => {
                 report.warnings.push(format!(
                     "hparam `{name}` is not a number, string or bool: ignored"

@@ -19,7 +19,7 @@ use super::matrix::{self, FileMatrices, MatrixLog};
 use super::proto::{HPARAMS_PLUGIN, HPARAMS_TAG_PREFIX};
 use super::run_names::{hparams_parent, run_name};
 use super::tfrecord::{ReadRecordError, HEADER_LEN};
-use crate::model::{Artifact, HParamValue, Run, Series, Source, Step, WallTime};
+use crate::model::{Artifact, ParamValue, Run, RunId, Series, SeriesKey, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::{note_io_error, Kept, Warnings};
 
@@ -59,7 +59,7 @@ struct FileData {
     /// order at every step, so the next point is almost always for the series after it:
     /// [`FileData::push`] tries that one and this one before hashing the tag.
     last: usize,
-    hparams: BTreeMap<String, HParamValue>,
+    hparams: BTreeMap<String, ParamValue>,
     group_name: Option<String>,
     /// The file holds a `session_start_info` (even one with no hparams).
     has_session_start: bool,
@@ -267,7 +267,7 @@ impl LogdirReader {
 fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run> {
     let mut hparams = BTreeMap::new();
     let mut tags = BTreeMap::new();
-    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    let mut series: BTreeMap<SeriesKey, Series> = BTreeMap::new();
     let mut matrices: BTreeMap<(String, i64), Artifact> = BTreeMap::new();
     for file in files {
         for (tag, step, artifact) in file.matrices.found {
@@ -300,9 +300,13 @@ fn build_run(name: String, files: impl Iterator<Item = FileData>) -> Option<Run>
             s
         })
         .collect();
-    let mut run = Run::new(format!("tensorboard:{name}"), name, Source::TensorBoard);
-    run.hparams = hparams;
-    run.tags = tags;
+    let mut run = Run::new(
+        RunId::new(Source::TensorBoard, &name),
+        name,
+        Source::TensorBoard,
+    );
+    run.info.params = hparams;
+    run.info.tags = tags;
     run.series = series;
     run.artifacts = matrices.into_values().collect();
     Some(run)

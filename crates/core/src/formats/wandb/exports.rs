@@ -27,7 +27,7 @@ use std::io::Read;
 
 use super::values::{self, Leaf};
 use crate::formats::paths;
-use crate::model::{Run, RunStatus, Series, Source, Step, WallTime};
+use crate::model::{Run, RunId, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 
@@ -228,8 +228,8 @@ impl<'r, R: Read> Rows<'r, R> {
 }
 
 /// The run id of an export run.
-pub fn export_run_id(name: &str) -> String {
-    format!("wandb:export/{name}")
+pub fn export_run_id(name: &str) -> RunId {
+    RunId::new(Source::WandB, &format!("export/{name}"))
 }
 
 fn read_history<R: Read>(
@@ -376,14 +376,14 @@ fn read_runs_table<R: Read>(
         };
         let name = cell("Name").map_or_else(|| format!("line {line}"), str::to_string);
         let mut run = Run::new(export_run_id(&name), name, Source::WandB);
-        run.status = cell("State").and_then(status_of);
-        run.notes = cell("Notes").map(str::to_string);
-        run.user = cell("User").map(str::to_string);
-        run.group = cell("Group").map(str::to_string);
+        run.info.status = cell("State").and_then(status_of);
+        run.info.notes = cell("Notes").map(str::to_string);
+        run.info.user = cell("User").map(str::to_string);
+        run.info.group = cell("Group").map(str::to_string);
         for tag in cell("Tags").into_iter().flat_map(|t| t.split(',')) {
             let tag = tag.trim();
             if !tag.is_empty() {
-                run.tags.insert(format!("tag.{tag}"), String::new());
+                run.info.tags.insert(format!("tag.{tag}"), String::new());
             }
         }
         for (column, key) in [
@@ -393,12 +393,12 @@ fn read_runs_table<R: Read>(
             ("Hostname", "wandb.host"),
         ] {
             if let Some(v) = cell(column) {
-                run.tags.insert(key.to_string(), v.to_string());
+                run.info.tags.insert(key.to_string(), v.to_string());
             }
         }
-        run.start_time = cell("Created").and_then(crate::text::parse_datetime);
+        run.info.start_time = cell("Created").and_then(crate::text::parse_datetime);
         let runtime = cell("Runtime").and_then(values::metric_cell);
-        run.end_time = run.start_time.zip(runtime).map(|(s, r)| s + r);
+        run.info.end_time = run.info.start_time.zip(runtime).map(|(s, r)| s + r);
         for &i in &data_cols {
             let (Some(key), Some(value)) = (header.get(i), cells.get(i)) else {
                 continue;
@@ -409,12 +409,12 @@ fn read_runs_table<R: Read>(
             if summary_cols.get(i).copied().unwrap_or(false) {
                 match values::metric_cell(value) {
                     Some(v) => {
-                        run.summary.insert(key.clone(), v);
+                        run.info.summary.insert(key.clone(), v);
                     }
                     None => rows.report.ignored_values += 1,
                 }
             } else if let Some(v) = values::hparam_cell(value) {
-                run.hparams.insert(key.clone(), v);
+                run.info.params.insert(key.clone(), v);
             }
         }
         runs.push(run);
@@ -536,7 +536,7 @@ fn read_chart<R: Read>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
     use std::io::Cursor;
 
     fn read(kind: ExportKind, path: &str, text: &str) -> (Vec<Run>, FileReport) {
@@ -586,8 +586,8 @@ mod tests {
         let [run] = runs.as_slice() else {
             panic!("{runs:?}");
         };
-        assert_eq!(run.id, "wandb:export/brave-fox-1");
-        assert_eq!(run.name, "brave-fox-1");
+        assert_eq!(run.info.id, "wandb:export/brave-fox-1");
+        assert_eq!(run.info.name, "brave-fox-1");
         let tags: Vec<&str> = run.series.iter().map(|s| s.tag.as_str()).collect();
         assert_eq!(tags, ["acc", "loss", "media.f1"]);
         let acc = run.series("acc").expect("acc");
@@ -622,32 +622,32 @@ mod tests {
         let (runs, report) = read(ExportKind::RunsTable, "runs.csv", text);
         assert_eq!(runs.len(), 2);
         let a = &runs[0];
-        assert_eq!(a.id, "wandb:export/brave-fox-1");
-        assert_eq!(a.status, Some(RunStatus::Finished));
-        assert_eq!(a.notes, None, "`-` is the UI's empty cell");
-        assert_eq!(a.user.as_deref(), Some("ada"));
-        assert!(a.tags.contains_key("tag.baseline") && a.tags.contains_key("tag.v2"));
-        assert_eq!(a.start_time, Some(1_700_000_000.0));
-        assert_eq!(a.end_time, Some(1_700_000_060.0));
+        assert_eq!(a.info.id, "wandb:export/brave-fox-1");
+        assert_eq!(a.info.status, Some(RunStatus::Finished));
+        assert_eq!(a.info.notes, None, "`-` is the UI's empty cell");
+        assert_eq!(a.info.user.as_deref(), Some("ada"));
+        assert!(a.info.tags.contains_key("tag.baseline") && a.info.tags.contains_key("tag.v2"));
+        assert_eq!(a.info.start_time, Some(1_700_000_000.0));
+        assert_eq!(a.info.end_time, Some(1_700_000_060.0));
         assert_eq!(
-            a.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            a.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
         assert_eq!(
-            a.hparams.get("optimizer.name"),
-            Some(&HParamValue::Text("adam".into()))
+            a.info.params.get("optimizer.name"),
+            Some(&ParamValue::Text("adam".into()))
         );
-        assert_eq!(a.summary.get("acc"), Some(&0.9));
-        assert!(!a.summary.contains_key("_runtime"));
-        assert!(!a.summary.contains_key("best"), "not a number");
+        assert_eq!(a.info.summary.get("acc"), Some(&0.9));
+        assert!(!a.info.summary.contains_key("_runtime"));
+        assert!(!a.info.summary.contains_key("best"), "not a number");
         let b = &runs[1];
-        assert_eq!(b.status, Some(RunStatus::Failed));
+        assert_eq!(b.info.status, Some(RunStatus::Failed));
         assert_eq!(
-            b.tags.get("wandb.sweep_id").map(String::as_str),
+            b.info.tags.get("wandb.sweep_id").map(String::as_str),
             Some("sw1")
         );
-        assert_eq!(b.end_time, None);
-        assert_eq!(b.summary.get("best"), Some(&3.0));
+        assert_eq!(b.info.end_time, None);
+        assert_eq!(b.info.summary.get("best"), Some(&3.0));
         assert_eq!(report.skipped_records, 1);
         assert!(
             report.warnings.iter().any(|w| w.starts_with("line 4:")),
@@ -666,12 +666,12 @@ mod tests {
         assert!(report.is_clean(), "{report:?}");
         let r = &runs[0];
         assert_eq!(
-            r.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            r.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
-        assert_eq!(r.hparams.get("use_bn"), Some(&HParamValue::Bool(true)));
-        assert_eq!(r.summary.get("acc"), Some(&0.5));
-        assert_eq!(r.summary.get("loss"), Some(&0.25));
+        assert_eq!(r.info.params.get("use_bn"), Some(&ParamValue::Bool(true)));
+        assert_eq!(r.info.summary.get("acc"), Some(&0.5));
+        assert_eq!(r.info.summary.get("loss"), Some(&0.25));
         assert_eq!(report.ignored_values, 1, "note is a summary string");
     }
 
@@ -680,12 +680,16 @@ mod tests {
         let text = "Name,State,Created,optimizer,lr,zeta,loss\nr1,finished,2023-11-14,adam,0.1,1,0.5\nr2,running,2023-11-14,sgd,0.2,2,\n";
         let (runs, report) = read(ExportKind::RunsTable, "runs.csv", text);
         assert_eq!(
-            runs[0].hparams.get("optimizer"),
-            Some(&HParamValue::Text("adam".into()))
+            runs[0].info.params.get("optimizer"),
+            Some(&ParamValue::Text("adam".into()))
         );
-        assert_eq!(runs[0].summary.get("lr"), Some(&0.1), "numeric → summary");
-        assert_eq!(runs[0].summary.get("loss"), Some(&0.5));
-        assert!(!runs[1].summary.contains_key("loss"));
+        assert_eq!(
+            runs[0].info.summary.get("lr"),
+            Some(&0.1),
+            "numeric → summary"
+        );
+        assert_eq!(runs[0].info.summary.get("loss"), Some(&0.5));
+        assert!(!runs[1].info.summary.contains_key("loss"));
         assert!(
             report.warnings.iter().any(|w| w.contains("summary")),
             "{:?}",
@@ -703,7 +707,7 @@ mod tests {
 \"2\",\"1\",\"1\",\"1\"
 ";
         let (runs, report) = read(ExportKind::Chart, "chart.csv", text);
-        let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
         assert_eq!(names, ["a - b", "brave-fox-1"]);
         let fox = runs[1].series("train/loss").expect("series");
         assert_eq!(fox.steps, [0, 1]);

@@ -41,7 +41,7 @@ use self::log_format::{LogReader, ReadLogError, FILE_MAGIC};
 use self::online::PlainFiles;
 use self::run_builder::{merge_artifact, merge_runs, RunBuilder};
 use crate::formats::paths;
-use crate::model::{Artifact, Run};
+use crate::model::{Artifact, Run, RunId};
 use crate::report::FileReport;
 use crate::source::{
     note_io_error, FileInfo, ImportOutput, Kept, ReaderKind, SourceReader, Warnings,
@@ -322,9 +322,9 @@ impl WandbReader {
         let runs = exports::read_export(kind, file.path, input, &mut report, progress);
         progress(report.bytes);
         if report.error.is_none()
-            && runs
-                .iter()
-                .all(|r| r.series.is_empty() && r.summary.is_empty() && r.hparams.is_empty())
+            && runs.iter().all(|r| {
+                r.series.is_empty() && r.info.summary.is_empty() && r.info.params.is_empty()
+            })
         {
             report
                 .warnings
@@ -390,25 +390,25 @@ impl SourceReader for WandbReader {
     /// Builds the runs: one per run folder or loose log (merged by run id), one per run
     /// name across export CSVs.
     fn finish(self: Box<Self>, out: &mut ImportOutput, reports: &mut Vec<FileReport>) {
-        let mut by_id: BTreeMap<String, Run> = BTreeMap::new();
+        let mut by_id: BTreeMap<RunId, Run> = BTreeMap::new();
         let WandbReader { folders, exports } = *self;
         for (key, folder) in folders {
             let Some(run) = build_folder(&key, folder, reports) else {
                 continue;
             };
-            match by_id.get_mut(&run.id) {
+            match by_id.get_mut(&run.info.id) {
                 Some(existing) => merge_runs(existing, run),
                 None => {
-                    by_id.insert(run.id.clone(), run);
+                    by_id.insert(run.info.id.clone(), run);
                 }
             }
         }
-        let mut exported: BTreeMap<String, Run> = BTreeMap::new();
+        let mut exported: BTreeMap<RunId, Run> = BTreeMap::new();
         for run in exports {
-            match exported.get_mut(&run.id) {
+            match exported.get_mut(&run.info.id) {
                 Some(existing) => merge_runs(existing, run),
                 None => {
-                    exported.insert(run.id.clone(), run);
+                    exported.insert(run.info.id.clone(), run);
                 }
             }
         }

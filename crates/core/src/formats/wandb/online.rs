@@ -62,11 +62,11 @@ impl PlainFiles {
             summary_into(summary, run);
         }
         if let Some(meta) = &self.metadata {
-            if run.start_time.is_none() {
-                run.start_time = meta.started_at;
+            if run.info.start_time.is_none() {
+                run.info.start_time = meta.started_at;
             }
-            if run.user.is_none() {
-                run.user = meta.username.clone();
+            if run.info.user.is_none() {
+                run.info.user = meta.username.clone();
             }
             for (key, value) in [
                 ("wandb.host", &meta.host),
@@ -75,7 +75,10 @@ impl PlainFiles {
                 ("git.remote", &meta.git_remote),
             ] {
                 if let Some(v) = value {
-                    run.tags.entry(key.to_string()).or_insert_with(|| v.clone());
+                    run.info
+                        .tags
+                        .entry(key.to_string())
+                        .or_insert_with(|| v.clone());
                 }
             }
         }
@@ -203,7 +206,7 @@ fn non_finite_marker(f: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::{ParamValue, RunId};
     use serde_json::json;
 
     const CONFIG_031: &str = "\
@@ -254,18 +257,21 @@ dropout:
             json!({"batch_size": 32, "lr": 0.001, "optimizer": {"name": "adam", "betas": [0.9, 0.999]},
                    "use_amp": false, "note": null})
         );
-        let mut run = Run::new("r", "r", Source::WandB);
+        let mut run = Run::new(RunId::from("r"), "r", Source::WandB);
         hparams_from_config(&config, &mut run);
         assert_eq!(
-            run.hparams.get("batch_size"),
-            Some(&HParamValue::Number(32.0))
+            run.info.params.get("batch_size"),
+            Some(&ParamValue::Number(32.0))
         );
         assert_eq!(
-            run.hparams.get("optimizer.betas"),
-            Some(&HParamValue::Text("[0.9,0.999]".into()))
+            run.info.params.get("optimizer.betas"),
+            Some(&ParamValue::Text("[0.9,0.999]".into()))
         );
-        assert_eq!(run.hparams.get("use_amp"), Some(&HParamValue::Bool(false)));
-        assert!(!run.hparams.contains_key("note"));
+        assert_eq!(
+            run.info.params.get("use_amp"),
+            Some(&ParamValue::Bool(false))
+        );
+        assert!(!run.info.params.contains_key("note"));
 
         let old = parse_config_yaml(CONFIG_OLD).expect("parses");
         assert_eq!(old.get("epochs"), Some(&json!(10)));
@@ -307,12 +313,19 @@ dropout:
             metadata: Some(meta),
         };
         let run = plain.build("abc123");
-        assert_eq!(run.id, "wandb:abc123");
-        assert_eq!(run.status, None);
-        assert_eq!(run.user.as_deref(), Some("ada"));
-        assert_eq!(run.tags.get("git.commit").map(String::as_str), Some("abc"));
+        assert_eq!(run.info.id, "wandb:abc123");
+        assert_eq!(run.info.status, None);
+        assert_eq!(run.info.user.as_deref(), Some("ada"));
         assert_eq!(
-            run.summary.keys().map(String::as_str).collect::<Vec<_>>(),
+            run.info.tags.get("git.commit").map(String::as_str),
+            Some("abc")
+        );
+        assert_eq!(
+            run.info
+                .summary
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             ["acc.max", "inf", "loss"]
         );
         assert!(parse_summary_json("[1]").is_err());
@@ -321,9 +334,9 @@ dropout:
 
     #[test]
     fn fill_never_overrides() {
-        let mut run = Run::new("wandb:p/r", "r", Source::WandB);
-        run.hparams.insert("lr".into(), HParamValue::Number(0.5));
-        run.start_time = Some(1.0);
+        let mut run = Run::new(RunId::from("wandb:p/r"), "r", Source::WandB);
+        run.info.params.insert("lr".into(), ParamValue::Number(0.5));
+        run.info.start_time = Some(1.0);
         let plain = PlainFiles {
             config: Some(
                 parse_config_yaml("lr:\n  value: 0.1\nextra:\n  value: x\n").expect("yaml"),
@@ -335,11 +348,11 @@ dropout:
             }),
         };
         plain.fill(&mut run);
-        assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.5)));
+        assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.5)));
         assert_eq!(
-            run.hparams.get("extra"),
-            Some(&HParamValue::Text("x".into()))
+            run.info.params.get("extra"),
+            Some(&ParamValue::Text("x".into()))
         );
-        assert_eq!(run.start_time, Some(1.0));
+        assert_eq!(run.info.start_time, Some(1.0));
     }
 }

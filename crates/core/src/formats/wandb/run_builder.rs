@@ -8,7 +8,7 @@
 //!   previous row), `_timestamp` the wall time; `_runtime`, `_step` and `_timestamp` are not
 //!   series. Every other key is a series; values follow [`values`](super::values).
 //! - Summary: updates and removes in order; keys starting with `_` are W&B's own; metric
-//!   leaves whose key has no series go to [`Run::summary`] (so `{"acc": {"max": 0.9}}`
+//!   leaves whose key has no series go to [`RunInfo::summary`](crate::model::RunInfo::summary) (so `{"acc": {"max": 0.9}}`
 //!   beside an `acc` series gives `acc.max`).
 //! - Exit record: exit code 0 → finished, other → failed; end = start + runtime (the larger
 //!   of the exit record's whole seconds and the summary's fractional `_runtime`). No exit
@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use super::online::PlainFiles;
 use super::records::{record::RecordType, HistoryRecord, Item, Record, RunExitRecord, RunRecord};
 use super::values::{self, Leaf};
-use crate::model::{Artifact, Run, RunStatus, Series, Source, Step, WallTime};
+use crate::model::{Artifact, Run, RunId, RunStatus, Series, Source, Step, WallTime};
 use crate::report::FileReport;
 use crate::source::Warnings;
 
@@ -263,11 +263,11 @@ impl RunBuilder {
         let project = non_empty(&meta.project);
         let name = non_empty(&meta.display_name).unwrap_or_else(|| run_id.clone());
         let mut run = Run::new(run_id_for(project.as_deref(), &run_id), name, Source::WandB);
-        run.experiment = project;
-        run.group = non_empty(&meta.group);
-        run.notes = non_empty(&meta.notes);
+        run.info.experiment = project;
+        run.info.group = non_empty(&meta.group);
+        run.info.notes = non_empty(&meta.notes);
         for t in &meta.tags {
-            run.tags.insert(format!("tag.{t}"), String::new());
+            run.info.tags.insert(format!("tag.{t}"), String::new());
         }
         for (key, value) in [
             ("wandb.entity", &meta.entity),
@@ -276,13 +276,13 @@ impl RunBuilder {
             ("wandb.host", &meta.host),
         ] {
             if !value.is_empty() {
-                run.tags.insert(key.to_string(), value.clone());
+                run.info.tags.insert(key.to_string(), value.clone());
             }
         }
-        run.start_time = meta.start_time.or(self.first_row_start);
+        run.info.start_time = meta.start_time.or(self.first_row_start);
         match &self.exit {
             Some(exit) => {
-                run.status = Some(if exit.exit_code == 0 {
+                run.info.status = Some(if exit.exit_code == 0 {
                     RunStatus::Finished
                 } else {
                     RunStatus::Failed
@@ -296,9 +296,9 @@ impl RunBuilder {
                     .filter(|r| r.is_finite())
                     .unwrap_or(0.0);
                 let runtime = f64::from(exit.runtime).max(last_row);
-                run.end_time = run.start_time.map(|s| s + runtime);
+                run.info.end_time = run.info.start_time.map(|s| s + runtime);
             }
-            None => run.status = Some(RunStatus::Running),
+            None => run.info.status = Some(RunStatus::Running),
         }
         hparams_from_config(&self.config, &mut run);
         run.series = self.series;
@@ -311,10 +311,10 @@ impl RunBuilder {
 }
 
 /// `wandb:<project>/<run_id>`, or `wandb:<run_id>` without a project.
-pub fn run_id_for(project: Option<&str>, run_id: &str) -> String {
+pub fn run_id_for(project: Option<&str>, run_id: &str) -> RunId {
     match project {
-        Some(p) => format!("wandb:{p}/{run_id}"),
-        None => format!("wandb:{run_id}"),
+        Some(p) => RunId::new(Source::WandB, &format!("{p}/{run_id}")),
+        None => RunId::new(Source::WandB, run_id),
     }
 }
 
@@ -328,11 +328,11 @@ pub fn hparams_from_config(config: &Map<String, Value>, run: &mut Run) {
         values::flatten_hparams(key, value, &mut hparams);
     }
     for (k, v) in hparams {
-        run.hparams.entry(k).or_insert(v);
+        run.info.params.entry(k).or_insert(v);
     }
 }
 
-/// Summary tree → [`Run::summary`]: metric leaves of keys not starting with `_`, unless a
+/// Summary tree → [`RunInfo::summary`](crate::model::RunInfo::summary): metric leaves of keys not starting with `_`, unless a
 /// series has that tag (existing keys kept).
 pub fn summary_into(summary: &Map<String, Value>, run: &mut Run) {
     let mut leaves = Vec::new();
@@ -345,7 +345,7 @@ pub fn summary_into(summary: &Map<String, Value>, run: &mut Run) {
     for (tag, leaf) in leaves {
         if let Leaf::Metric(v) = leaf {
             if run.series(&tag).is_none() {
-                run.summary.entry(tag).or_insert(v);
+                run.info.summary.entry(tag).or_insert(v);
             }
         }
     }
@@ -395,26 +395,27 @@ pub fn merge_runs(run: &mut Run, later: Run) {
             None => run.series.push(s),
         }
     }
-    run.hparams.extend(later.hparams);
-    run.tags.extend(later.tags);
-    run.summary.extend(later.summary);
-    run.summary
+    run.info.params.extend(later.info.params);
+    run.info.tags.extend(later.info.tags);
+    run.info.summary.extend(later.info.summary);
+    run.info
+        .summary
         .retain(|k, _| !run.series.iter().any(|s| &s.tag == k));
     for a in later.artifacts {
         merge_artifact(&mut run.artifacts, a);
     }
-    run.experiment = later.experiment.or(run.experiment.take());
-    run.group = later.group.or(run.group.take());
-    run.notes = later.notes.or(run.notes.take());
-    run.user = later.user.or(run.user.take());
-    run.status = later.status.or(run.status);
-    run.end_time = later.end_time.or(run.end_time);
-    run.start_time = match (run.start_time, later.start_time) {
+    run.info.experiment = later.info.experiment.or(run.info.experiment.take());
+    run.info.group = later.info.group.or(run.info.group.take());
+    run.info.notes = later.info.notes.or(run.info.notes.take());
+    run.info.user = later.info.user.or(run.info.user.take());
+    run.info.status = later.info.status.or(run.info.status);
+    run.info.end_time = later.info.end_time.or(run.info.end_time);
+    run.info.start_time = match (run.info.start_time, later.info.start_time) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
-    if later.name != later.id && !later.name.is_empty() {
-        run.name = later.name;
+    if later.info.name != later.info.id && !later.info.name.is_empty() {
+        run.info.name = later.info.name;
     }
 }
 
@@ -432,7 +433,7 @@ mod tests {
         item, record, ConfigRecord, HistoryStep, SummaryRecord, Timestamp,
     };
     use super::*;
-    use crate::model::HParamValue;
+    use crate::model::ParamValue;
 
     fn rec(r: RecordType) -> Record {
         Record {
@@ -548,32 +549,39 @@ mod tests {
                 runtime: 5,
             })),
         ]);
-        assert_eq!(run.id, "wandb:proj/abc123");
-        assert_eq!(run.name, "brave-fox-1");
-        assert_eq!(run.experiment.as_deref(), Some("proj"));
-        assert_eq!(run.group.as_deref(), Some("grp"));
-        assert_eq!(run.notes.as_deref(), Some("hello"));
-        assert_eq!(run.tags.get("tag.baseline").map(String::as_str), Some(""));
+        assert_eq!(run.info.id, "wandb:proj/abc123");
+        assert_eq!(run.info.name, "brave-fox-1");
+        assert_eq!(run.info.experiment.as_deref(), Some("proj"));
+        assert_eq!(run.info.group.as_deref(), Some("grp"));
+        assert_eq!(run.info.notes.as_deref(), Some("hello"));
         assert_eq!(
-            run.tags.get("wandb.job_type").map(String::as_str),
+            run.info.tags.get("tag.baseline").map(String::as_str),
+            Some("")
+        );
+        assert_eq!(
+            run.info.tags.get("wandb.job_type").map(String::as_str),
             Some("train")
         );
-        assert_eq!(run.status, Some(RunStatus::Finished));
-        assert_eq!(run.start_time, Some(1_700_000_000.0));
+        assert_eq!(run.info.status, Some(RunStatus::Finished));
+        assert_eq!(run.info.start_time, Some(1_700_000_000.0));
         assert_eq!(
-            run.end_time,
+            run.info.end_time,
             Some(1_700_000_005.5),
             "summary `_runtime` is finer"
         );
 
-        assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
-        assert_eq!(run.hparams.get("epochs"), Some(&HParamValue::Number(3.0)));
+        assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.01)));
         assert_eq!(
-            run.hparams.get("optimizer.name"),
-            Some(&HParamValue::Text("adam".into()))
+            run.info.params.get("epochs"),
+            Some(&ParamValue::Number(3.0))
+        );
+        assert_eq!(
+            run.info.params.get("optimizer.name"),
+            Some(&ParamValue::Text("adam".into()))
         );
         assert!(!run
-            .hparams
+            .info
+            .params
             .keys()
             .any(|k| k.starts_with("_wandb") || k == "gone"));
 
@@ -593,7 +601,11 @@ mod tests {
 
         // Summary: only keys without history; `acc.max` has a meaning of its own.
         assert_eq!(
-            run.summary.keys().map(String::as_str).collect::<Vec<_>>(),
+            run.info
+                .summary
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             ["acc.max", "best_epoch"]
         );
     }
@@ -601,11 +613,11 @@ mod tests {
     #[test]
     fn no_run_record_uses_fallback_and_row_times() {
         let (run, _) = build(vec![row(3, &[("x", "1")])]);
-        assert_eq!(run.id, "wandb:fallback");
-        assert_eq!(run.name, "fallback");
-        assert_eq!(run.status, Some(RunStatus::Running));
-        assert_eq!(run.start_time, Some(1_700_000_000.0));
-        assert_eq!(run.end_time, None);
+        assert_eq!(run.info.id, "wandb:fallback");
+        assert_eq!(run.info.name, "fallback");
+        assert_eq!(run.info.status, Some(RunStatus::Running));
+        assert_eq!(run.info.start_time, Some(1_700_000_000.0));
+        assert_eq!(run.info.end_time, None);
     }
 
     #[test]
@@ -625,7 +637,7 @@ mod tests {
                 runtime: 3,
             })),
         ]);
-        assert_eq!(run.status, Some(RunStatus::Failed));
+        assert_eq!(run.info.status, Some(RunStatus::Failed));
         let a = run.series("a").expect("a");
         assert_eq!(a.steps, [5, 6]);
         assert!(a.wall_times.iter().all(|w| w.is_nan()));
@@ -646,8 +658,8 @@ mod tests {
                 ..Default::default()
             }))),
         ]);
-        assert_eq!(run.name, "renamed");
-        assert_eq!(run.id, "wandb:proj/abc123");
+        assert_eq!(run.info.name, "renamed");
+        assert_eq!(run.info.id, "wandb:proj/abc123");
         let _ = record::RecordType::Exit(RunExitRecord::default());
     }
 

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::model::HParamValue;
+use crate::model::ParamValue;
 
 /// Nesting flattened at most (deeper values are skipped). serde_json itself refuses more
 /// than 128 levels.
@@ -115,7 +115,7 @@ fn flatten_metrics_at<'a>(
 pub fn flatten_hparams(
     key: &str,
     value: &Value,
-    out: &mut std::collections::BTreeMap<String, HParamValue>,
+    out: &mut std::collections::BTreeMap<String, ParamValue>,
 ) {
     flatten_hparams_at(key.to_string(), value, 0, out);
 }
@@ -124,7 +124,7 @@ fn flatten_hparams_at(
     key: String,
     value: &Value,
     depth: usize,
-    out: &mut std::collections::BTreeMap<String, HParamValue>,
+    out: &mut std::collections::BTreeMap<String, ParamValue>,
 ) {
     match value {
         Value::Object(map) if !is_media(value) && depth < MAX_DEPTH && !map.is_empty() => {
@@ -134,35 +134,35 @@ fn flatten_hparams_at(
         }
         Value::Null => {}
         Value::Bool(b) => {
-            out.insert(key, HParamValue::Bool(*b));
+            out.insert(key, ParamValue::Bool(*b));
         }
         Value::Number(n) => {
             if let Some(f) = n.as_f64() {
-                out.insert(key, HParamValue::Number(f));
+                out.insert(key, ParamValue::Number(f));
             }
         }
         Value::String(s) => {
-            out.insert(key, HParamValue::Text(s.clone()));
+            out.insert(key, ParamValue::Text(s.clone()));
         }
         Value::Array(_) | Value::Object(_) => {
-            out.insert(key, HParamValue::Text(value.to_string()));
+            out.insert(key, ParamValue::Text(value.to_string()));
         }
     }
 }
 
 /// An hparam from a CSV cell: `true`/`false` → bool, a number → number, else text;
 /// empty → none.
-pub fn hparam_cell(cell: &str) -> Option<HParamValue> {
+pub fn hparam_cell(cell: &str) -> Option<ParamValue> {
     let t = cell.trim();
     if t.is_empty() {
         return None;
     }
     Some(match t {
-        "true" | "True" => HParamValue::Bool(true),
-        "false" | "False" => HParamValue::Bool(false),
+        "true" | "True" => ParamValue::Bool(true),
+        "false" | "False" => ParamValue::Bool(false),
         _ => match metric_cell(t) {
-            Some(n) => HParamValue::Number(n),
-            None => HParamValue::Text(cell.to_string()),
+            Some(n) => ParamValue::Number(n),
+            None => ParamValue::Text(cell.to_string()),
         },
     })
 }
@@ -412,13 +412,13 @@ mod tests {
         for (k, v) in cfg.as_object().into_iter().flatten() {
             flatten_hparams(k, v, &mut hp);
         }
-        assert_eq!(hp.get("lr"), Some(&HParamValue::Number(0.1)));
-        assert_eq!(hp.get("opt.name"), Some(&HParamValue::Text("adam".into())));
+        assert_eq!(hp.get("lr"), Some(&ParamValue::Number(0.1)));
+        assert_eq!(hp.get("opt.name"), Some(&ParamValue::Text("adam".into())));
         assert_eq!(
             hp.get("opt.betas"),
-            Some(&HParamValue::Text("[0.9,0.99]".into()))
+            Some(&ParamValue::Text("[0.9,0.99]".into()))
         );
-        assert_eq!(hp.get("f"), Some(&HParamValue::Bool(true)));
+        assert_eq!(hp.get("f"), Some(&ParamValue::Bool(true)));
         assert!(!hp.contains_key("n"));
     }
 

@@ -1,54 +1,61 @@
 //! The workspace file's JSON shapes and their conversion from and to [`Run`].
 //!
-//! A run is written field by field through [`RunEntry`], not with `Run`'s own serde:
-//! its series become compact columns ([`SeriesEntry`]) and its metadata floats become
-//! [`JsonF64`] (JSON has no NaN or ∞). Both conversions destructure `Run` without `..`,
-//! so a field added to `Run` does not compile until the workspace file carries it.
+//! A run is written through [`RunEntry`]: its [`RunInfo`] as storage writes it (metadata
+//! floats JSON cannot write as numbers as [`JsonF64`] spells them), its artifacts with their
+//! text, and its series as compact columns ([`SeriesEntry`]). A field added to the header
+//! travels without a change here.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::columns::{self, ColumnError};
+use crate::header;
 pub use crate::json_f64::JsonF64;
-use crate::model::{Artifact, DatasetRef, HParamValue, Run, RunStatus, Series, Source};
+use crate::model::{Artifact, Run, RunInfo, Series, SeriesKey};
 
-/// One run: [`Run`]'s fields, with its series last.
-#[derive(Debug, Serialize, Deserialize)]
+/// One run: its [`RunInfo`] (the same keys as a stored run meta), its artifacts with
+/// their kept text (confusion matrices, tables, configs), and its series last.
+///
+/// Read through [`crate::header`] (one pass, the columns borrowed), written with `flatten`.
+#[derive(Debug, Serialize)]
 pub struct RunEntry<'a> {
-    pub id: String,
-    pub name: String,
-    pub source: Source,
-    #[serde(default)]
-    pub hparams: BTreeMap<String, HParamValue>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experiment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<RunStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<JsonF64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<JsonF64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    #[serde(default)]
-    pub summary: BTreeMap<String, JsonF64>,
-    /// With their kept text (confusion matrices, tables, configs).
-    #[serde(default)]
+    #[serde(flatten)]
+    pub info: RunInfo,
     pub artifacts: Vec<Artifact>,
-    #[serde(default)]
-    pub datasets: Vec<DatasetRef>,
-    #[serde(borrow)]
     pub series: Vec<SeriesEntry<'a>>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RunEntry<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Body<'a> {
+            artifacts: Option<Vec<Artifact>>,
+            series: Option<Vec<SeriesEntry<'a>>>,
+        }
+
+        impl<'de: 'a, 'a> header::Body<'de> for Body<'a> {
+            fn read<A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    "artifacts" => header::field(&mut self.artifacts, "artifacts", map),
+                    "series" => header::field(&mut self.series, "series", map),
+                    _ => Ok(false),
+                }
+            }
+        }
+
+        let (info, body): (RunInfo, Body<'a>) = header::read(deserializer)?;
+        Ok(RunEntry {
+            info,
+            artifacts: body.artifacts.unwrap_or_default(),
+            series: header::required(body.series, "series")?,
+        })
+    }
 }
 
 /// One series: its tag, its point count and its three columns (see [`columns`]).
@@ -57,7 +64,7 @@ pub struct RunEntry<'a> {
 /// reading a large workspace does not copy its points' text.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct SeriesEntry<'a> {
-    pub tag: String,
+    pub tag: SeriesKey,
     /// The length of every column: checked on reading, so a cut or mixed-up column is caught.
     pub points: u64,
     #[serde(borrow)]
@@ -129,44 +136,13 @@ impl SeriesEntry<'_> {
 impl RunEntry<'static> {
     pub fn of(run: &Run) -> Self {
         let Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
             artifacts,
-            datasets,
         } = run;
         RunEntry {
-            id: id.clone(),
-            name: name.clone(),
-            source: *source,
-            hparams: hparams.clone(),
-            tags: tags.clone(),
-            experiment: experiment.clone(),
-            group: group.clone(),
-            status: *status,
-            start_time: start_time.map(JsonF64),
-            end_time: end_time.map(JsonF64),
-            parent_id: parent_id.clone(),
-            notes: notes.clone(),
-            user: user.clone(),
-            summary: summary
-                .iter()
-                .map(|(k, v)| (k.clone(), JsonF64(*v)))
-                .collect(),
+            info: info.clone(),
             artifacts: artifacts.clone(),
-            datasets: datasets.clone(),
             series: series.iter().map(SeriesEntry::of).collect(),
         }
     }
@@ -174,24 +150,10 @@ impl RunEntry<'static> {
 
 impl RunEntry<'_> {
     /// The run, or the first series that does not decode (by tag).
-    pub fn decode(self) -> Result<Run, (String, SeriesError)> {
+    pub fn decode(self) -> Result<Run, (SeriesKey, SeriesError)> {
         let RunEntry {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
-            experiment,
-            group,
-            status,
-            start_time,
-            end_time,
-            parent_id,
-            notes,
-            user,
-            summary,
+            info,
             artifacts,
-            datasets,
             series,
         } = self;
         let series = series
@@ -199,39 +161,28 @@ impl RunEntry<'_> {
             .map(|s| s.decode().map_err(|e| (s.tag.clone(), e)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Run {
-            id,
-            name,
-            source,
-            hparams,
-            tags,
+            info,
             series,
-            experiment,
-            group,
-            status,
-            start_time: start_time.map(|t| t.0),
-            end_time: end_time.map(|t| t.0),
-            parent_id,
-            notes,
-            user,
-            summary: summary.into_iter().map(|(k, v)| (k, v.0)).collect(),
             artifacts,
-            datasets,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::model::ParamValue;
 
     #[test]
     fn non_finite_floats_and_look_alike_text_stay_apart() {
-        let params: BTreeMap<String, HParamValue> = [
-            ("nan", HParamValue::Number(f64::NAN)),
-            ("text_nan", HParamValue::Text("NaN".into())),
-            ("inf", HParamValue::Number(f64::NEG_INFINITY)),
-            ("int", HParamValue::Number(3.0)),
-            ("flag", HParamValue::Bool(false)),
+        let params: BTreeMap<String, ParamValue> = [
+            ("nan", ParamValue::Number(f64::NAN)),
+            ("text_nan", ParamValue::Text("NaN".into())),
+            ("inf", ParamValue::Number(f64::NEG_INFINITY)),
+            ("int", ParamValue::Number(3.0)),
+            ("flag", ParamValue::Bool(false)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -239,15 +190,15 @@ mod tests {
         let text = serde_json::to_string(&params).unwrap_or_default();
         assert!(text.contains(r#""nan":{"f64":"NaN"}"#), "{text}");
         assert!(text.contains(r#""text_nan":"NaN""#), "{text}");
-        let back: BTreeMap<String, HParamValue> = serde_json::from_str(&text).unwrap_or_default();
-        assert!(matches!(back.get("nan"), Some(HParamValue::Number(v)) if v.is_nan()));
-        assert_eq!(back.get("text_nan"), Some(&HParamValue::Text("NaN".into())));
+        let back: BTreeMap<String, ParamValue> = serde_json::from_str(&text).unwrap_or_default();
+        assert!(matches!(back.get("nan"), Some(ParamValue::Number(v)) if v.is_nan()));
+        assert_eq!(back.get("text_nan"), Some(&ParamValue::Text("NaN".into())));
         assert_eq!(
             back.get("inf"),
-            Some(&HParamValue::Number(f64::NEG_INFINITY))
+            Some(&ParamValue::Number(f64::NEG_INFINITY))
         );
-        assert_eq!(back.get("int"), Some(&HParamValue::Number(3.0)));
-        assert_eq!(back.get("flag"), Some(&HParamValue::Bool(false)));
+        assert_eq!(back.get("int"), Some(&ParamValue::Number(3.0)));
+        assert_eq!(back.get("flag"), Some(&ParamValue::Bool(false)));
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //!   newer than this build is refused by number before anything else is parsed
 //!   ([`format_version`]).
 //! - **Runs last, one per line**, so a writer can stream them ([`WorkspaceWriter`]) and the
-//!   head of the file is readable. Runs keep their [`Run::id`]: importing a workspace where
+//!   head of the file is readable. Runs keep their [`RunInfo::id`]: importing a workspace where
 //!   the runs exist replaces them instead of duplicating them.
 //! - **Points as columns** ([`columns`]): base64 of little-endian `i64` steps and `f64`
 //!   wall times and values, bit-exact (NaN, ±∞, −0.0 included). Metadata floats that JSON
@@ -30,9 +30,9 @@
 //!   does not decode) yields nothing and one error naming the part. A workspace restores
 //!   whole or not at all, like an import.
 //!
-//! Models and data versions use the model's own serde shape (as storage does); runs are
-//! written field by field ([`document::RunEntry`]) so that adding a field to [`Run`] fails
-//! to compile until this format carries it.
+//! Models and data versions use the model's own serde shape (as storage does); a run is its
+//! [`RunInfo`] as storage writes it, plus its artifacts and its series as columns
+//! ([`document::RunEntry`]), so a field added to the header travels without a change here.
 
 mod columns;
 pub mod document;
@@ -48,7 +48,7 @@ pub use writer::{write, WorkspaceWriter, WriteError};
 use document::SeriesError;
 
 #[cfg(doc)]
-use crate::model::Run;
+use crate::model::RunInfo;
 use crate::source::ReaderKind;
 
 /// The format this build writes, and the newest it reads.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::document::RunEntry;
 use super::{claims, format_version, WorkspaceError, FORMAT_VERSION};
 use crate::formats::input::read_all;
-use crate::model::{DataVersion, RegisteredModel, Run};
+use crate::model::{DataVersion, RegisteredModel, Run, RunId};
 use crate::report::FileReport;
 use crate::source::{FileInfo, ImportOutput, ReaderKind, SourceReader};
 
@@ -25,7 +25,7 @@ pub struct Workspace {
     pub settings: Option<Value>,
     pub exported_at: Option<String>,
     /// Run ids that appeared more than once (the last copy was kept).
-    pub repeated_ids: Vec<String>,
+    pub repeated_ids: Vec<RunId>,
 }
 
 #[derive(Deserialize)]
@@ -60,15 +60,15 @@ pub fn parse(bytes: &[u8]) -> Result<Workspace, WorkspaceError> {
     })?;
     let doc: Document<'_> = serde_json::from_str(text)?;
     let mut runs: Vec<Run> = Vec::with_capacity(doc.runs.len());
-    let mut position: BTreeMap<String, usize> = BTreeMap::new();
+    let mut position: BTreeMap<RunId, usize> = BTreeMap::new();
     let mut repeated_ids = Vec::new();
     for entry in doc.runs {
-        let run_id = entry.id.clone();
+        let run_id = entry.info.id.clone();
         let run = entry
             .decode()
             .map_err(|(tag, error)| WorkspaceError::Series {
-                run: run_id.clone(),
-                tag,
+                run: run_id.to_string(),
+                tag: tag.into(),
                 error,
             })?;
         match position.get(&run_id).and_then(|&i| runs.get_mut(i)) {

@@ -4,21 +4,21 @@ use serde_json::json;
 
 use super::*;
 use crate::model::{
-    Artifact, DataEntry, DataRole, DataVersion, DatasetRef, HParamValue, ModelVersion,
-    RegisteredModel, Run, RunStatus, Series, Source, Step, WallTime,
+    Artifact, DataEntry, DataRole, DataVersion, DatasetRef, ModelVersion, ParamValue,
+    RegisteredModel, Run, RunId, RunStatus, Series, Source, Step, WallTime,
 };
 
 /// Every field of a run set, with values JSON cannot write as numbers.
 pub(crate) fn full_run() -> Run {
-    let mut run = Run::new("mlflow:0123abcd", "baseline", Source::MLflow);
-    run.hparams = BTreeMap::from([
-        ("lr".to_owned(), HParamValue::Number(0.001)),
-        ("optimizer".to_owned(), HParamValue::Text("adam".into())),
-        ("text_nan".to_owned(), HParamValue::Text("NaN".into())),
-        ("bad".to_owned(), HParamValue::Number(f64::NAN)),
-        ("bn".to_owned(), HParamValue::Bool(true)),
+    let mut run = Run::new(RunId::from("mlflow:0123abcd"), "baseline", Source::MLflow);
+    run.info.params = BTreeMap::from([
+        ("lr".to_owned(), ParamValue::Number(0.001)),
+        ("optimizer".to_owned(), ParamValue::Text("adam".into())),
+        ("text_nan".to_owned(), ParamValue::Text("NaN".into())),
+        ("bad".to_owned(), ParamValue::Number(f64::NAN)),
+        ("bn".to_owned(), ParamValue::Bool(true)),
     ]);
-    run.tags = BTreeMap::from([("mlflow.user".to_owned(), "ana".to_owned())]);
+    run.info.tags = BTreeMap::from([("mlflow.user".to_owned(), "ana".to_owned())]);
     let mut loss = Series::new("loss/train");
     for i in 0..100 {
         let v = match i {
@@ -34,15 +34,15 @@ pub(crate) fn full_run() -> Run {
         );
     }
     run.series = vec![Series::new("empty"), loss];
-    run.experiment = Some("sweep".into());
-    run.group = Some("g1".into());
-    run.status = Some(RunStatus::Failed);
-    run.start_time = Some(1.7e9);
-    run.end_time = Some(f64::NAN);
-    run.parent_id = Some("mlflow:parent".into());
-    run.notes = Some("line 1\nline \"2\" — ünïcödé".into());
-    run.user = Some("ana".into());
-    run.summary = BTreeMap::from([
+    run.info.experiment = Some("sweep".into());
+    run.info.group = Some("g1".into());
+    run.info.status = Some(RunStatus::Failed);
+    run.info.start_time = Some(1.7e9);
+    run.info.end_time = Some(f64::NAN);
+    run.info.parent_id = Some("mlflow:parent".into());
+    run.info.notes = Some("line 1\nline \"2\" — ünïcödé".into());
+    run.info.user = Some("ana".into());
+    run.info.summary = BTreeMap::from([
         ("best".to_owned(), 0.25),
         ("diverged".to_owned(), f64::NEG_INFINITY),
     ]);
@@ -58,7 +58,7 @@ pub(crate) fn full_run() -> Run {
             text: None,
         },
     ];
-    run.datasets = vec![DatasetRef {
+    run.info.datasets = vec![DatasetRef {
         name: "mnist".into(),
         digest: Some("abc".into()),
         source: None,
@@ -109,14 +109,18 @@ pub(crate) fn assert_same_runs(got: &[Run], want: &[Run]) {
     for (g, w) in got.iter().zip(want) {
         for (gs, ws) in g.series.iter().zip(&w.series) {
             let bits = |s: &Series| s.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(gs), bits(ws), "{} {}", g.id, gs.tag);
+            assert_eq!(bits(gs), bits(ws), "{} {}", g.info.id, gs.tag);
         }
     }
 }
 
 #[test]
 fn a_workspace_round_trips_every_part() {
-    let other = Run::new("tensorboard:run_b", "run_b", Source::TensorBoard);
+    let other = Run::new(
+        RunId::from("tensorboard:run_b"),
+        "run_b",
+        Source::TensorBoard,
+    );
     let runs = vec![full_run(), other];
     let bytes = write(&runs, &models(), &data_versions(), &settings()).unwrap_or_default();
     let back = parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
@@ -132,7 +136,7 @@ fn a_workspace_round_trips_every_part() {
 
 #[test]
 fn the_file_opens_with_the_marker_and_lists_one_run_per_line() {
-    let runs = vec![full_run(), Run::new("csv:a", "a", Source::Csv)];
+    let runs = vec![full_run(), Run::new(RunId::from("csv:a"), "a", Source::Csv)];
     let bytes = write(&runs, &[], &[], &json!(null)).unwrap_or_default();
     let text = String::from_utf8(bytes).unwrap_or_default();
     assert!(
@@ -159,7 +163,7 @@ fn the_file_opens_with_the_marker_and_lists_one_run_per_line() {
 
 #[test]
 fn the_writer_streams_the_same_bytes_as_a_whole_write() {
-    let runs = vec![full_run(), Run::new("csv:a", "a", Source::Csv)];
+    let runs = vec![full_run(), Run::new(RunId::from("csv:a"), "a", Source::Csv)];
     let whole = write(&runs, &models(), &data_versions(), &settings()).unwrap_or_default();
     let mut w = WorkspaceWriter::new(None, &settings(), &models(), &data_versions())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -182,12 +186,12 @@ fn an_empty_workspace_is_a_valid_file() {
 
 #[test]
 fn a_repeated_run_id_keeps_the_last_copy() {
-    let first = Run::new("csv:a", "first", Source::Csv);
-    let second = Run::new("csv:a", "second", Source::Csv);
-    let b = Run::new("csv:b", "b", Source::Csv);
+    let first = Run::new(RunId::from("csv:a"), "first", Source::Csv);
+    let second = Run::new(RunId::from("csv:a"), "second", Source::Csv);
+    let b = Run::new(RunId::from("csv:b"), "b", Source::Csv);
     let bytes = write(&[first, b, second], &[], &[], &json!(null)).unwrap_or_default();
     let back = parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
-    let names: Vec<&str> = back.runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = back.runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(names, ["second", "b"]);
     assert_eq!(back.repeated_ids, ["csv:a"]);
 }
@@ -291,11 +295,11 @@ mod properties {
             })
     }
 
-    fn any_hparam() -> impl Strategy<Value = HParamValue> {
+    fn any_hparam() -> impl Strategy<Value = ParamValue> {
         prop_oneof![
-            any::<bool>().prop_map(HParamValue::Bool),
-            any_f64().prop_map(HParamValue::Number),
-            ".{0,8}".prop_map(HParamValue::Text),
+            any::<bool>().prop_map(ParamValue::Bool),
+            any_f64().prop_map(ParamValue::Number),
+            ".{0,8}".prop_map(ParamValue::Text),
         ]
     }
 
@@ -325,13 +329,13 @@ mod properties {
                     (start, notes, summary),
                     artifacts,
                 )| {
-                    let mut run = Run::new(id, name, source);
-                    run.hparams = hparams;
-                    run.tags = tags;
+                    let mut run = Run::new(RunId::from(id), name, source);
+                    run.info.params = hparams;
+                    run.info.tags = tags;
                     run.series = series;
-                    run.start_time = start;
-                    run.notes = notes;
-                    run.summary = summary;
+                    run.info.start_time = start;
+                    run.info.notes = notes;
+                    run.info.summary = summary;
                     run.artifacts = artifacts
                         .into_iter()
                         .map(|(path, size, text)| Artifact { path, size, text })
@@ -346,7 +350,7 @@ mod properties {
         fn arbitrary_runs_round_trip(runs in prop::collection::vec(any_run(), 0..4)) {
             // Distinct ids: a repeated id keeps only its last copy, by design.
             let mut seen = std::collections::BTreeSet::new();
-            let runs: Vec<Run> = runs.into_iter().filter(|r| seen.insert(r.id.clone())).collect();
+            let runs: Vec<Run> = runs.into_iter().filter(|r| seen.insert(r.info.id.clone())).collect();
             let bytes = write(&runs, &[], &[], &json!({"x": [1, "two"]}));
             prop_assert!(bytes.is_ok());
             let bytes = bytes.unwrap_or_default();

@@ -12,9 +12,9 @@ use crate::formats::wandb::records::{
 };
 use crate::formats::wandb::{file_role, run_folder, values, FileRole, RunFolder};
 use crate::import::Registry;
-use crate::model::{HParamValue, Run, RunStatus};
+use crate::model::{ParamValue, Run, RunStatus};
 use crate::report::FileReport;
-use crate::source::{FileInfo, HEAD_LEN};
+use crate::source::{FileInfo, ReaderKind, HEAD_LEN};
 
 fn rec(r: RecordType) -> Vec<u8> {
     Record {
@@ -199,15 +199,15 @@ fn offline_folder_with_table() {
     let [run] = runs.as_slice() else {
         panic!("{runs:?}");
     };
-    assert_eq!(run.id, "wandb:proj/abc123");
-    assert_eq!(run.name, "name-abc123");
-    assert_eq!(run.experiment.as_deref(), Some("proj"));
-    assert_eq!(run.status, Some(RunStatus::Finished));
-    assert_eq!(run.end_time, Some(1_700_000_042.0));
-    assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.01)));
+    assert_eq!(run.info.id, "wandb:proj/abc123");
+    assert_eq!(run.info.name, "name-abc123");
+    assert_eq!(run.info.experiment.as_deref(), Some("proj"));
+    assert_eq!(run.info.status, Some(RunStatus::Finished));
+    assert_eq!(run.info.end_time, Some(1_700_000_042.0));
+    assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.01)));
     assert_eq!(run.series("loss").map(|s| s.len()), Some(5));
-    assert_eq!(run.summary.get("best"), Some(&7.0));
-    assert!(!run.summary.contains_key("loss"), "loss has history");
+    assert_eq!(run.info.summary.get("best"), Some(&7.0));
+    assert!(!run.info.summary.contains_key("loss"), "loss has history");
     assert_eq!(run.artifacts.len(), 1);
     assert_eq!(run.artifacts[0].path, "media/table/cm_5_0123.table.json");
     assert_eq!(
@@ -218,7 +218,10 @@ fn offline_folder_with_table() {
     assert!(reports[0].is_clean(), "{:?}", reports[0]);
     assert_eq!(reports[0].records, 9);
     assert_eq!(reports[0].points, 5);
-    assert_eq!(reports[0].reader.as_deref(), Some("Weights & Biases"));
+    assert_eq!(
+        reports[0].reader.map(ReaderKind::label),
+        Some("Weights & Biases")
+    );
     assert!(reports[1].is_clean(), "{:?}", reports[1]);
     assert!(
         reports[2].skipped_reason.is_some(),
@@ -256,7 +259,7 @@ fn crc_flip_drops_one_record_and_names_its_offset() {
         )]
     );
     assert_eq!(
-        runs[0].status,
+        runs[0].info.status,
         Some(RunStatus::Finished),
         "records after it kept"
     );
@@ -280,7 +283,7 @@ fn truncated_log_keeps_what_came_before() {
     );
     assert_eq!(runs[0].series("loss").map(|s| s.len()), Some(2000));
     assert_eq!(
-        runs[0].status,
+        runs[0].info.status,
         Some(RunStatus::Running),
         "the exit record was cut"
     );
@@ -328,22 +331,25 @@ fn online_folder_plain_files_fill_gaps_only() {
     let [run] = runs.as_slice() else {
         panic!("{runs:?}");
     };
-    assert_eq!(run.id, "wandb:proj/on1");
+    assert_eq!(run.info.id, "wandb:proj/on1");
     assert_eq!(
-        run.hparams.get("lr"),
-        Some(&HParamValue::Number(0.01)),
+        run.info.params.get("lr"),
+        Some(&ParamValue::Number(0.01)),
         "the log wins"
     );
-    assert_eq!(run.hparams.get("extra"), Some(&HParamValue::Number(3.0)));
-    assert_eq!(run.summary.get("plain_only"), Some(&1.5));
-    assert!(!run.summary.contains_key("loss"));
+    assert_eq!(run.info.params.get("extra"), Some(&ParamValue::Number(3.0)));
+    assert_eq!(run.info.summary.get("plain_only"), Some(&1.5));
+    assert!(!run.info.summary.contains_key("loss"));
     assert_eq!(
-        run.start_time,
+        run.info.start_time,
         Some(1_700_000_000.0),
         "the log's start wins"
     );
-    assert_eq!(run.user.as_deref(), Some("ada"));
-    assert_eq!(run.tags.get("wandb.host").map(String::as_str), Some("box"));
+    assert_eq!(run.info.user.as_deref(), Some("ada"));
+    assert_eq!(
+        run.info.tags.get("wandb.host").map(String::as_str),
+        Some("box")
+    );
 
     // Without the log, the plain files make the run.
     let (runs, _) = import(&[
@@ -359,10 +365,10 @@ fn online_folder_plain_files_fill_gaps_only() {
     let [run] = runs.as_slice() else {
         panic!("{runs:?}");
     };
-    assert_eq!(run.id, "wandb:on1");
-    assert_eq!(run.hparams.get("lr"), Some(&HParamValue::Number(0.5)));
-    assert_eq!(run.summary.get("loss"), Some(&9.9));
-    assert_eq!(run.status, None);
+    assert_eq!(run.info.id, "wandb:on1");
+    assert_eq!(run.info.params.get("lr"), Some(&ParamValue::Number(0.5)));
+    assert_eq!(run.info.summary.get("loss"), Some(&9.9));
+    assert_eq!(run.info.status, None);
 }
 
 #[test]
@@ -413,7 +419,7 @@ fn bad_plain_files_are_reported() {
     let [run] = runs.as_slice() else {
         panic!("{runs:?}");
     };
-    assert_eq!(run.id, "wandb:on2");
+    assert_eq!(run.info.id, "wandb:on2");
     assert_eq!(run.artifacts[0].text, None);
 }
 
@@ -455,10 +461,10 @@ fn exports_merge_by_run_name() {
         ("exports/runs.csv", table.as_bytes().to_vec()),
     ]);
     assert!(reports.iter().all(FileReport::is_clean), "{reports:?}");
-    let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = runs.iter().map(|r| r.info.name.as_str()).collect();
     assert_eq!(names, ["brave-fox-1", "calm-owl-2"]);
     let fox = &runs[0];
-    assert_eq!(fox.id, "wandb:export/brave-fox-1");
+    assert_eq!(fox.info.id, "wandb:export/brave-fox-1");
     assert_eq!(
         fox.series
             .iter()
@@ -466,13 +472,13 @@ fn exports_merge_by_run_name() {
             .collect::<Vec<_>>(),
         ["acc", "loss"]
     );
-    assert_eq!(fox.hparams.get("lr"), Some(&HParamValue::Number(0.1)));
+    assert_eq!(fox.info.params.get("lr"), Some(&ParamValue::Number(0.1)));
     assert!(
-        fox.summary.is_empty(),
+        fox.info.summary.is_empty(),
         "acc has a series: {:?}",
-        fox.summary
+        fox.info.summary
     );
-    assert_eq!(fox.status, Some(RunStatus::Finished));
+    assert_eq!(fox.info.status, Some(RunStatus::Finished));
 }
 
 mod props {

@@ -9,9 +9,9 @@ use crate::formats::workspace::tests::{
 };
 use crate::formats::workspace::{write, KIND};
 use crate::import::Registry;
-use crate::model::{Run, Source};
+use crate::model::{Run, RunId, Source};
 use crate::report::FileReport;
-use crate::source::{FileInfo, ImportOutput};
+use crate::source::{FileInfo, ImportOutput, ReaderKind};
 
 /// Drops files on the standard registry as the import worker does.
 fn import(files: &[(&str, &[u8])]) -> (ImportOutput, Vec<FileReport>) {
@@ -44,7 +44,7 @@ fn the_registry_takes_workspace_files_first_and_imports_them_whole() {
     assert_eq!(out.settings, Some(settings()));
     assert_eq!(reports.len(), 1);
     assert!(reports[0].is_clean(), "{:?}", reports[0]);
-    assert_eq!(reports[0].reader.as_deref(), Some(KIND));
+    assert_eq!(reports[0].reader.map(ReaderKind::label), Some(KIND));
     assert_eq!(reports[0].points, 100);
     assert_eq!(reports[0].bytes, bytes.len() as u64);
 }
@@ -75,14 +75,14 @@ fn a_damaged_workspace_file_imports_nothing_and_names_itself() {
 #[test]
 fn of_two_workspace_files_the_last_ones_settings_apply() {
     let a = write(
-        &[Run::new("csv:a", "a", Source::Csv)],
+        &[Run::new(RunId::from("csv:a"), "a", Source::Csv)],
         &[],
         &[],
         &json!({"n": 1}),
     )
     .unwrap_or_default();
     let b = write(
-        &[Run::new("csv:b", "b", Source::Csv)],
+        &[Run::new(RunId::from("csv:b"), "b", Source::Csv)],
         &[],
         &[],
         &json!({"n": 2}),

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{HParamValue, Run, Source, Step, WallTime};
+use crate::model::{ParamValue, Run, RunId, Source, Step, WallTime};
 use proptest::prelude::*;
 
 fn series(points: &[(i64, f64)]) -> Series {
@@ -162,25 +162,25 @@ fn grid_is_thinned_evenly() {
     assert_eq!(step_grid(&[&b, &series(&[(1, 0.0)])], 10), [1.0, 3.0]);
 }
 
-fn meta(name: &str, lr: Option<HParamValue>, tag: Option<&str>) -> RunMeta {
-    let mut r = Run::new(format!("t:{name}"), name, Source::WandB);
+fn meta(name: &str, lr: Option<ParamValue>, tag: Option<&str>) -> RunMeta {
+    let mut r = Run::new(RunId::from(format!("t:{name}")), name, Source::WandB);
     if let Some(lr) = lr {
-        r.hparams.insert("lr".into(), lr);
+        r.info.params.insert("lr".into(), lr);
     }
     if let Some(t) = tag {
-        r.tags.insert("team".into(), t.into());
+        r.info.tags.insert("team".into(), t.into());
     }
-    r.group = Some(format!("g{}", name.len()));
+    r.info.group = Some(format!("g{}", name.len()));
     RunMeta::of(&r)
 }
 
 #[test]
 fn keys_and_groups() {
     let runs = vec![
-        meta("a", Some(HParamValue::Number(10.0)), Some("vision")),
-        meta("bb", Some(HParamValue::Text("2".into())), None),
+        meta("a", Some(ParamValue::Number(10.0)), Some("vision")),
+        meta("bb", Some(ParamValue::Text("2".into())), None),
         meta("c", None, Some("nlp")),
-        meta("d", Some(HParamValue::Number(2.0)), Some("vision")),
+        meta("d", Some(ParamValue::Number(2.0)), Some("vision")),
     ];
     let by_lr = GroupBy::Param("lr".into());
     assert_eq!(group_key(&runs[0], &by_lr), "10");
@@ -192,7 +192,7 @@ fn keys_and_groups() {
     let names = |groups: Vec<(String, Vec<&RunMeta>)>| -> Vec<(String, Vec<String>)> {
         groups
             .into_iter()
-            .map(|(k, rs)| (k, rs.iter().map(|r| r.name.clone()).collect()))
+            .map(|(k, rs)| (k, rs.iter().map(|r| r.info.name.clone()).collect()))
             .collect()
     };
     // Number 2 and Text "2" show the same, so they group together; 2 before 10.

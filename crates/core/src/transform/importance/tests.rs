@@ -1,11 +1,15 @@
 use super::forest::SplitMix64;
 use super::*;
-use crate::model::{Run, Series, Source, Step, WallTime};
+use crate::model::{Run, RunId, Series, Source, Step, WallTime};
 
-fn run(i: usize, params: &[(&str, HParamValue)], metric: Option<f64>) -> RunMeta {
-    let mut r = Run::new(format!("t:{i}"), format!("run_{i}"), Source::WandB);
+fn run(i: usize, params: &[(&str, ParamValue)], metric: Option<f64>) -> RunMeta {
+    let mut r = Run::new(
+        RunId::from(format!("t:{i}")),
+        format!("run_{i}"),
+        Source::WandB,
+    );
     for (k, v) in params {
-        r.hparams.insert((*k).to_owned(), v.clone());
+        r.info.params.insert((*k).to_owned(), v.clone());
     }
     if let Some(m) = metric {
         let mut s = Series::new("val_loss");
@@ -16,12 +20,12 @@ fn run(i: usize, params: &[(&str, HParamValue)], metric: Option<f64>) -> RunMeta
     RunMeta::of(&r)
 }
 
-fn num(n: f64) -> HParamValue {
-    HParamValue::Number(n)
+fn num(n: f64) -> ParamValue {
+    ParamValue::Number(n)
 }
 
-fn text(s: &str) -> HParamValue {
-    HParamValue::Text(s.to_owned())
+fn text(s: &str) -> ParamValue {
+    ParamValue::Text(s.to_owned())
 }
 
 /// Uniform in [0, 1).
@@ -125,8 +129,8 @@ fn missing_values_and_skipped_runs() {
     runs.push(run(101, &[("lr", num(1e9))], Some(f64::NAN)));
     // A param only some runs have, and a categorical with a missing level.
     for (i, r) in runs.iter_mut().enumerate().take(10) {
-        r.hparams.insert("dropout".into(), num(0.1 * i as f64));
-        r.hparams.insert("sched".into(), text("cosine"));
+        r.info.params.insert("dropout".into(), num(0.1 * i as f64));
+        r.info.params.insert("sched".into(), text("cosine"));
     }
     let result = importance(&runs, "val_loss").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(result.len(), 5);
@@ -136,7 +140,7 @@ fn missing_values_and_skipped_runs() {
     let summary_only: Vec<RunMeta> = (0..4)
         .map(|i| {
             let mut r = run(i, &[("lr", num(i as f64))], None);
-            r.summary.insert("val_loss".into(), i as f64 * 2.0);
+            r.info.summary.insert("val_loss".into(), i as f64 * 2.0);
             r
         })
         .collect();

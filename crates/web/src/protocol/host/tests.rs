@@ -148,7 +148,7 @@ fn report() -> ImportReport {
     let mut file = FileReport::new("runs/a/events.out.tfevents.1.h");
     file.points = 12;
     file.bytes = 300;
-    file.reader = Some("TensorBoard event file".into());
+    file.reader = Some(runlens_core::report::ReaderKind::TensorBoard);
     let mut bad = FileReport::new("notes.txt");
     bad.skipped_reason = Some("not a format runlens reads".into());
     ImportReport {
